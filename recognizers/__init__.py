@@ -1,0 +1,1 @@
+"""Dutch Presidio recognizers for verzendcheck, and the one analyzer that runs them."""

@@ -1,0 +1,123 @@
+"""Runs the recognizers over every readable part and turns their results into Findings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from presidio_analyzer import AnalyzerEngine, RecognizerResult
+
+from recognizers.engine import LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD
+from scanner.model import Finding, Message, Part
+
+CHUNK = 20_000  # characters handed to spaCy at once; pages longer than this are split on line ends
+SIGNATURE_START = re.compile(
+    r"^[ \t]*(?:(?:met\s+)?(?:vriendelijke|hartelijke|collegiale|beste|warme)\s+groet(?:en)?|groet(?:en|jes)?"
+    r"|mvg|m\.v\.g\.|kind regards|best regards|regards|with kind regards|--)[ \t,.!]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+GREETING = re.compile(r"^[ \t]*(?:beste|hallo|hoi|hi|dag|geachte|goedemorgen|goedemiddag|dear|lieve)\b[^\n]{0,60}$",
+                      re.IGNORECASE | re.MULTILINE)
+CONTACT_ENTITIES = frozenset({"PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "ADDRESS"})
+SIGNATURE_MAX_LINES = 14
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + CHUNK)
+        if end < len(text):
+            cut = text.rfind("\n", start + CHUNK // 2, end)
+            end = cut + 1 if cut > 0 else end
+        yield start, text[start:end]
+        start = end
+
+
+def _signature_span(part: Part, text: str) -> tuple[int, int] | None:
+    """The sender's own signature block: from the closing greeting to the end, own text only."""
+    if part.part != "body" or part.forwarded:
+        return None
+    matches = list(SIGNATURE_START.finditer(text))
+    if not matches:
+        return None
+    start = matches[-1].start()
+    end = len(text)
+    lines = text[start:].splitlines()
+    if len(lines) > SIGNATURE_MAX_LINES:  # a greeting followed by a long text is not a signature
+        end = start + sum(len(line) + 1 for line in lines[:SIGNATURE_MAX_LINES])
+    return start, end
+
+
+def _greeting_span(part: Part, text: str) -> tuple[int, int] | None:
+    """The salutation line ("Beste Fatima,") names the recipient, not a data subject."""
+    if part.part != "body" or part.forwarded:
+        return None
+    match = GREETING.search(text[:400])
+    return (match.start(), match.end()) if match else None
+
+
+def _resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Keep the best of overlapping identifier results; special-data results never hide identifiers."""
+    kept: list[RecognizerResult] = []
+    for res in sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.start)):
+        special = res.entity_type in ("SPECIAL_CATEGORY", "CRIMINAL_DATA", "ASYLUM_MOTIVE")
+        if any(
+            k.start < res.end and res.start < k.end
+            and (special == (k.entity_type in ("SPECIAL_CATEGORY", "CRIMINAL_DATA", "ASYLUM_MOTIVE")))
+            for k in kept
+        ):
+            continue
+        kept.append(res)
+    return sorted(kept, key=lambda r: r.start)
+
+
+def analyse_message(message: Message, analyzer: AnalyzerEngine) -> list[Finding]:
+    """Findings for all parts of a message, in part and page order."""
+    own_addresses = {a.lower() for a in [message.sender, *message.to, *message.cc, *message.bcc] if a}
+    own_names = _own_name_tokens(message)
+    jobs: list[tuple[int, Part, int, int, str]] = []
+    for index, part in enumerate(message.parts):
+        if part.error or part.kind == "image":
+            continue
+        for page_no, page in enumerate(part.pages, start=1):
+            for offset, chunk in _chunks(page):
+                if chunk.strip():
+                    jobs.append((index, part, page_no, offset, chunk))
+    nlp_engine = analyzer.nlp_engine
+    artifacts = nlp_engine.process_batch([job[4] for job in jobs], LANGUAGE, batch_size=32)
+    findings: list[Finding] = []
+    for (index, part, page_no, offset, chunk), (_text, nlp_artifacts) in zip(jobs, artifacts, strict=True):
+        results = analyzer.analyze(chunk, LANGUAGE, nlp_artifacts=nlp_artifacts, regex_flags=REGEX_FLAGS,
+                                   score_threshold=SCORE_THRESHOLD)
+        excluded = [s for s in (_signature_span(part, chunk), _greeting_span(part, chunk)) if s]
+        for res in _resolve_overlaps(results):
+            value = chunk[res.start:res.end]
+            if res.entity_type in CONTACT_ENTITIES and any(s <= res.start < e for s, e in excluded):
+                continue
+            if res.entity_type == "EMAIL_ADDRESS" and value.lower() in own_addresses:
+                continue
+            if res.entity_type == "PERSON" and own_names and set(value.lower().split()) <= own_names:
+                continue
+            meta = res.recognition_metadata or {}
+            findings.append(Finding(
+                entity=res.entity_type,
+                part=part.part,
+                start=offset + res.start,
+                end=offset + res.end,
+                text=value,
+                score=float(res.score),
+                attachment=part.name if part.part == "attachment" else None,
+                page=page_no if part.paged else None,
+                subcategory=meta.get("subcategory"),
+                linked=bool(meta.get("linked", True)),
+                part_index=index,
+                term=meta.get("term"),
+            ))
+    return findings
+
+
+def _own_name_tokens(message: Message) -> set[str]:
+    """Words of the sender's display name: the sender is not a data subject."""
+    if not message.sender_name:
+        return set()
+    return {w.strip(",.").lower() for w in message.sender_name.split() if len(w.strip(",.")) > 1}

@@ -1,0 +1,224 @@
+"""Plain data objects that flow through the scan: Message in, Result out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ENTITY_CATEGORY: dict[str, str] = {
+    "V_NUMBER": "gewoon",
+    "BSN": "gewoon",
+    "KLANTNUMMER": "gewoon",
+    "PERSON": "gewoon",
+    "ADDRESS": "gewoon",
+    "PHONE_NUMBER": "gewoon",
+    "EMAIL_ADDRESS": "gewoon",
+    "DATE_OF_BIRTH": "gewoon",
+    "IBAN": "gewoon",
+    "ID_DOCUMENT": "gewoon",
+    "LICENSE_PLATE": "gewoon",
+    "SPECIAL_CATEGORY": "bijzonder",
+    "CRIMINAL_DATA": "strafrechtelijk",
+    "ASYLUM_MOTIVE": "bijzonder",
+}
+SPECIAL_ENTITIES = frozenset({"SPECIAL_CATEGORY", "CRIMINAL_DATA", "ASYLUM_MOTIVE"})
+SEVERITY_RANK = {"info": 0, "warn": 1, "block": 2}
+
+
+@dataclass
+class Part:
+    """One readable piece of a message: the subject, a body, or an attachment.
+
+    `pages` holds the extracted text, one string per page for paged documents
+    (PDF), else a single string. `error` is set when the part could not be read.
+    """
+
+    part: str  # "subject" | "body" | "attachment"
+    kind: str  # "subject", "text", "html", "pdf", "docx", "xlsx", "csv", "image", "msg", "eml", "zip", "other"
+    name: str | None = None  # attachment file name (for nested: "outer.zip/inner.pdf")
+    pages: list[str] = field(default_factory=list)
+    paged: bool = False
+    content_type: str | None = None
+    size: int = 0
+    error: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    # A forwarded/quoted original inside the mail (text written by someone else).
+    forwarded: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n\f".join(self.pages)
+
+
+@dataclass
+class Message:
+    """A parsed outgoing message: envelope, headers and readable parts."""
+
+    input: str
+    sender: str | None = None
+    sender_name: str | None = None
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    bcc: list[str] = field(default_factory=list)
+    subject: str = ""
+    message_id: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case name -> decoded value (first)
+    parts: list[Part] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # URLs seen in bodies (text and href targets)
+    smime: bool = False  # S/MIME signed or encrypted
+    pgp: bool = False  # PGP/MIME or inline PGP
+    encrypted: bool = False  # content encrypted (S/MIME enveloped, PGP encrypted)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def attachments(self) -> list[Part]:
+        return [p for p in self.parts if p.part == "attachment"]
+
+    @property
+    def bodies(self) -> list[Part]:
+        return [p for p in self.parts if p.part == "body"]
+
+
+@dataclass
+class Finding:
+    """One piece of personal data found in a part (span is within the page text)."""
+
+    entity: str
+    part: str
+    start: int
+    end: int
+    text: str
+    score: float
+    attachment: str | None = None
+    page: int | None = None
+    subcategory: str | None = None
+    linked: bool = True  # about a data subject (special data: a person anchor nearby or a personal document)
+    part_index: int = 0
+    term: str | None = None  # the lexicon term that matched (special data), not personal data itself
+
+    @property
+    def category(self) -> str:
+        return ENTITY_CATEGORY[self.entity]
+
+    @property
+    def special(self) -> bool:
+        return self.entity in SPECIAL_ENTITIES
+
+    def to_json(self, reveal: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "entity": self.entity,
+            "category": self.category,
+            "subcategory": self.subcategory,
+            "part": self.part,
+            "attachment": self.attachment,
+            "page": self.page,
+            "score": round(min(max(self.score, 0.0), 1.0), 3),
+            "masked": mask(self.text, self.entity),
+            "linked": self.linked,
+        }
+        if reveal:
+            out["text"] = self.text
+        return out
+
+
+@dataclass
+class Violation:
+    """A rule that fired, with its Dutch (or English) message and seed source."""
+
+    rule: str
+    severity: str
+    message: str
+    source: str
+    recipients: list[str] = field(default_factory=list)
+    attachment: str | None = None
+    fix: str | None = None  # what the sender should do, one sentence
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "source": self.source,
+            "recipients": self.recipients,
+            "attachment": self.attachment,
+        }
+        if self.fix:
+            out["fix"] = self.fix
+        return out
+
+
+@dataclass
+class Suggestion:
+    """A concrete fix: keep_pages, redact, remove_recipient, use_channel, ask_source, add_machtiging, anonymise."""
+
+    action: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"action": self.action, **self.details}
+
+
+@dataclass
+class Recipient:
+    address: str
+    field: str  # "to" | "cc" | "bcc"
+    organisation: str | None
+    category: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "field": self.field,
+            "organisation": self.organisation,
+            "category": self.category,
+        }
+
+
+@dataclass
+class Result:
+    """The outcome of one scan; `to_json` gives CONTRACT §2."""
+
+    input: str
+    message_id: str | None
+    verdict: str
+    sender: dict[str, str | None] | None
+    recipients: list[Recipient]
+    findings: list[Finding]
+    violations: list[Violation]
+    suggestions: list[Suggestion]
+    errors: list[str]
+    elapsed_ms: float
+    motivation: str | None = None
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self, reveal: bool = False) -> dict[str, Any]:
+        return {
+            "schema": 1,
+            "input": self.input,
+            "message_id": self.message_id,
+            "verdict": self.verdict,
+            "motivation": self.motivation,
+            "sender": self.sender,
+            "recipients": [r.to_json() for r in self.recipients],
+            "findings": [f.to_json(reveal) for f in self.findings],
+            "violations": [v.to_json() for v in self.violations],
+            "suggestions": [s.to_json() for s in self.suggestions],
+            "documents": self.documents,
+            "errors": self.errors,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+        }
+
+
+def mask(text: str, entity: str) -> str:
+    """A form that shows the kind of value without revealing it."""
+    if entity in SPECIAL_ENTITIES:
+        return f"[{entity}]"
+    if entity == "EMAIL_ADDRESS" and "@" in text:
+        local, _, domain = text.partition("@")
+        return f"{local[:1]}***@{domain}"
+    compact = text.strip()
+    alnum = sum(c.isalnum() for c in compact)
+    if alnum >= 8:
+        return "".join(c if (i < 2 or i >= len(compact) - 2 or not c.isalnum()) else "*" for i, c in enumerate(compact))
+    words = compact.split()
+    return " ".join(w[:1] + "*" * max(len(w) - 1, 1) for w in words) or "*"
