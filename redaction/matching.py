@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -92,3 +93,13 @@ class Haystack:
 
     def contains(self, needle: Needle) -> bool:
         return needle.pattern.search(self.normalised) is not None
+
+
+def find_all(text: str, needles: Sequence[Needle]) -> list[tuple[int, int, int]]:
+    """(start, end, needle index) of every match of every needle in text."""
+    haystack = Haystack(text)
+    return [
+        (start, end, number)
+        for number, needle in enumerate(needles)
+        for start, end in haystack.spans(needle)
+    ]

@@ -1,0 +1,129 @@
+"""Recognizes a Dutch address: street and house number, postbus, or postcode and house number."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from presidio_analyzer import Pattern, PatternRecognizer
+from stdnum.nl import postcode
+
+from recognizers.engine import REGEX_FLAGS
+
+_SUFFIXES = sorted(
+    (
+        line.strip()
+        for line in (Path(__file__).parent / "data" / "identifiers" / "street_suffixes.txt").read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ),
+    key=len,
+    reverse=True,
+)
+_LOWER = r"[a-zà-öø-ÿ']"
+# A capitalised word ("'s-Gravendijkwal", "Oost-Indië"), a title or an initial ("Burg.", "H.").
+_WORD = (
+    rf"(?:(?:'s-)?[A-Z](?:{_LOWER}|-[A-Za-z])*"
+    r"|(?:Burg|Dr|Prof|Mr|Ir|Ing|Drs|Ds|St|Gen|Mgr|Jhr|Gebr|Pres|Kon|[A-Z])\.)"
+)
+_PARTICLE = r"(?:van|de|der|den|het|ten|ter|te|op|aan|in|'t|la|le|du)"
+# Capitalised words that start a sentence rather than a street name.
+_NOT_STREET = (
+    r"(?:In|Op|Aan|Naar|Bij|Uit|Tot|Met|Via|Het|Een|Hij|Zij|Ze|Wij|We|Ik|Zie|Adres|Woonadres|Postadres"
+    r"|Verblijfadres|Verblijfsadres|Woont|Wonende|Woonachtig|Betrokkene|Naam|Gerechtshof|Rechtbank)\b"
+)
+# The whole word, then a look back for its ending: one pass instead of one per ending.
+_STREET_WORD = rf"(?:'s-)?[A-Z](?:{_LOWER}|-[A-Za-z])*(?<=(?i:{'|'.join(_SUFFIXES)}))"
+_STREET = (
+    rf"(?:(?:(?!{_NOT_STREET}){_WORD}[ ](?:(?:{_WORD}|{_PARTICLE})[ ]){{0,3}})?{_STREET_WORD}"
+    rf"|(?:Laan|Weg|Plein|Kade|Dreef|Park|Singel|Hof|Pad|Gracht|Straat)[ ]{_PARTICLE}(?:[ ]{_PARTICLE})?"
+    rf"(?:[ ]{_WORD}){{1,3}})"
+)
+# Four-digit numbers from 1900 to 2099 are years ("Gerechtshof 2024"), not house numbers.
+_NUMBER = r"(?!(?:19|20)\d\d(?!\d))\d{1,4}(?![\d,.]\d)"
+_ADDITION = r"(?:-\d{1,4}|[ ]?-?[ ]?(?:bis|hs|huis|III|II)|[ ]?-?[A-Za-z])?(?![\w])"
+_NOT_AFTER = (
+    r"(?![ ](?:jaar|jaren|maand\w*|weken|week|dag\w*|uur|uren|minuten|keer|km|kilometer|meter|procent|euro"
+    r"|personen|mensen|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
+    r"|december|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\b|[ ]?%)"
+)
+_HOUSE_NUMBER = _NUMBER + _ADDITION + _NOT_AFTER
+_POSTCODE = r"[1-9]\d{3}[ ]?[A-Z]{2}(?![\w])"
+_PLACE = rf"(?:'s-)?[A-Z]{_LOWER}+(?:-[A-Z]{_LOWER}+)*"
+_POSTCODE_AND_PLACE = (
+    rf",?[ \t]*\n?[ \t]*{_POSTCODE}(?:[ \t]+{_PLACE}(?:(?:[ ](?:aan|den|op|de|a/d|in|bij)){{0,2}}[ ]{_PLACE})*)?"
+)
+_START = r"(?<![\w'-])"
+# Cheap tests first: a street starts with a capital and has a number within 60 characters.
+_STREET_START = r"(?=['A-Z])(?=[^\n\d]{0,60}[ ]\d)" + _START
+
+
+class AddressRecognizer(PatternRecognizer):
+    """
+    Recognizes the address of a person in the Netherlands.
+
+    Street names end in one of the endings in `data/identifiers/street_suffixes.txt`
+    ("Kerkstraat", "Burg. de Vlugtlaan", "Oude Gracht") or read "Laan van …";
+    the house number follows the Basisregistratie Adressen en Gebouwen (BAG):
+    a number with an optional letter and addition ("1001 A", "12-3", "12hs").
+    A postcode is four digits and two capitals as PostNL issues them, checked
+    with python-stdnum (`stdnum.nl.postcode`, which refuses SA, SD and SS). A
+    postcode with a place and no house number ("2595 AA Den Haag") locates a
+    street, not a person, and is not an address here.
+    """
+
+    COUNTRY_CODE = "nl"
+
+    PATTERNS = [
+        Pattern("Street and house number", _STREET_START + _STREET + r"[ ]" + _HOUSE_NUMBER, 0.7),
+        Pattern(
+            "Street, house number and postcode",
+            _STREET_START + _STREET + r"[ ]" + _HOUSE_NUMBER + _POSTCODE_AND_PLACE,
+            0.85,
+        ),
+        Pattern("Postbus", _START + r"Postbus[ ]\d{1,6}(?![\w])", 0.6),
+        Pattern("Postbus and postcode", _START + r"Postbus[ ]\d{1,6}" + _POSTCODE_AND_PLACE, 0.65),
+        Pattern(
+            "Postcode and house number",
+            _START
+            + _POSTCODE
+            + r"(?:,?[ ]*(?i:huisnummer|huisnr\.?|nr\.?)[ ]*:?[ ]*|[ ])"
+            + _HOUSE_NUMBER,
+            0.85,
+        ),
+        Pattern(
+            "House number and postcode",
+            r"(?=\d)(?<=(?<![\w])(?i:huisnummer|huisnr\.?)[ ]{0,3}:?[ ]{0,3})"
+            + _HOUSE_NUMBER
+            + r",?[ ]*(?i:postcode)?[ ]*:?[ ]*"
+            + _POSTCODE,
+            0.85,
+        ),
+    ]
+
+    CONTEXT = ["adres", "woont", "wonende", "woonachtig", "verblijft", "verhuisd", "address"]
+
+    POSTCODE = re.compile(r"\b[1-9]\d{3} ?[A-Z]{2}\b")
+
+    def __init__(
+        self,
+        patterns: list[Pattern] | None = None,
+        context: list[str] | None = None,
+        supported_language: str = "nl",
+        supported_entity: str = "ADDRESS",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entity=supported_entity,
+            patterns=patterns if patterns else self.PATTERNS,
+            context=context if context else self.CONTEXT,
+            supported_language=supported_language,
+            name=name,
+            global_regex_flags=REGEX_FLAGS,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Rule out a postcode PostNL does not issue; a street without one is left to its pattern."""
+        found = self.POSTCODE.search(pattern_text)
+        if found and not postcode.is_valid(found.group()):
+            return False
+        return None

@@ -1,0 +1,108 @@
+"""Recognizes a date given as someone's birth date; other dates are not findings."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from recognizers.engine import REGEX_FLAGS
+
+_MONTHS = {
+    "januari": 1, "january": 1, "jan": 1,
+    "februari": 2, "february": 2, "febr": 2, "feb": 2,
+    "maart": 3, "march": 3, "mrt": 3, "mar": 3,
+    "april": 4, "apr": 4,
+    "mei": 5, "may": 5,
+    "juni": 6, "june": 6, "jun": 6,
+    "juli": 7, "july": 7, "jul": 7,
+    "augustus": 8, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9,
+    "oktober": 10, "october": 10, "okt": 10, "oct": 10,
+    "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+_MONTH_NAME = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_DATE = (
+    rf"(?:{_DAY}([-./]){_MONTH}\1(?:(?:19|20)\d{{2}}|\d{{2}})"
+    rf"|(?:19|20)\d{{2}}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+    rf"|{_DAY}[ ]{_MONTH_NAME}[ ](?:19|20)\d{{2}})"
+    r"(?![\w]|[-./]\d)"
+)
+_LABEL = (
+    r"\b(?i:geboren|geb\.?|geboortedatum(?:[ ]en[ ]-?plaats)?|geboorte-?[ ]?datum|geb\.?[ ]?datum"
+    r"|d\.d\.[ ]?geboorte|datum[ ]van[ ]geboorte|date[ ]of[ ]birth|birth[ ]?date|born(?:[ ]on)?"
+    r"|dob|d\.o\.b\.)"
+)
+# "geboren te Khartoem (Soedan) op", "geboren in Aleppo, Syrië, op": capitalised
+# place words, then "op"; "geboren in Syrië en kwam op 3 maart" is no birth date.
+_PLACE_WORDS = r"(?:'s-)?[A-Z(][^\s,;:]*(?:[ ](?:[A-Z(][^\s,;:]*|aan|den|de|der|al|el))*"
+_PLACE = rf"[ \t]+(?i:te|in)[ \t]+{_PLACE_WORDS}(?:,[ ]{_PLACE_WORDS},?)?"
+_GAP = rf"(?:{_PLACE})?(?:[ \t]+(?i:op))?[ \t]*[:(/–-]?[ \t]*\n?[ \t]*"
+
+
+class DateOfBirthRecognizer(PatternRecognizer):
+    """
+    Recognizes a date that a label marks as a birth date.
+
+    A date is personal data here only as a birth date, so the pattern demands a
+    label right before it: "geboren (op)", "geb.", "geboortedatum", "geb. datum",
+    "d.d. geboorte", "geboren te <plaats> op", "date of birth", "DOB". Dates are
+    numeric (01-02-1990, 1.2.1990, 1990-02-01, two-digit years) or use Dutch or
+    English month names ("1 februari 1990", "1 feb. 1990"), day first as in the
+    Netherlands (NEN 2772 / ISO 8601 for the year-first form). A date that does
+    not exist or lies in the future is ruled out.
+    """
+
+    COUNTRY_CODE = "nl"
+
+    PATTERNS = [Pattern("Date after a birth label", rf"(?=\d)(?<={_LABEL}{_GAP}){_DATE}", 0.9)]
+
+    CONTEXT = ["geboren", "geboortedatum", "birth"]
+
+    NUMERIC = re.compile(r"(\d{1,4})[-./](\d{1,2})[-./](\d{1,4})")
+    WRITTEN = re.compile(r"(\d{1,2}) ([A-Za-z]+)\.? (\d{4})")
+    EARLIEST_YEAR = 1900
+
+    def __init__(
+        self,
+        patterns: list[Pattern] | None = None,
+        context: list[str] | None = None,
+        supported_language: str = "nl",
+        supported_entity: str = "DATE_OF_BIRTH",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entity=supported_entity,
+            patterns=patterns if patterns else self.PATTERNS,
+            context=context if context else self.CONTEXT,
+            supported_language=supported_language,
+            name=name,
+            global_regex_flags=REGEX_FLAGS,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Rule out dates that do not exist or lie in the future; a real date keeps the label's score."""
+        born = self.parse(pattern_text)
+        return None if born and self.EARLIEST_YEAR <= born.year and born <= date.today() else False
+
+    def parse(self, pattern_text: str) -> date | None:
+        """The date a matched text names, or None when there is no such day."""
+        if numeric := self.NUMERIC.fullmatch(pattern_text):
+            first, month, last = (int(part) for part in numeric.groups())
+            year, day = (first, last) if len(numeric.group(1)) == 4 else (last, first)
+        elif written := self.WRITTEN.fullmatch(pattern_text):
+            day, year = int(written.group(1)), int(written.group(3))
+            month = _MONTHS[written.group(2).lower()]
+        else:
+            return None
+        if year < 100:
+            century = 2000 if 2000 + year <= date.today().year else 1900
+            year += century
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None

@@ -1,0 +1,58 @@
+"""Recognizes e-mail addresses in a message body or document, without any network look-up."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from recognizers.engine import REGEX_FLAGS
+
+_LOCAL = r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
+_LABEL = r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?)"
+_TLD = r"(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{2,59})"
+
+
+class EmailRecognizer(PatternRecognizer):
+    """
+    Recognizes an e-mail address.
+
+    Format: the addr-spec of RFC 5322 (section 3.4.1) in its common dot-atom
+    form, with internationalised labels (RFC 6531) and punycode top-level
+    domains (RFC 3490). Instead of a public-suffix download (tldextract) the
+    domain needs at least two labels, no label longer than 63 characters and a
+    top-level domain of letters or "xn--" punycode; the local part may not start
+    or end with a dot or hold two in a row.
+    """
+
+    PATTERNS = [
+        Pattern(
+            "E-mail address (RFC 5322 dot-atom)",
+            r"(?<![\w.!#$%&'*+/=?^`{|}~@-])" + _LOCAL + r"@(?:" + _LABEL + r"\.)+" + _TLD + r"(?![\w-]|\.[^\W_])",
+            0.5,
+        ),
+    ]
+
+    CONTEXT = ["e-mail", "email", "mail", "mailadres"]
+
+    MAX_LENGTH = 254
+
+    def __init__(
+        self,
+        patterns: list[Pattern] | None = None,
+        context: list[str] | None = None,
+        supported_language: str = "nl",
+        supported_entity: str = "EMAIL_ADDRESS",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entity=supported_entity,
+            patterns=patterns if patterns else self.PATTERNS,
+            context=context if context else self.CONTEXT,
+            supported_language=supported_language,
+            name=name,
+            global_regex_flags=REGEX_FLAGS,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """Confirm lengths RFC 5321 allows: 64 for the local part, 254 for the whole address."""
+        local = pattern_text.rpartition("@")[0]
+        return len(local) <= 64 and len(pattern_text) <= self.MAX_LENGTH

@@ -1,0 +1,91 @@
+"""Recognizes passport, identity card, W-document and verblijfsdocument numbers."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern, PatternRecognizer
+from stdnum.nl import identiteitskaartnummer
+
+from recognizers.engine import REGEX_FLAGS
+
+_START = r"(?<![\w-])"
+_END = r"(?![\w-])"
+_DOCUMENT = (
+    r"(?:paspoort|id-kaart|identiteitskaart|identiteitsbewijs|reisdocument|verblijfsdocument|verblijfspas"
+    r"|w-document|document|passport)"
+)
+_LABEL = (
+    rf"(?i:\b{_DOCUMENT}(?:[ -]?(?:nummer|nr\.?|number|no\.?))?"
+    rf"|\bnummer[ ](?:van[ ])?(?:het|de|zijn|haar)[ ]{_DOCUMENT})"
+    r"(?:[ \t]*\([^)\n]{1,30}\))?[ \t]*[:#]?[ \t]*"
+)
+
+
+class IdDocumentRecognizer(PatternRecognizer):
+    """
+    Recognizes the number of an identity document.
+
+    - Dutch passport and identity card: nine characters, two letters, six letters
+      or digits, a digit, never the letter O (Paspoortuitvoeringsregeling
+      Nederland 2001; RvIG), checked with python-stdnum
+      (`stdnum.nl.identiteitskaartnummer`). The format has no check digit, so a
+      number counts only near a word such as "paspoort" or "ID-kaart".
+    - Verblijfsdocument: the document type as a roman numeral (I to V) or EU,
+      then a letter-led number ("III-V123AL568").
+    - W-document (asylum seeker's document): W and seven to nine digits, only
+      near "W-document".
+    - Any travel document number right after its label ("paspoortnummer:",
+      "passport no.", "documentnummer"), since foreign passports follow no single
+      format.
+    """
+
+    PATTERNS = [
+        Pattern("Dutch passport or ID card", _START + r"[A-NP-Z]{2}[A-NP-Z0-9]{6}\d" + _END, 0.4),
+        Pattern("Verblijfsdocument", _START + r"(?:III|II|IV|I|V|EU)[- ](?=[A-Z]*\d)[A-Z][A-Z0-9]{5,10}" + _END, 0.5),
+        Pattern("W-document", _START + r"W-?\d{7,9}" + _END, 0.3),
+        Pattern(
+            "Labelled document number",
+            r"(?=[A-Z\d])(?<=" + _LABEL + r")(?=[A-Z]*\d)[A-Z0-9]{6,12}" + _END,
+            0.85,
+        ),
+    ]
+
+    CONTEXT = [
+        "paspoort",
+        "id-kaart",
+        "identiteitskaart",
+        "identiteitsbewijs",
+        "reisdocument",
+        "verblijfsdocument",
+        "verblijfspas",
+        "vergunning",
+        "w-document",
+        "documentnummer",
+        "passport",
+        "legitimatie",
+    ]
+
+    DUTCH_LENGTH = 9
+
+    def __init__(
+        self,
+        patterns: list[Pattern] | None = None,
+        context: list[str] | None = None,
+        supported_language: str = "nl",
+        supported_entity: str = "ID_DOCUMENT",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entity=supported_entity,
+            patterns=patterns if patterns else self.PATTERNS,
+            context=context if context else self.CONTEXT,
+            supported_language=supported_language,
+            name=name,
+            global_regex_flags=REGEX_FLAGS,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Rule out a nine-character Dutch-shaped number stdnum refuses; others keep their pattern's score."""
+        dutch_shaped = pattern_text[:2].isalpha() and pattern_text[-1].isdigit()
+        if len(pattern_text) == self.DUTCH_LENGTH and dutch_shaped:
+            return None if identiteitskaartnummer.is_valid(pattern_text) else False
+        return None

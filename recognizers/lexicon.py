@@ -1,0 +1,784 @@
+"""Finds special-category, criminal and asylum-motive terms in Dutch text and links them to a person."""
+
+from __future__ import annotations
+
+import re
+import threading
+import tomllib
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import ClassVar
+
+import ahocorasick
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+DATA_DIR = Path(__file__).parent / "data" / "lexicon"
+CATEGORY_FILES = (
+    "ethnicity",
+    "political",
+    "religion",
+    "trade_union",
+    "genetic",
+    "biometric",
+    "health",
+    "sexual_orientation",
+    "criminal",
+    "asylum_motive",
+)
+
+# lexicon.md §0.4: the rest of a compound after a stem, or before a tail, has at least 3 letters.
+MIN_COMPOUND_REST = 3
+# Single-word terms of this length or more also match as the first part of a compound
+# ("kankerbehandeling", "moslimgemeenschap"); shorter ones only through listed stems.
+MIN_HEAD_LENGTH = 5
+# Words between a category term ("asielmotieven") and the anchor that governs it ("zijn", "van betrokkene").
+CLOSE_ANCHOR_WORDS = 3
+# Weight of weak general-discussion cues at which a sentence without a strong anchor is general.
+WEAK_GENERAL_THRESHOLD = 2.0
+# Distinct category names in one sentence that make it a category list ("ras, etniciteit, godsdienst").
+CATEGORY_LIST_MIN = 3
+# Distinct document markers that make a whole text a quoted policy or parliamentary document.
+DOCUMENT_MARKERS_MIN = 2
+
+SCORE_LINKED = 0.85
+SCORE_LINKED_AMBIGUOUS = 0.7
+SCORE_UNLINKED = 0.4
+SCORE_GENERAL = 0.2
+
+# Anchor strengths (lexicon.md §12).
+STRONG = 2.0  # a name, a title with a name, a V-nummer: one identified person
+ROLE = 1.0  # betrokkene, de vreemdeling, hij: one person, not identified in the sentence
+CONTINUATION = 0.5  # zijn, haar, ze: only with an anchor in the sentence before or after
+
+# --------------------------------------------------------------------------- normalisation
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_APOSTROPHES = "\u2018\u2019\u201b\u02bc\u02b9\u00b4`\u2032"
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+
+class _Fold(dict):
+    """str.translate table, filled on demand: lower case, no diacritics, one dash, one apostrophe.
+
+    Every character maps to exactly one character so offsets survive; characters
+    to drop become NUL and are removed in the second pass with the offset map.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char in _DASHES:
+            out = "-"
+        elif char in _APOSTROPHES:
+            out = "'"
+        elif char in _INVISIBLE or unicodedata.combining(char):
+            out = "\x00"
+        elif char in "\n\f\v\u2028\u2029":
+            out = "\n"
+        elif char.isspace():
+            out = " "
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+            out = base.lower()[:1] or "\x00"
+        self[code] = out
+        return out
+
+
+_FOLD = _Fold()
+# PDF line-break hyphenation ("psychia-\ntrische") is undone; runs of spaces and hyphens
+# become one space, so hyphenated, spaced and (via listed variants) closed forms are equal.
+_JOIN = re.compile(r"(?P<hyphenation>(?<=[a-z])-[ \t]*\n[ \t\n]*(?=[a-z]))|(?P<drop>\x00+)|(?P<separator>[\s\-]+)")
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Folded text with, for each character, its offset in the original."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def normalize(text: str) -> NormalizedText:
+    """Fold `text` for matching (lexicon.md §0.1-2), keeping a map back to the original offsets."""
+    folded = text.translate(_FOLD)
+    pieces: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for match in _JOIN.finditer(folded):
+        start, end = match.span()
+        if start > pos:
+            pieces.append(folded[pos:start])
+            offsets.extend(range(pos, start))
+        if match.lastgroup == "separator":
+            pieces.append(" ")
+            offsets.append(start)
+        pos = end
+    pieces.append(folded[pos:])
+    offsets.extend(range(pos, len(folded)))
+    return NormalizedText("".join(pieces), tuple(offsets))
+
+
+def fold_term(term: str) -> str:
+    """The matching key of a lexicon entry: folded, separators as single spaces."""
+    return normalize(term.strip()).text.strip()
+
+
+# --------------------------------------------------------------------------- sentences
+
+_ABBREVIATIONS = frozenset(
+    "dhr mevr mw mr dr drs ir ing prof nr nrs art bijv bv vgl ca jl resp evt incl excl mbt ivm ivb tav zgn "
+    "enz etc e.d o.a i.v.m m.b.t t.a.v z.s.m d.w.z e.a n.a.v a.s b.v.d. st vw wvggz blz pag tel".split()
+)
+_SENTENCE_END = re.compile(
+    r"(?P<punct>[.!?…]+[\"'”’)\]]*)(?P<gap>\s+)(?=[\"'“‘(\[]?[A-ZÀ-Ý0-9•\-*])"
+    r"|(?P<blank>[ \t]*\n[ \t]*\n\s*)(?=[^\sa-zà-ÿ])"
+    r"|(?P<line>(?<=[.!?:;])[ \t]*\n\s*)"
+    r"|(?P<bullet>[ \t]*\n[ \t]*)(?=(?:[-•*▪◦]|\d{1,2}[.)])\s)"
+)
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split `text` into sentences: end punctuation before a capital, blank lines, list items.
+
+    Abbreviations (dhr., art., nr.) and initials (A. Yusuf) do not end a sentence; a
+    blank line followed by a lower-case word is a PDF page or column break inside one.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.lastgroup == "gap" or match.group("punct"):
+            before = _WORD_BEFORE.search(text, 0, match.start("punct"))
+            word = before.group(1).lower().rstrip(".") if before else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+                continue
+        end = match.start()
+        if end > start and text[start:end].strip():
+            spans.append((start, end if not match.group("punct") else match.end("punct")))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+# --------------------------------------------------------------------------- lexicon data
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a key in the automaton stands for.
+
+    kind: term | head | tail | ambiguous | cue | blocker | veto | anchor | general.
+    ref: the category index (term, head, tail), group index (ambiguous, cue, blocker),
+    or the class of an anchor or general cue.
+    """
+
+    kind: str
+    ref: int | str
+    term: str
+    cased: str | None = None  # the exact spelling for a case-sensitive abbreviation
+    category_term: bool = False
+    prefix: bool = False  # matches at the start of a longer word too (cues, veto "x*")
+
+
+@dataclass(frozen=True)
+class Category:
+    entity: str
+    subcategory: str | None
+
+
+@dataclass(frozen=True)
+class AmbiguousGroup:
+    """lexicon.md §16: terms that count only with a person anchor and, if given, a cue."""
+
+    category: int
+    needs_cue: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One accepted key occurrence in the normalised text."""
+
+    entry: Entry
+    start: int
+    end: int
+
+
+def split_items(value: str | Sequence[str]) -> list[str]:
+    """Items of a data-file field: a comma- or line-separated string (as in lexicon.md) or a list."""
+    if isinstance(value, str):
+        value = re.split(r"[,\n]", value)
+    return [item.strip() for item in value if item.strip() and not item.strip().startswith("#")]
+
+
+def _is_cased(term: str) -> bool:
+    """Terms written all in capitals in the data files match only in capitals (OM, IS, PI)."""
+    letters = [c for c in term if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+_DOUBLING = re.compile(r"(?:^|[^aeiou])[aeiou]([bdfgklmnprst])$")
+_LONG_VOWEL = re.compile(r"(aa|ee|oo|uu)([bdfgklmnprst])$")
+_ADJECTIVAL = ("isch", "ig", "lijk", "ief", "eel", "aal", "baar", "ueel", "ant", "ent")
+
+
+def word_forms(word: str, last: bool = True, abbreviation: bool = False) -> set[str]:
+    """Inflected forms of one folded word (lexicon.md §0.3): -e, -en, -s, -'s, -je, -tje and spelling rules."""
+    forms = {word}
+    if not last:
+        if word.endswith(_ADJECTIVAL):
+            forms.add(word[:-1] + "ve" if word.endswith("f") else word + "e")
+        return forms
+    if abbreviation or any(c.isdigit() for c in word):
+        return forms | {word + "'s", word + "s", word + "er", word + "ers", word + "'er", word + "'ers"}
+    forms |= {word + "s", word + "'s", word + "e", word + "en", word + "je", word + "tje"}
+    if word.endswith("e"):
+        forms |= {word + "n", word + "s"}
+    if word.endswith("f"):
+        forms |= {word[:-1] + "ve", word[:-1] + "ven"}
+    doubling = _DOUBLING.search(word)
+    if doubling and len(word) > 3:
+        forms |= {word + doubling.group(1) + "en", word + doubling.group(1) + "e"}
+    long_vowel = _LONG_VOWEL.search(word)
+    if long_vowel:
+        short = word[: long_vowel.start()] + long_vowel.group(1)[0] + long_vowel.group(2)
+        forms |= {short + "en", short + "e"}
+    return forms
+
+
+def term_variants(term: str) -> set[str]:
+    """Folded keys for a listed term: inflections of its words, and for hyphenated terms the closed form."""
+    key = fold_term(term)
+    words = key.split(" ")
+    abbreviation = _is_cased(term) or (len(words) == 1 and len(key) <= 4 and not _is_cased(term) and term.isupper())
+    per_word = [word_forms(w, last=i == len(words) - 1, abbreviation=abbreviation) for i, w in enumerate(words)]
+    variants = {""}
+    for forms in per_word:
+        variants = {f"{v} {f}".strip() for v in variants for f in forms}
+    if "-" in term and len(words) == 2:
+        variants |= {v.replace(" ", "") for v in variants}
+    return variants
+
+
+class Lexicon:
+    """All data files compiled into one Aho-Corasick automaton, plus the few regexes for number patterns."""
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        self.categories: list[Category] = []
+        self.groups: list[AmbiguousGroup] = []
+        self.heads_min = MIN_HEAD_LENGTH
+        keys: dict[str, set[Entry]] = {}
+
+        def add(key: str, entry: Entry) -> None:
+            if key:
+                keys.setdefault(key, set()).add(entry)
+
+        for name in CATEGORY_FILES:
+            data = tomllib.loads((data_dir / f"{name}.toml").read_text(encoding="utf-8"))
+            index = len(self.categories)
+            self.categories.append(Category(data["entity"], data.get("subcategory")))
+            category_terms = {fold_term(t) for t in split_items(data.get("category_terms", ""))}
+            for term in split_items(data.get("terms", "")) + split_items(data.get("category_terms", "")):
+                cased = term if _is_cased(term) else None
+                canonical = fold_term(term)
+                entry = Entry("term", index, canonical, cased, canonical in category_terms)
+                for variant in term_variants(term):
+                    add(variant, entry)
+                if " " not in canonical and len(canonical) >= self.heads_min and cased is None:
+                    add(canonical, Entry("head", index, canonical))
+            for stem in split_items(data.get("stems", "")):
+                add(fold_term(stem), Entry("head", index, fold_term(stem)))
+            for tail in split_items(data.get("tails", "")):
+                add(fold_term(tail), Entry("tail", index, fold_term(tail)))
+            for exception in split_items(data.get("exceptions", "")):
+                self._add_veto(add, exception)
+
+        ambiguous = tomllib.loads((data_dir / "ambiguous.toml").read_text(encoding="utf-8"))
+        category_index = {(c.entity, c.subcategory): i for i, c in enumerate(self.categories)}
+        for group in ambiguous["group"]:
+            index = len(self.groups)
+            cues = split_items(group.get("cues", ""))
+            category = category_index[(group["entity"], group.get("subcategory"))]
+            self.groups.append(AmbiguousGroup(category, bool(cues), group.get("note", "")))
+            for term in split_items(group["terms"]):
+                cased = term if _is_cased(term) else None
+                for variant in term_variants(term):
+                    add(variant, Entry("ambiguous", index, fold_term(term), cased))
+            for cue in cues:
+                add(fold_term(cue), Entry("cue", index, fold_term(cue), cue if _is_cased(cue) else None, prefix=True))
+            for blocker in split_items(group.get("blockers", "")):
+                add(fold_term(blocker), Entry("blocker", index, fold_term(blocker), prefix=True))
+        for veto in split_items(ambiguous.get("vetoes", "")):
+            self._add_veto(add, veto)
+
+        anchors = tomllib.loads((data_dir / "anchors.toml").read_text(encoding="utf-8"))
+        for kind in ("titles", "roles", "strong_roles", "pronouns", "she", "continuation", "first_person", "generic"):
+            for phrase in split_items(anchors.get(kind, "")):
+                add(fold_term(phrase), Entry("anchor", kind, fold_term(phrase)))
+        self.salutations = frozenset(fold_term(s) for s in split_items(anchors.get("salutations", "")))
+        self.anchor_patterns = re.compile("|".join(f"(?:{p})" for p in anchors["patterns"]))
+
+        general = tomllib.loads((data_dir / "general.toml").read_text(encoding="utf-8"))
+        for kind in ("strong", "document_markers", "weak", "modals", "conditionals", "category_names"):
+            for phrase in split_items(general.get(kind, "")):
+                add(fold_term(phrase), Entry("general", kind, fold_term(phrase)))
+        self.general_patterns = re.compile("|".join(f"(?:{p})" for p in general["strong_patterns"]))
+        self.general_weights: dict[str, float] = dict(general["weights"])
+
+        self.automaton = ahocorasick.Automaton()
+        for key, entries in keys.items():
+            self.automaton.add_word(key, (len(key), tuple(entries)))
+        self.automaton.make_automaton()
+
+    @staticmethod
+    def _add_veto(add, phrase: str) -> None:  # noqa: ANN001 - the local `add` closure
+        prefix = phrase.endswith("*")
+        key = fold_term(phrase.rstrip("*"))
+        add(key, Entry("veto", 0, key, prefix=prefix))
+
+    def hits(self, norm: NormalizedText, original: str) -> list[Hit]:
+        """Every key occurrence that passes its boundary rule (lexicon.md §0.4-6)."""
+        text = norm.text
+        size = len(text)
+        out: list[Hit] = []
+        for last, (length, entries) in self.automaton.iter(text):
+            start, end = last - length + 1, last + 1
+            left = start == 0 or not text[start - 1].isalnum()
+            right = end == size or not text[end].isalnum()
+            for entry in entries:
+                if entry.cased is not None and not _cased_match(entry.cased, norm, start, end, original):
+                    continue
+                kind = entry.kind
+                if kind == "head":
+                    if not left:
+                        continue
+                    token_end = _token_end(text, end)
+                    if token_end - end < MIN_COMPOUND_REST:
+                        continue
+                    out.append(Hit(entry, start, token_end))
+                elif kind == "tail":
+                    if not right:
+                        continue
+                    token_start = _token_start(text, start)
+                    if start - token_start < MIN_COMPOUND_REST:
+                        continue
+                    out.append(Hit(entry, token_start, end))
+                elif left and (right or entry.prefix):
+                    out.append(Hit(entry, start, end))
+        return out
+
+
+def _token_end(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isalnum():
+        pos += 1
+    return pos
+
+
+def _token_start(text: str, pos: int) -> int:
+    while pos > 0 and text[pos - 1].isalnum():
+        pos -= 1
+    return pos
+
+
+def _cased_match(cased: str, norm: NormalizedText, start: int, end: int, original: str) -> bool:
+    """An upper-case abbreviation matches only where the original letters are capitals too."""
+    ostart, oend = norm.original_span(start, end)
+    letters = [c for c in original[ostart:oend] if c.isalpha()]
+    wanted = [c for c in cased if c.isalpha()]
+    return letters[: len(wanted)] == wanted
+
+
+_lexicon: Lexicon | None = None
+_lexicon_lock = threading.Lock()
+
+
+def get_lexicon() -> Lexicon:
+    """The process-wide lexicon; compiled from the data files on first use."""
+    global _lexicon
+    with _lexicon_lock:
+        if _lexicon is None:
+            _lexicon = Lexicon()
+        return _lexicon
+
+
+# --------------------------------------------------------------------------- sentence analysis
+
+
+@dataclass
+class SentenceFeatures:
+    """What the linking and general-discussion decisions need to know about one sentence."""
+
+    start: int  # normalised offsets
+    end: int
+    anchor: float = 0.0  # strongest person anchor (STRONG, ROLE, CONTINUATION)
+    anchor_spans: list[tuple[int, int, float]] | None = None
+    first_person: bool = False
+    strong_general: bool = False
+    weak_general: float = 0.0
+    category_names: set[str] | None = None
+    cues: set[int] | None = None
+    blockers: set[int] | None = None
+
+    @property
+    def general(self) -> bool:
+        if self.anchor >= STRONG:
+            return False
+        return (
+            self.strong_general
+            or len(self.category_names or ()) >= CATEGORY_LIST_MIN
+            or self.weak_general >= WEAK_GENERAL_THRESHOLD
+        )
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A special-data term found in a text (offsets in the original text)."""
+
+    entity: str
+    subcategory: str | None
+    term: str
+    start: int
+    end: int
+    linked: bool
+    general: bool
+    ambiguous: bool
+    first_person: bool = False
+
+    @property
+    def score(self) -> float:
+        if self.linked:
+            return SCORE_LINKED_AMBIGUOUS if self.ambiguous else SCORE_LINKED
+        return SCORE_GENERAL if self.general else SCORE_UNLINKED
+
+    def metadata(self) -> dict[str, object]:
+        return {
+            "linked": self.linked,
+            "subcategory": self.subcategory,
+            "term": self.term,
+            "general": self.general,
+            "ambiguous": self.ambiguous,
+            "first_person": self.first_person,
+        }
+
+
+@dataclass
+class _Analysis:
+    norm: NormalizedText
+    hits: list[Hit]
+    sentences: list[SentenceFeatures]
+    starts: list[int]
+    document: bool  # a quoted policy or parliamentary document (lexicon.md §13)
+
+    def sentence_of(self, pos: int) -> int:
+        return max(bisect_right(self.starts, pos) - 1, 0)
+
+
+_SINGULAR_AFTER_SHE = re.compile(r" ?([a-z']+)")
+
+
+def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
+    lexicon = get_lexicon()
+    norm = normalize(text)
+    hits = lexicon.hits(norm, text)
+    spans = sentence_spans(text)
+    # Sentence starts in normalised offsets.
+    starts: list[int] = []
+    position = 0
+    for ostart, _ in spans:
+        while position < len(norm.offsets) and norm.offsets[position] < ostart:
+            position += 1
+        starts.append(position)
+    if not starts:
+        starts = [0]
+    sentences = [
+        SentenceFeatures(s, starts[i + 1] if i + 1 < len(starts) else len(norm.text)) for i, s in enumerate(starts)
+    ]
+    for sentence in sentences:
+        sentence.anchor_spans, sentence.category_names, sentence.cues, sentence.blockers = [], set(), set(), set()
+    analysis = _Analysis(norm, hits, sentences, starts, False)
+    markers: set[str] = set()
+
+    def anchor(pos: int, end: int, strength: float) -> None:
+        sentence = sentences[analysis.sentence_of(pos)]
+        sentence.anchor = max(sentence.anchor, strength)
+        sentence.anchor_spans.append((pos, end, strength))
+
+    for hit in hits:
+        entry = hit.entry
+        sentence = sentences[analysis.sentence_of(hit.start)]
+        if entry.kind == "anchor":
+            strength = _anchor_strength(entry, hit, norm, text, lexicon)
+            if strength:
+                anchor(hit.start, hit.end, strength)
+            if entry.ref == "first_person":
+                sentence.first_person = True
+        elif entry.kind == "general":
+            if entry.ref == "strong":
+                sentence.strong_general = True
+            elif entry.ref == "document_markers":
+                markers.add(entry.term)
+                sentence.strong_general = True
+            elif entry.ref == "category_names":
+                sentence.category_names.add(entry.term)
+            else:
+                sentence.weak_general += lexicon.general_weights[entry.ref]
+        elif entry.kind == "cue":
+            sentence.cues.add(entry.ref)
+        elif entry.kind == "blocker":
+            sentence.blockers.add(entry.ref)
+    for match in lexicon.anchor_patterns.finditer(norm.text):
+        anchor(match.start(), match.end(), STRONG)
+    for match in lexicon.general_patterns.finditer(norm.text):
+        sentences[analysis.sentence_of(match.start())].strong_general = True
+    for ostart, oend in person_spans:
+        nstart = bisect_right(norm.offsets, ostart - 1)
+        nend = bisect_right(norm.offsets, oend - 1)
+        if nend > nstart:
+            anchor(nstart, nend, STRONG)
+    analysis.document = len(markers) >= DOCUMENT_MARKERS_MIN
+    if analysis.document:
+        for sentence in sentences:
+            sentence.strong_general = True
+    return analysis
+
+
+def _anchor_strength(entry: Entry, hit: Hit, norm: NormalizedText, original: str, lexicon: Lexicon) -> float:
+    """How firmly an anchor phrase points at one data subject (0 when it does not)."""
+    kind = entry.ref
+    text = norm.text
+    if kind in ("first_person", "generic"):
+        return 0.0
+    before = text[max(0, hit.start - 2) : hit.start]
+    after = text[hit.end : hit.end + 2]
+    if "/" in before or "/" in after:  # "hem/haar", "hij/zij": generic
+        return 0.0
+    if kind == "titles":
+        previous = text[: hit.start].rstrip().rsplit(" ", 1)[-1].strip(",.:;")
+        if previous in lexicon.salutations:
+            return 0.0
+        ostart, oend = norm.original_span(hit.start, hit.end)
+        following = re.match(r"[\s.,:]*([A-ZÀ-Ý][\w'’-]*\.?)", original[oend : oend + 40])
+        return STRONG if following else ROLE
+    if kind == "strong_roles":
+        return STRONG
+    if kind == "roles" or kind == "pronouns":
+        return ROLE
+    if kind == "she":
+        following = _SINGULAR_AFTER_SHE.match(text, hit.end)
+        verb = following.group(1) if following else ""
+        return CONTINUATION if verb.endswith("en") else ROLE
+    if kind == "continuation":
+        return CONTINUATION
+    return 0.0
+
+
+# --------------------------------------------------------------------------- linking
+
+
+def _gap_words(text: str, start: int, end: int) -> int:
+    return len(text[start:end].split()) if end > start else 0
+
+
+def _close_anchor(analysis: _Analysis, index: int, start: int, end: int) -> bool:
+    """A governing anchor right next to a category term: "zijn asielmotieven", "gegevens van betrokkene"."""
+    text = analysis.norm.text
+    for astart, aend, _ in analysis.sentences[index].anchor_spans or ():
+        if aend <= start and _gap_words(text, aend, start) <= CLOSE_ANCHOR_WORDS:
+            return True
+        if astart >= end and _gap_words(text, end, astart) <= CLOSE_ANCHOR_WORDS:
+            return True
+    return False
+
+
+def _adjacent_anchor(analysis: _Analysis, index: int) -> float:
+    sentences = analysis.sentences
+    around = [sentences[i].anchor for i in (index - 1, index + 1) if 0 <= i < len(sentences)]
+    return max(around, default=0.0)
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _looks_like_name(original: str, ostart: int, oend: int) -> bool:
+    """A capitalised ambiguous term next to another capitalised word is a name (Islam, Christian, Iris)."""
+    word = original[ostart:oend]
+    if not word[:1].isupper() or word.isupper():
+        return False
+    before = re.search(r"([A-ZÀ-Ý][\w'-]*)[ \t]+$", original[max(0, ostart - 30) : ostart])
+    after = re.match(r"[ \t]+([A-ZÀ-Ý][\w'-]*)", original[oend : oend + 30])
+    return bool(before and not re.search(r"[.!?:]\s*$", original[: ostart - len(before.group(0))])) or bool(after)
+
+
+@lru_cache(maxsize=64)
+def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tuple[TermMatch, ...]:
+    """All special-data terms in `text`, each with whether it is linked to a data subject.
+
+    `person_spans` are PERSON entities (original offsets) from the NER; they count as
+    anchors and veto ambiguous terms that are names. Ambiguous terms (lexicon.md §16)
+    without an anchor and cue, and every term in a sentence the sender writes about
+    themselves without another person in it, are left out.
+    """
+    lexicon = get_lexicon()
+    analysis = _analyse(text, person_spans)
+    norm = analysis.norm
+    vetoes = [(h.start, h.end) for h in analysis.hits if h.entry.kind == "veto"]
+    found: dict[tuple[int, int, int], TermMatch] = {}
+    exact: set[tuple[int, int, int]] = set()
+    for hit in analysis.hits:
+        kind = hit.entry.kind
+        if kind not in ("term", "head", "tail", "ambiguous"):
+            continue
+        if _overlaps(hit.start, hit.end, vetoes):
+            continue
+        ostart, oend = norm.original_span(hit.start, hit.end)
+        ostart, oend = _extend_hyphenated(text, ostart, oend)
+        index = analysis.sentence_of(hit.start)
+        sentence = analysis.sentences[index]
+        ambiguous = kind == "ambiguous"
+        if ambiguous:
+            group = lexicon.groups[hit.entry.ref]
+            category_index = group.category
+            if hit.entry.ref in sentence.blockers or (group.needs_cue and hit.entry.ref not in sentence.cues):
+                continue
+            if _overlaps(ostart, oend, person_spans) or _looks_like_name(text, ostart, oend):
+                continue
+        else:
+            category_index = hit.entry.ref
+        category = lexicon.categories[category_index]
+        own_statement = sentence.first_person and sentence.anchor < ROLE
+        general = sentence.general
+        adjacent = _adjacent_anchor(analysis, index)
+        if general or own_statement:
+            linked = False
+        elif hit.entry.category_term:
+            linked = sentence.anchor >= STRONG or adjacent >= STRONG or _close_anchor(analysis, index, hit.start, hit.end)
+        elif ambiguous:
+            linked = sentence.anchor >= ROLE or (sentence.anchor >= CONTINUATION and adjacent >= ROLE)
+        else:
+            linked = (
+                sentence.anchor >= ROLE
+                or (sentence.anchor >= CONTINUATION and adjacent >= ROLE)
+                or (adjacent >= ROLE and sentence.weak_general == 0)
+            )
+        if ambiguous and not linked:
+            continue
+        key = (ostart, oend, category_index)
+        match = TermMatch(
+            category.entity,
+            category.subcategory,
+            hit.entry.term,
+            ostart,
+            oend,
+            linked,
+            general,
+            ambiguous,
+            own_statement,
+        )
+        # A listed term beats a compound reading of the same word ("Moslimbroederschap" is political).
+        if kind == "term" and key not in exact:
+            exact.add(key)
+            found = {k: v for k, v in found.items() if not (k[:2] == key[:2] and k not in exact)}
+            found[key] = match
+        elif not any(k[:2] == key[:2] for k in exact) and key not in found:
+            found[key] = match
+    return tuple(_drop_contained(list(found.values())))
+
+
+def _extend_hyphenated(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a match to the whole hyphenated word it is part of ("PTSS-behandeling")."""
+    while start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
+        start -= 2
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+    while end + 1 < len(text) and text[end] == "-" and text[end + 1].isalnum():
+        end += 2
+        while end < len(text) and text[end].isalnum():
+            end += 1
+    return start, end
+
+
+def _drop_contained(matches: list[TermMatch]) -> list[TermMatch]:
+    """Within one entity and subcategory, keep the longest of overlapping matches."""
+    matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[TermMatch] = []
+    for match in matches:
+        if any(
+            k.entity == match.entity and k.subcategory == match.subcategory and k.start <= match.start and match.end <= k.end
+            for k in kept
+        ):
+            continue
+        kept.append(match)
+    return kept
+
+
+# --------------------------------------------------------------------------- reusable helpers
+
+
+def general_discussion_score(text: str) -> float:
+    """How much of the special-data talk in `text` is general discussion, from 0.0 to 1.0.
+
+    1.0 for a quoted policy or parliamentary document (two document markers such as
+    "Kamervragen", "Antwoord op vraag"). Otherwise the share of sentences with a special
+    term or a category name that are general (a seed phrase or AVG citation, a list of
+    three category names, or weak cues such as "bijvoorbeeld", "indien", "iemands" without
+    an identified person). A text without any special term scores 1.0 if it has a strong
+    general phrase and 0.0 otherwise.
+    """
+    analysis = _analyse(text, ())
+    if analysis.document:
+        return 1.0
+    topical = {analysis.sentence_of(h.start) for h in analysis.hits if h.entry.kind in ("term", "head", "tail")}
+    topical |= {i for i, s in enumerate(analysis.sentences) if s.category_names}
+    if not topical:
+        return 1.0 if any(s.strong_general for s in analysis.sentences) else 0.0
+    return sum(analysis.sentences[i].general for i in topical) / len(topical)
+
+
+def is_general_text(text: str, threshold: float = 0.5) -> bool:
+    """True when `text` discusses special data in general rather than about someone (lexicon.md §13)."""
+    return general_discussion_score(text) >= threshold
+
+
+def person_spans(nlp_artifacts: NlpArtifacts | None) -> tuple[tuple[int, int], ...]:
+    """PERSON entities of the NER in the analyzer's NLP artifacts, as original offsets."""
+    if nlp_artifacts is None or not nlp_artifacts.entities:
+        return ()
+    return tuple((e.start_char, e.end_char) for e in nlp_artifacts.entities if e.label_ in ("PERSON", "PER"))
+
+
+class LexiconRecognizer(EntityRecognizer):
+    """Base of the three term recognizers: one entity each, all sharing one cached scan of the text."""
+
+    ENTITY: ClassVar[str]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.ENTITY], supported_language="nl", name=type(self).__name__)
+
+    def load(self) -> None:
+        get_lexicon()
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if entities and self.ENTITY not in entities:
+            return []
+        results = []
+        for match in find_terms(text, person_spans(nlp_artifacts)):
+            if match.entity != self.ENTITY:
+                continue
+            metadata = match.metadata()
+            metadata[RecognizerResult.RECOGNIZER_NAME_KEY] = self.name
+            metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] = self.id
+            results.append(RecognizerResult(self.ENTITY, match.start, match.end, match.score, None, metadata))
+        return results

@@ -1,0 +1,65 @@
+"""Recognizes Dutch vehicle registration numbers (kentekens) of sidecodes 1 to 14."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from recognizers.engine import REGEX_FLAGS
+
+# RDW sidecodes: X a letter, 9 a digit.
+_SIDECODES = {
+    1: "XX-99-99", 2: "99-99-XX", 3: "99-XX-99", 4: "XX-99-XX", 5: "XX-XX-99",
+    6: "99-XX-XX", 7: "99-XXX-9", 8: "9-XXX-99", 9: "XX-999-X", 10: "X-999-XX",
+    11: "XXX-99-X", 12: "X-99-XXX", 13: "9-XX-999", 14: "999-XX-9",
+}  # fmt: skip
+# Plates of sidecode 4 (1978) onwards carry no vowels (no words) and no C, Q or Y.
+_LETTERS_SINCE_4 = "[BDFGHJKLMNPRSTVWXZ]"
+_LETTERS_BEFORE_4 = "[A-Z]"
+_START = r"(?<![\w-])"
+_END = r"(?![\w-])"
+
+
+def _regex(sidecodes: list[int], letters: str, dashes: bool) -> str:
+    forms = (
+        _SIDECODES[code].replace("X", letters).replace("9", r"\d").replace("-", "-" if dashes else "")
+        for code in sidecodes
+    )
+    return _START + "(?:" + "|".join(forms) + ")" + _END
+
+
+class LicensePlateRecognizer(PatternRecognizer):
+    """
+    Recognizes a Dutch kenteken.
+
+    Formats are the RDW sidecodes 1 to 14 (XX-99-99 … 999-XX-9), in capitals with
+    dashes; from sidecode 4 on, plates use no vowels and no C, Q or Y, which keeps
+    words and most codes out. The older sidecodes 1 to 3 could spell anything and
+    count only near the word "kenteken", as does a plate written without dashes.
+    """
+
+    COUNTRY_CODE = "nl"
+
+    PATTERNS = [
+        Pattern("Kenteken (sidecode 4-14)", _regex(list(range(4, 15)), _LETTERS_SINCE_4, dashes=True), 0.6),
+        Pattern("Kenteken (sidecode 1-3)", _regex([1, 2, 3], _LETTERS_BEFORE_4, dashes=True), 0.3),
+        Pattern("Kenteken without dashes", _regex(list(range(4, 15)), _LETTERS_SINCE_4, dashes=False), 0.2),
+    ]
+
+    CONTEXT = ["kenteken", "nummerbord", "voertuig"]
+
+    def __init__(
+        self,
+        patterns: list[Pattern] | None = None,
+        context: list[str] | None = None,
+        supported_language: str = "nl",
+        supported_entity: str = "LICENSE_PLATE",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entity=supported_entity,
+            patterns=patterns if patterns else self.PATTERNS,
+            context=context if context else self.CONTEXT,
+            supported_language=supported_language,
+            name=name,
+            global_regex_flags=REGEX_FLAGS,
+        )

@@ -1,0 +1,36 @@
+"""Load the trained Dutch PER model and add its NER component to a spaCy pipeline."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+MODEL_DIR = Path(__file__).resolve().parent / "models" / "person_nl"
+NER_LABEL = "PER"
+
+
+@lru_cache(maxsize=1)
+def load_person_model() -> Language:
+    """The trained pipeline (tokenizer + ner), loaded once per process."""
+    return spacy.load(MODEL_DIR)
+
+
+def add_person_ner(nlp: Language, name: str = "ner") -> Language:
+    """Add the trained PER component to `nlp` (a spacy.blank("nl") pipeline) and return it.
+
+    Call it after `nlp.initialize()` (or after initialising the lemmatizer on its
+    own): initialising the whole pipeline again would reset the NER weights.
+    """
+    nlp.add_pipe("ner", name=name, source=load_person_model())
+    return nlp
+
+
+def build_person_pipeline(lemmatizer: bool = True) -> Language:
+    """The production pipeline: blank Dutch tokenizer, lookup lemmatizer, PER NER."""
+    nlp = spacy.blank("nl")
+    if lemmatizer:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize()
+    return add_person_ner(nlp)

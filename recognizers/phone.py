@@ -1,0 +1,111 @@
+"""Recognizes Dutch and international phone numbers with the phonenumbers library."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberType
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+
+class PhoneRecognizer(LocalRecognizer):
+    """
+    Recognizes phone numbers written the Dutch way or with a country code.
+
+    Numbers are found and validated by Google's libphonenumber metadata
+    (python `phonenumbers`, Apache-2.0) for region NL: national numbers with the
+    trunk prefix 0 (06-12345678, 020-1234567) and any country's number written
+    with + or 00 (+31 (0)6 ..., 0031 ..., +249 ..., +963 ..., +251 ...). A match
+    must start with 0, + or ( so a bare nine- or ten-digit number stays a BSN or
+    V-nummer; service numbers (0800, 0900, 14 0xx) belong to organisations and
+    are left out. The nearest label before a number decides as for V-nummers:
+    "tel", "mobiel", "bel" raise it, the label of another number rules it out.
+    """
+
+    COUNTRY_CODE = "nl"
+
+    REGION = "NL"
+    SCORE = 0.75
+    LABELLED_SCORE = 0.95
+
+    CONTEXT = ["telefoon", "mobiel", "gsm", "bellen", "phone", "mobile"]
+
+    LABELS = re.compile(
+        r"(?P<own>\b(?:telefoon|tel|mobiel|mob|gsm|bel|bellen|gebeld|telefonisch|phone|mobile|whatsapp|fax)"
+        r"(?:nummer|nr)?\b|(?-i:\b[TMF]\b)(?=[\s:.]*$))"
+        r"|(?P<other>\b(?:(?:zaak|dossier|klant|cli[eë]nt|relatie|registratie|factuur|order|polis|rekening"
+        r"|referentie|coa|dt&v|dtv|bsn|burgerservice|sofi|vreemdelingen|v)-?(?:nummer|nr)s?"
+        r"|zaak|kenmerk|referentie|ref|bsn|iban|kvk|btw)\b)",
+        re.IGNORECASE,
+    )
+    LABEL_WINDOW = 40
+
+    # Numbers an organisation publishes for everyone, not a person's number.
+    SERVICE_TYPES = frozenset(
+        {PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST}
+    )
+    MIN_NATIONAL_DIGITS = 8
+
+    def __init__(
+        self,
+        context: list[str] | None = None,
+        supported_language: str = "nl",
+        supported_entity: str = "PHONE_NUMBER",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entities=[supported_entity],
+            supported_language=supported_language,
+            context=context if context else self.CONTEXT,
+            name=name,
+        )
+
+    def load(self) -> None:  # noqa: D102 - nothing to load
+        return None
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+    ) -> list[RecognizerResult]:
+        """Find valid numbers, then score each by the nearest label before it."""
+        results = []
+        for match in phonenumbers.PhoneNumberMatcher(text, self.REGION, leniency=Leniency.VALID):
+            if match.raw_string[0] not in "0+(":
+                continue
+            number = match.number
+            if (
+                phonenumbers.number_type(number) in self.SERVICE_TYPES
+                or len(str(number.national_number)) < self.MIN_NATIONAL_DIGITS
+            ):
+                continue
+            label = None
+            for found in self.LABELS.finditer(text, max(0, match.start - self.LABEL_WINDOW), match.start):
+                label = found.lastgroup
+            if label == "other":
+                continue
+            score = self.LABELLED_SCORE if label == "own" else self.SCORE
+            region = phonenumbers.region_code_for_number(number)
+            # A labelled number is decided; Presidio's lemma window may still raise the others.
+            results.append(
+                RecognizerResult(
+                    entity_type=self.supported_entities[0],
+                    start=match.start,
+                    end=match.end,
+                    score=score,
+                    analysis_explanation=AnalysisExplanation(
+                        recognizer=self.name,
+                        original_score=score,
+                        textual_explanation=f"Recognized as {region} phone number, using phonenumbers",
+                    ),
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: label == "own",
+                    },
+                )
+            )
+        return results

@@ -1,0 +1,465 @@
+"""What each part of a message is: beschikking, gespreksverslag, machtiging, lijst … (documents.md)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scanner.model import Finding, Message, Part
+
+if TYPE_CHECKING:
+    from scanner.policy import Policy
+
+MARKERS_DIR = Path(__file__).parent / "data" / "markers"
+
+# Kinds (documents.md). "mail" and "onderwerp" are the message's own body and subject.
+KINDS = (
+    "beschikking", "uitspraak", "gespreksverslag", "pip_verslag", "interne_notitie", "machtiging",
+    "vertrekstrategie", "lijst", "lso_verslag", "pasfoto", "afbeelding", "id_document", "medisch",
+    "dossier", "archief", "publiek", "mail", "onderwerp", "overig",
+)
+IDENTIFIERS = frozenset({"V_NUMBER", "BSN", "KLANTNUMMER"})
+ROW_ENTITIES = frozenset({"V_NUMBER", "BSN", "KLANTNUMMER", "DATE_OF_BIRTH"})
+TABLE_KINDS = frozenset({"xlsx", "csv"})
+IMAGE_KINDS = frozenset({"image"})
+ARCHIVE_KINDS = frozenset({"zip"})
+# Kinds whose title on a page marks a new document inside one PDF (FULL_DOSSIER).
+TYPED_KINDS = ("beschikking", "gespreksverslag", "pip_verslag", "medisch", "machtiging", "interne_notitie",
+               "vertrekstrategie", "id_document", "uitspraak")
+
+
+@dataclass
+class Document:
+    """What one part is, with what the rules need to know about it (no personal data)."""
+
+    kind: str
+    confidence: float
+    pages: int
+    owner: str | None = None  # organisation name ("IND") that produced it
+    about_one_person: bool = False
+    part: str = "attachment"
+    name: str | None = None
+    part_index: int = 0
+    subtype: str | None = None  # beschikking: besluit, voornemen, beslissing_op_bezwaar
+    page_numbers: tuple[int, ...] = ()  # original page numbers of the pages present ("pagina x van y")
+    original_pages: int | None = None  # y of "pagina x van y"
+    excerpt: bool = False  # only the first and the last one or two pages of the original
+    keep_pages: tuple[int, ...] = ()  # original page numbers to keep (beschikking: [1, n-1, n])
+    remedies_page: int | None = None  # original page number where the remedies start
+    internal: str | None = None  # "explicit" when marked internal
+    restricted: bool = False  # carries an explicit distribution restriction
+    machtiging: dict[str, bool] = field(default_factory=dict)  # datum, naam, handtekening
+    signals: tuple[str, ...] = ()  # other kinds seen in it (e.g. "vertrekstrategie")
+    subjects: int = 0  # distinct data subjects (identifiers, or named rows)
+    rows: int = 0  # rows/lines that carry an identifier
+    cases: int = 0  # case blocks (LSO/LKO)
+    doc_types: tuple[str, ...] = ()  # kinds whose title opens a page (several = joined documents)
+    quoted_from: tuple[str, ...] = ()  # addresses in quoted "Van:"/"From:" lines
+    deliberation: bool = False  # internal deliberation phrases (inferred internal thread)
+    image: bool = False
+    inline: bool = False
+    archive: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """Masked summary for the result: kinds, counts and page numbers, never text."""
+        return {
+            "part_index": self.part_index,
+            "part": self.part,
+            "attachment": self.name,
+            "kind": self.kind,
+            "subtype": self.subtype,
+            "confidence": round(self.confidence, 2),
+            "pages": self.pages,
+            "owner": self.owner,
+            "about_one_person": self.about_one_person,
+            "excerpt": self.excerpt,
+            "original_pages": self.original_pages,
+            "keep_pages": list(self.keep_pages),
+            "internal": self.internal,
+            "signals": list(self.signals),
+            "subjects": self.subjects,
+            "rows": self.rows,
+            "cases": self.cases,
+            "doc_types": list(self.doc_types),
+        }
+
+
+# -- text helpers (shared with scanner.rules) ------------------------------------------
+
+
+@cache
+def _fold_char(c: str) -> str:
+    d = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
+    return d if len(d) == 1 else c
+
+
+def fold(text: str, keep_case: bool = False) -> str:
+    """Text without diacritics (and lower case), with the same length so offsets still fit."""
+    out = "".join(_fold_char(c) if ord(c) > 127 else c for c in text)
+    return out if keep_case else out.lower()
+
+
+@cache
+def load_toml(name: str) -> dict[str, Any]:
+    """A marker file from scanner/data/markers (parsed once)."""
+    with (MARKERS_DIR / name).open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@cache
+def load_terms(name: str) -> tuple[str, ...]:
+    """A term list (one a line, # comments) from scanner/data/markers."""
+    lines = (MARKERS_DIR / name).read_text(encoding="utf-8").splitlines()
+    return tuple(fold(x.strip()) for x in lines if x.strip() and not x.strip().startswith("#"))
+
+
+def term_regex(terms: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for a term list: word boundaries, a space also matches a hyphen or line break."""
+    return _term_regex(tuple(sorted({fold(t) for t in terms}, key=len, reverse=True)))
+
+
+@cache
+def _term_regex(terms: tuple[str, ...]) -> re.Pattern[str]:
+    parts = []
+    for term in terms:
+        body = r"[\s\-]+".join(re.escape(w) for w in term.split())
+        left = r"(?<!\w)" if term[:1].isalnum() else ""
+        right = r"(?!\w)" if term[-1:].isalnum() else ""
+        parts.append(left + body + right)
+    return re.compile("|".join(parts) or r"(?!x)x")
+
+
+@cache
+def terms_pattern(name: str) -> re.Pattern[str]:
+    return term_regex(load_terms(name))
+
+
+@cache
+def patterns(*regexes: str, case_sensitive: bool = False) -> re.Pattern[str]:
+    """Alternation of regular expressions (compiled once)."""
+    flags = re.MULTILINE | (0 if case_sensitive else re.IGNORECASE)
+    return re.compile("|".join(f"(?:{r})" for r in regexes) or r"(?!x)x", flags)
+
+
+def any_match(regexes: Sequence[str], text: str, case_sensitive: bool = False) -> re.Match[str] | None:
+    return patterns(*regexes, case_sensitive=case_sensitive).search(text) if regexes else None
+
+
+def extension(name: str | None) -> str:
+    return Path(name or "").suffix.lower()
+
+
+# -- classification ---------------------------------------------------------------------
+
+
+def classify_message(message: Message, findings: Sequence[Finding], policy: Policy) -> list[Document]:
+    """One Document per part of the message, in the order of message.parts."""
+    docs = []
+    for index, part in enumerate(message.parts):
+        own = [f for f in findings if f.part_index == index]
+        doc = classify(part, own, policy)
+        doc.part_index = index
+        docs.append(doc)
+    return docs
+
+
+def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Document:
+    """What this part is (documents.md), from content, layout, metadata and name; `findings` are its own."""
+    spec = load_toml("documents.toml")
+    pages = list(part.pages) or [""]
+    n = len(pages) if part.paged else max(1, len(part.pages))
+    doc = Document(kind="overig", confidence=0.0, pages=n, part=part.part, name=part.name)
+    if part.part == "subject":
+        doc.kind, doc.confidence = "onderwerp", 1.0
+        return doc
+
+    folded = [fold(p) for p in pages]
+    text = "\n".join(folded)
+    raw_text = "\n".join(pages)
+    name = fold(part.name or "")
+    threshold = float(policy.threshold("document_confidence"))
+
+    doc.rows, doc.subjects, doc.cases = _count_rows(part, findings)
+    doc.quoted_from = tuple(_quoted_addresses(raw_text))
+    doc.deliberation = bool(any_match(spec["internal_thread"]["deliberation"], text))
+    _read_footers(doc, folded, spec)
+
+    scores = {kind: _score(kind, spec, folded, raw_text) for kind in spec["kinds"]}
+    has_ids = any(f.entity in ROW_ENTITIES for f in findings)
+    if not has_ids and _groups(spec, "publiek", folded, raw_text) >= spec["kinds"]["publiek"]["requires"]["groups"]:
+        scores["publiek"] = max(scores["publiek"], 0.9)
+    else:
+        scores["publiek"] = 0.0
+    # documents.md §1: a beschikking needs its letterhead; a title word alone is weak.
+    if not _group_hit(spec, "beschikking", "letterhead", folded, raw_text):
+        scores["beschikking"] *= 0.5
+    if scores["uitspraak"] >= scores["beschikking"] and scores["uitspraak"] >= threshold:
+        scores["beschikking"] = 0.0
+    # A machtiging needs the word and the consent phrase, not a mention in a letter.
+    if not _group_hit(spec, "machtiging", "phrases", folded, raw_text):
+        scores["machtiging"] *= 0.5
+
+    if part.kind in TABLE_KINDS and doc.rows:
+        scores["lijst"] = max(scores["lijst"], 0.9 if doc.rows >= 2 else 0.5)
+    elif doc.rows < 2:
+        scores["lijst"] = 0.0
+    if doc.cases < 1:
+        scores["lso_verslag"] *= 0.5
+
+    doc.doc_types = tuple(_page_types(spec, folded, raw_text))
+    signals = [k for k, s in scores.items() if s >= threshold]
+
+    ext = extension(part.name)
+    photo_ext = load_toml("rules.toml")["photo"]["extensions"]
+    archive_ext = load_toml("rules.toml")["dossier"]["archive_extensions"]
+    if part.kind in IMAGE_KINDS or (ext in photo_ext and part.part == "attachment"):
+        _classify_image(doc, part, name, text, scores, policy)
+    elif part.kind in ARCHIVE_KINDS or ext in archive_ext:
+        doc.archive = True
+        dossier = any_match(load_toml("rules.toml")["dossier"]["names"], name)
+        doc.kind, doc.confidence = ("dossier", 0.6) if dossier else ("archief", 0.9)
+    else:
+        best = max(scores, key=lambda k: scores[k])
+        if scores[best] >= threshold:
+            doc.kind, doc.confidence = best, min(1.0, scores[best])
+        elif part.part == "body":
+            doc.kind, doc.confidence = "mail", 1.0
+        else:
+            doc.kind, doc.confidence = "overig", max(0.0, 1.0 - scores[best])
+        # Bodies are mail unless a document is pasted in with high confidence.
+        if part.part == "body" and doc.kind != "mail" and doc.confidence < 0.7:
+            doc.kind, doc.confidence = "mail", 1.0
+        if part.part == "attachment" and doc.kind == "overig" and any_match(
+                load_toml("rules.toml")["dossier"]["names"], name) and findings:
+            doc.kind, doc.confidence = "dossier", 0.55
+
+    doc.signals = tuple(s for s in signals if s != doc.kind and s != "publiek")
+    kind_spec = spec["kinds"].get(doc.kind, {})
+    doc.about_one_person = bool(kind_spec.get("about_one_person", False))
+    if doc.kind == "beschikking":
+        doc.subtype = _subtype(spec, text)
+        _beschikking_pages(doc, folded, spec)
+    if doc.kind == "machtiging":
+        doc.machtiging = _machtiging_fields(spec, pages, findings, part)
+    if doc.kind == "interne_notitie" or _internal_metadata(spec, part):
+        doc.internal = "explicit"
+        doc.restricted = bool(re.search(r"niet\s+voor\s+externe|intern\s+gebruik|niet\s+verspreiden|vertrouwelijk",
+                                        text))
+    doc.owner = _owner(spec, kind_spec, folded, policy)
+    return doc
+
+
+def _score(kind: str, spec: dict[str, Any], folded: list[str], raw: str) -> float:
+    total = 0.0
+    for group in spec["kinds"][kind].get("signals", {}):
+        if _group_hit(spec, kind, group, folded, raw):
+            total += spec["kinds"][kind]["signals"][group]["weight"]
+    return min(total, 1.0)
+
+
+def _groups(spec: dict[str, Any], kind: str, folded: list[str], raw: str) -> int:
+    return sum(1 for g in spec["kinds"][kind].get("signals", {}) if _group_hit(spec, kind, g, folded, raw))
+
+
+def _group_hit(spec: dict[str, Any], kind: str, group: str, folded: list[str], raw: str) -> bool:
+    g = spec["kinds"][kind]["signals"].get(group)
+    if g is None:
+        return False
+    case = bool(g.get("case_sensitive", False))
+    if g.get("first_page"):
+        target = fold(folded[0], keep_case=True) if case else folded[0]
+    else:
+        target = fold(raw, keep_case=True) if case else "\n".join(folded)
+    return bool(any_match(tuple(g["patterns"]), target, case_sensitive=case))
+
+
+def _page_types(spec: dict[str, Any], folded: list[str], raw: str) -> list[str]:
+    """Kinds whose title stands at the top of some page (a PDF that joins documents)."""
+    found: list[str] = []
+    for page in folded:
+        head = "\n".join([line for line in page.splitlines() if line.strip()][:6])
+        for kind in TYPED_KINDS:
+            groups = spec["kinds"][kind]["signals"]
+            title = groups.get("title") or groups.get("marker") or groups.get("words") or groups.get("court")
+            if title and any_match(tuple(title["patterns"]), head) and kind not in found:
+                found.append(kind)
+    return found
+
+
+def _subtype(spec: dict[str, Any], text: str) -> str:
+    head = text[:3000]
+    for subtype, regexes in spec["kinds"]["beschikking"]["subtypes"].items():
+        if any_match(tuple(regexes), head):
+            return subtype
+    return "beschikking"
+
+
+def _read_footers(doc: Document, folded: list[str], spec: dict[str, Any]) -> None:
+    numbers: list[int] = []
+    totals: Counter[int] = Counter()
+    footer = patterns(*spec["pages"]["footer"])
+    for page in folded:
+        hits = list(footer.finditer(page))
+        if not hits:
+            numbers = []
+            break
+        last = hits[-1]
+        x, y = (int(g) for g in last.groups() if g is not None)
+        numbers.append(x)
+        totals[y] += 1
+    if numbers and totals:
+        y = totals.most_common(1)[0][0]
+        if all(1 <= x <= y for x in numbers) and y >= len(numbers):
+            doc.page_numbers = tuple(numbers)
+            doc.original_pages = y
+            kept = set(numbers)
+            doc.excerpt = len(kept) < y and 1 in kept and kept <= {1, y - 1, y}
+
+
+def _beschikking_pages(doc: Document, folded: list[str], spec: dict[str, Any]) -> None:
+    """keep_pages per documents.md §1: page 1 and the remedies at the end (at most the last two)."""
+    numbers = list(doc.page_numbers) or list(range(1, len(folded) + 1))
+    total = doc.original_pages or len(folded)
+    heads = spec["pages"]["zienswijze"] if doc.subtype == "voornemen" else spec["pages"]["remedies"]
+    heading = re.compile(r"^\s*(?:\d+[.)]?\s*)?(?:" + "|".join(heads) + r")", re.IGNORECASE | re.MULTILINE)
+    remedies = None
+    for index, page in enumerate(folded):
+        if index == 0:
+            continue
+        if heading.search(page):
+            remedies = numbers[index]
+            break
+    doc.remedies_page = remedies
+    if remedies is not None and total - remedies <= 1:
+        tail = list(range(remedies, total + 1))
+    else:
+        tail = [total - 1, total] if total >= 2 else [total]
+    doc.keep_pages = tuple(sorted({1, *tail}))
+
+
+def _machtiging_fields(spec: dict[str, Any], pages: list[str], findings: Sequence[Finding], part: Part) -> dict[str, bool]:
+    fields = spec["machtiging_fields"]
+    raw = "\n".join(pages)
+    folded = fold(raw, keep_case=True)
+    date = bool(any_match(tuple(fields["date"]), folded))
+    name = bool(any_match(tuple(fields["name"]), folded, case_sensitive=True)) or any(
+        f.entity == "PERSON" for f in findings)
+    signature = False
+    label = re.compile(fields["signature_label"], re.IGNORECASE | re.MULTILINE)
+    blank = re.compile(fields["blank_signature"])
+    images = int(part.meta.get("images", 0) or 0) > 0 or bool(part.meta.get("has_images")) or bool(
+        part.meta.get("signature"))
+    for m in label.finditer(folded):
+        rest = m.group(1) or ""
+        if not blank.match(rest):
+            signature = True
+        elif images and not re.search(r"[_.…]{3,}", rest):
+            signature = True
+    if any_match(tuple(fields["signed"]), folded):
+        signature = True
+    return {"datum": date, "naam": name, "handtekening": signature}
+
+
+def _internal_metadata(spec: dict[str, Any], part: Part) -> bool:
+    labels = tuple(spec["internal_thread"]["labels"])
+    for key in ("classification", "sensitivity", "msip_label", "label"):
+        value = part.meta.get(key)
+        if isinstance(value, str) and any_match(labels, fold(value)):
+            return True
+    return False
+
+
+def _owner(spec: dict[str, Any], kind_spec: dict[str, Any], folded: list[str], policy: Policy) -> str | None:
+    fixed = kind_spec.get("owner")
+    if fixed == "":
+        return None
+    if fixed:
+        org = policy.organisation(fixed)
+        return org.name if org else fixed
+    best, best_hits = None, 0
+    first = folded[0]
+    for key, owner in spec["owners"].items():
+        regex = patterns(*owner["patterns"])
+        hits = 3 * len(regex.findall(first[:2000])) + len(regex.findall("\n".join(folded[1:])))
+        if hits > best_hits:
+            best, best_hits = key, hits
+    if best is None:
+        return None
+    org = policy.organisation(best)
+    return org.name if org else best
+
+
+def _count_rows(part: Part, findings: Sequence[Finding]) -> tuple[int, int, int]:
+    """Rows with an identifier, distinct data subjects, and distinct cases in one part."""
+    line_starts: list[list[int]] = []
+    for page in part.pages or [""]:
+        starts = [0] + [m.end() for m in re.finditer(r"\n", page)]
+        line_starts.append(starts)
+
+    def line_of(f: Finding) -> tuple[int, int]:
+        page = (f.page or 1) - 1
+        starts = line_starts[page] if 0 <= page < len(line_starts) else [0]
+        lo = 0
+        for i, s in enumerate(starts):
+            if s <= f.start:
+                lo = i
+            else:
+                break
+        return page, lo
+
+    row_entities = ROW_ENTITIES | ({"PERSON"} if part.kind in TABLE_KINDS else set())
+    rows = {line_of(f) for f in findings if f.entity in row_entities}
+    ids = {_norm_value(f.text) for f in findings if f.entity in IDENTIFIERS}
+    id_lines = {line_of(f) for f in findings if f.entity in ROW_ENTITIES}
+    named = {_norm_value(f.text) for f in findings if f.entity == "PERSON" and line_of(f) in id_lines}
+    names = {_norm_value(f.text) for f in findings if f.entity == "PERSON"}
+    subjects = max(len(ids), len(named))
+    cases = len(ids) if ids else len(names)
+    return len(rows), subjects, cases
+
+
+def _norm_value(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 6:
+        return digits
+    return " ".join(fold(text).replace(".", " ").split())
+
+
+_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _quoted_addresses(raw: str) -> list[str]:
+    regex = re.compile(load_toml("rules.toml")["forward"]["from_line"], re.IGNORECASE | re.MULTILINE)
+    out: list[str] = []
+    for m in regex.finditer(raw):
+        for address in _ADDRESS.findall(m.group(1)):
+            if address.lower() not in out:
+                out.append(address.lower())
+    return out
+
+
+def _classify_image(doc: Document, part: Part, name: str, text: str, scores: dict[str, float],
+                    policy: Policy) -> None:
+    doc.image = True
+    meta = part.meta
+    doc.inline = bool(meta.get("inline") or meta.get("content_id") or meta.get("cid"))
+    width, height = meta.get("width"), meta.get("height")
+    small_bytes = 0 < part.size < int(policy.threshold("photo_min_bytes"))
+    small_pixels = bool(width and height and max(width, height) < int(policy.threshold("photo_min_pixels")))
+    portrait = bool(width and height and 0.65 <= width / height <= 0.85)
+    photo_words = load_toml("rules.toml")["photo"]["signals"]
+    if scores.get("id_document", 0) >= 0.6:
+        doc.kind, doc.confidence = "id_document", scores["id_document"]
+    elif any_match(tuple(photo_words), name) or (portrait and not (small_bytes or small_pixels)):
+        doc.kind, doc.confidence = "pasfoto", 0.8 if portrait else 0.6
+    else:
+        doc.kind, doc.confidence = "afbeelding", 0.9
+    if doc.inline and (small_bytes or small_pixels):
+        doc.kind = "afbeelding"

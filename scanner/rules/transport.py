@@ -1,0 +1,213 @@
+"""How it travels: BANNED_CHANNEL, INSECURE_TRANSPORT and UNSCANNABLE_ATTACHMENT."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, unquote, urlparse
+
+from scanner.documents import fold, patterns
+from scanner.model import Suggestion
+from scanner.policy import CHAIN_CATEGORIES, Channel
+from scanner.rules.bulk import is_bulk
+from scanner.rules.common import Hit, anchored, find_terms, join_words, negated, signature_start
+from scanner.rules.context import RuleContext
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b(?:we\.tl|1drv\.ms|db\.tt|wa\.me)/[^\s<>\"')\]]+",
+                  re.IGNORECASE)
+
+
+def _unwrap(url: str, params: tuple[str, ...]) -> str:
+    """The real target of a safe-link redirect (Outlook safelinks, URL defence …)."""
+    for _ in range(3):
+        parsed = urlparse(url if "://" in url else "http://" + url)
+        query = parse_qs(parsed.query)
+        inner = next((query[p][0] for p in params if p in query and "." in query[p][0]), None)
+        if not inner:
+            return url
+        url = unquote(inner)
+    return url
+
+
+def _host(url: str) -> str:
+    parsed = urlparse(url if "://" in url else "http://" + url)
+    return (parsed.hostname or "").lower()
+
+
+def _channel_for(url: str, channels: tuple[Channel, ...]) -> Channel | None:
+    host = _host(url)
+    for channel in channels:
+        if any(host == h or host.endswith("." + h) for h in channel.hosts):
+            return channel
+        if any(p.search(url) for p in channel.url_patterns):
+            return channel
+    return None
+
+
+def banned_channel(ctx: RuleContext) -> list[Hit]:
+    """Links to or instructions for WeTransfer, Dropbox, OneDrive (block), Zoom, WhatsApp (warn)."""
+    rule = "BANNED_CHANNEL"
+    policy = ctx.policy
+    settings = policy.get("channel_settings")
+    params = tuple(settings["unwrap_params"])
+    found: dict[str, tuple[Channel, bool]] = {}  # channel key -> (channel, only in signature)
+
+    def note(channel: Channel, in_signature: bool) -> None:
+        previous = found.get(channel.key)
+        found[channel.key] = (channel, in_signature and (previous is None or previous[1]))
+
+    bodies = [(i, p) for i, p in ctx.indexed_parts(attachments=False) if not ctx.is_public(i)]
+    signatures = {i: signature_start(p.text) for i, p in bodies if not p.forwarded}
+    urls: list[str] = list(ctx.message.links)
+    for _, part in bodies:
+        urls += [m.group(0) for m in _URL.finditer(part.text)]
+    for index, part in ctx.indexed_parts(bodies=False):
+        if (part.name or "").lower().endswith(".ics"):
+            urls += [m.group(0) for m in _URL.finditer(part.text)]
+    for url in dict.fromkeys(urls):
+        channel = _channel_for(_unwrap(url, params), policy.channels)
+        if channel is None:
+            continue
+        in_signature = False
+        for index, part in bodies:
+            position = part.text.find(url)
+            start = signatures.get(index)
+            if position >= 0:
+                in_signature = start is not None and position >= start
+                break
+        note(channel, in_signature)
+    for index, part in bodies:
+        text = fold(part.text)
+        start = signatures.get(index)
+        for channel in policy.channels:
+            for phrase in channel.phrases:
+                for m in phrase.finditer(text):
+                    if negated(part.text, m.start(), tuple(settings["negations"])):
+                        continue
+                    note(channel, start is not None and m.start() >= start)
+    hits = []
+    recipients = [r.address for r in ctx.targets]
+    for channel, in_signature in found.values():
+        if in_signature and channel.severity != "block":
+            variant, severity = "signature", policy.severity(rule, "signature")
+        else:
+            variant, severity = channel.severity, channel.severity
+        alternatives = settings["alternatives_block" if channel.severity == "block" else "alternatives_warn"]
+        conj = "or" if ctx.lang == "en" else "of"
+        kanaal = join_words(alternatives, ctx.lang).replace(" en ", f" {conj} ").replace(" and ", f" {conj} ")
+        hits.append(Hit(rule, severity, variant, recipients, fields={"dienst": channel.service, "kanaal": kanaal},
+                        suggestions=[Suggestion("use_channel", {"channel": list(alternatives),
+                                                                "instead_of": channel.service})],
+                        per_recipient=False))
+    return hits
+
+
+def encrypted(ctx: RuleContext) -> bool:
+    """Encrypted, or through the secure gateway or the Bestandenpostbus (rules.md §0)."""
+    message = ctx.message
+    if message.encrypted:
+        return True
+    secure = ctx.policy.get("secure_mail")
+    subject = message.subject or ""
+    if any(tag.lower() in subject.lower() for tag in secure["subject_tags"]):
+        return True
+    for header, value in secure["headers"].items():
+        got = message.headers.get(header.lower())
+        if got is not None and (not value or value.lower() in got.lower()):
+            return True
+    hosts = tuple(h.lower() for h in secure["bestandenpostbus_hosts"])
+    urls = list(message.links) + [m.group(0) for _, p in ctx.indexed_parts(attachments=False)
+                                  for m in _URL.finditer(p.text)]
+    return any(_host(u) == h or _host(u).endswith("." + h) for u in urls for h in hosts)
+
+
+def _vulnerable(ctx: RuleContext) -> bool:
+    """A person anchor together with a vulnerability marker (lexicon.md §11)."""
+    for index, part in ctx.indexed_parts():
+        if ctx.is_public(index):
+            continue
+        for page_no, page in enumerate(part.pages or [""], 1):
+            for m in find_terms("vulnerable.txt", page):
+                if anchored(ctx, index, page_no if part.paged else None, page, m.start(), m.end()):
+                    return True
+    return False
+
+
+def _large(ctx: RuleContext) -> bool:
+    parts = {f.part_index for f in ctx.personal if ctx.documents[f.part_index].part == "attachment"}
+    if len(parts) >= ctx.policy.threshold("insecure_files"):
+        return True
+    size = sum(ctx.message.parts[i].size for i in parts)
+    return size >= ctx.policy.threshold("insecure_bytes")
+
+
+def insecure_transport(ctx: RuleContext) -> list[Hit]:
+    """Sensitive content unencrypted to a recipient outside the chain (H question 3)."""
+    rule = "INSECURE_TRANSPORT"
+    outside = [r for r in ctx.outside if ctx.match(r).category not in CHAIN_CATEGORIES]
+    if not outside or not ctx.has_personal or encrypted(ctx):
+        return []
+    policy = ctx.policy
+    special = bool(ctx.special)
+    vulnerable = _vulnerable(ctx)
+    bulk = is_bulk(ctx) or _large(ctx)
+    hits = []
+    for r in outside:
+        reasons = []
+        if special:
+            reasons.append(policy.template(rule, "reden_special", ctx.lang))
+        if vulnerable and ctx.match(r).category != "nidos":
+            reasons.append(policy.template(rule, "reden_vulnerable", ctx.lang))
+        if bulk:
+            reasons.append(policy.template(rule, "reden_bulk", ctx.lang))
+        if reasons:
+            hits.append(Hit(rule, policy.severity(rule), "default", [r.address],
+                            fields={"reden": join_words(reasons, ctx.lang)},
+                            suggestions=[Suggestion("use_channel", {"channel": ["versleutelde e-mail",
+                                                                                "Bestandenpostbus"],
+                                                                    "recipients": [r.address]})]))
+    return hits
+
+
+_REASONS = (
+    ("encrypted", r"encrypt|password|wachtwoord|versleutel|protected|beveiligd"),
+    ("too_large", r"too\s+large|size|limit|te\s+groot|timeout|time\s*limit|bomb|ratio"),
+    ("no_text", r"no\s+text|image[-\s]only|ocr|scan|zonder\s+tekst"),
+    ("unsupported", r"unsupported|unknown\s+(?:file\s+)?type|onbekend|not\s+supported"),
+    ("corrupt", r"corrupt|damaged|truncat|parse|invalid|broken|beschadigd|malformed|error"),
+)
+
+
+def unscannable_reason(error: str) -> str:
+    for key, regex in _REASONS:
+        if re.search(regex, error, re.IGNORECASE):
+            return key
+    return "other"
+
+
+def unscannable_attachment(ctx: RuleContext) -> list[Hit]:
+    """Attachments the scanner could not read: it cannot vouch for them."""
+    rule = "UNSCANNABLE_ATTACHMENT"
+    policy = ctx.policy
+    recipients = [r.address for r in ctx.targets]
+    all_chain = bool(ctx.targets) and all(ctx.match(r).category in CHAIN_CATEGORIES for r in ctx.targets)
+    hits = []
+    for index, part in ctx.indexed_parts(bodies=False):
+        if not part.error or part.kind == "image":
+            continue
+        reason = unscannable_reason(part.error)
+        variant = "encrypted_chain" if reason == "encrypted" and all_chain else None
+        hits.append(Hit(rule, policy.severity(rule, variant), "default", recipients, attachment=part.name,
+                        fields={"bijlage": part.name or policy.common("the_message", ctx.lang),
+                                "reden": policy.template(rule, f"reden_{reason}", ctx.lang)},
+                        per_recipient=False))
+    message = ctx.message
+    readable = any(p.text.strip() for p in message.parts if p.part != "subject")
+    if message.encrypted and not readable and not hits:
+        hits.append(Hit(rule, policy.severity(rule), "default", recipients,
+                        fields={"bijlage": policy.common("the_message", ctx.lang),
+                                "reden": policy.template(rule, "reden_encrypted", ctx.lang)},
+                        per_recipient=False))
+    return hits
+
+
+__all__ = ["banned_channel", "encrypted", "insecure_transport", "patterns", "unscannable_attachment"]
