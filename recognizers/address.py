@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer
 from stdnum.nl import postcode
 
 from recognizers.engine import REGEX_FLAGS
 
+_SUFFIX_FILE = Path(__file__).parent / "data" / "identifiers" / "street_suffixes.txt"
 _SUFFIXES = sorted(
     (
         line.strip()
-        for line in (Path(__file__).parent / "data" / "identifiers" / "street_suffixes.txt").read_text("utf-8").splitlines()
+        for line in _SUFFIX_FILE.read_text("utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ),
     key=len,
@@ -22,7 +24,7 @@ _SUFFIXES = sorted(
 _LOWER = r"[a-zà-öø-ÿ']"
 # A capitalised word ("'s-Gravendijkwal", "Oost-Indië"), a title or an initial ("Burg.", "H.").
 _WORD = (
-    rf"(?:(?:'s-)?[A-Z](?:{_LOWER}|-[A-Za-z])*"
+    rf"(?:(?:['\u2019]s-)?[A-Z](?:{_LOWER}|-[A-Za-z])*"
     r"|(?:Burg|Dr|Prof|Mr|Ir|Ing|Drs|Ds|St|Gen|Mgr|Jhr|Gebr|Pres|Kon|[A-Z])\.)"
 )
 _PARTICLE = r"(?:van|de|der|den|het|ten|ter|te|op|aan|in|'t|la|le|du)"
@@ -32,9 +34,12 @@ _NOT_STREET = (
     r"|Verblijfadres|Verblijfsadres|Woont|Wonende|Woonachtig|Betrokkene|Naam|Gerechtshof|Rechtbank)\b"
 )
 # The whole word, then a look back for its ending: one pass instead of one per ending.
-_STREET_WORD = rf"(?:'s-)?[A-Z](?:{_LOWER}|-[A-Za-z])*(?<=(?i:{'|'.join(_SUFFIXES)}))"
+_STREET_WORD = rf"(?:['\u2019]s-)?[A-Z](?:{_LOWER}|-[A-Za-z])*(?<={_LOWER}(?:{'|'.join(_SUFFIXES)}))"
+# An ending as a word of its own needs a word before it: "Oude Gracht", not "Markt 5".
+_ENDING_WORD = "(?:" + "|".join(suffix.capitalize() for suffix in _SUFFIXES) + r")(?![\w'-])"
+_PREFIX = rf"(?!{_NOT_STREET}){_WORD}[ ](?:(?:{_WORD}|{_PARTICLE})[ ]){{0,3}}"
 _STREET = (
-    rf"(?:(?:(?!{_NOT_STREET}){_WORD}[ ](?:(?:{_WORD}|{_PARTICLE})[ ]){{0,3}})?{_STREET_WORD}"
+    rf"(?:(?:{_PREFIX})?{_STREET_WORD}|{_PREFIX}{_ENDING_WORD}"
     rf"|(?:Laan|Weg|Plein|Kade|Dreef|Park|Singel|Hof|Pad|Gracht|Straat)[ ]{_PARTICLE}(?:[ ]{_PARTICLE})?"
     rf"(?:[ ]{_WORD}){{1,3}})"
 )
@@ -47,14 +52,14 @@ _NOT_AFTER = (
     r"|december|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\b|[ ]?%)"
 )
 _HOUSE_NUMBER = _NUMBER + _ADDITION + _NOT_AFTER
-_POSTCODE = r"[1-9]\d{3}[ ]?[A-Z]{2}(?![\w])"
-_PLACE = rf"(?:'s-)?[A-Z]{_LOWER}+(?:-[A-Z]{_LOWER}+)*"
+_POSTCODE = r"(?:NL-?)?[1-9]\d{3}[ ]?[A-Z]{2}(?![\w])"
+_PLACE = rf"(?:['\u2019]s-)?[A-Z]{_LOWER}+(?:-[A-Z]{_LOWER}+)*"
 _POSTCODE_AND_PLACE = (
     rf",?[ \t]*\n?[ \t]*{_POSTCODE}(?:[ \t]+{_PLACE}(?:(?:[ ](?:aan|den|op|de|a/d|in|bij)){{0,2}}[ ]{_PLACE})*)?"
 )
-_START = r"(?<![\w'-])"
+_START = r"(?<![\w'\u2019-])"
 # Cheap tests first: a street starts with a capital and has a number within 60 characters.
-_STREET_START = r"(?=['A-Z])(?=[^\n\d]{0,60}[ ]\d)" + _START
+_STREET_START = r"(?=['\u2019A-Z])(?=[^\n\d]{0,60}[ ]\d)" + _START
 
 
 class AddressRecognizer(PatternRecognizer):
@@ -73,7 +78,7 @@ class AddressRecognizer(PatternRecognizer):
 
     COUNTRY_CODE = "nl"
 
-    PATTERNS = [
+    PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Street and house number", _STREET_START + _STREET + r"[ ]" + _HOUSE_NUMBER, 0.7),
         Pattern(
             "Street, house number and postcode",
@@ -84,10 +89,7 @@ class AddressRecognizer(PatternRecognizer):
         Pattern("Postbus and postcode", _START + r"Postbus[ ]\d{1,6}" + _POSTCODE_AND_PLACE, 0.65),
         Pattern(
             "Postcode and house number",
-            _START
-            + _POSTCODE
-            + r"(?:,?[ ]*(?i:huisnummer|huisnr\.?|nr\.?)[ ]*:?[ ]*|[ ])"
-            + _HOUSE_NUMBER,
+            _START + _POSTCODE + r"(?:,?[ ]*(?i:huisnummer|huisnr\.?|nr\.?)[ ]*:?[ ]*|[ ])" + _HOUSE_NUMBER,
             0.85,
         ),
         Pattern(
@@ -100,7 +102,7 @@ class AddressRecognizer(PatternRecognizer):
         ),
     ]
 
-    CONTEXT = ["adres", "woont", "wonende", "woonachtig", "verblijft", "verhuisd", "address"]
+    CONTEXT: ClassVar[list[str]] = ["adres", "woont", "wonende", "woonachtig", "verblijft", "verhuisd", "address"]
 
     POSTCODE = re.compile(r"\b[1-9]\d{3} ?[A-Z]{2}\b")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -18,10 +19,10 @@ class BsnRecognizer(PatternRecognizer):
     """
     Recognizes the Dutch burgerservicenummer (BSN).
 
-    Nine digits (Wet algemene bepalingen burgerservicenummer, art. 1), written
-    whole, as 1234.56.782 or in groups of three; eight digits are the same number
-    without its leading zero and count only with a BSN label. The check is the
-    11-proef as python-stdnum implements it (`stdnum.nl.bsn`). A passing check
+    Nine digits (Wet algemene bepalingen burgerservicenummer), written whole, as
+    1234.56.782 or in groups of three; eight digits are the same number without
+    its leading zero and count only with a BSN label. The check is the 11-proef
+    as python-stdnum implements it (`stdnum.nl.bsn`). A passing check
     rules nothing in: one random nine-digit number in eleven passes it, so the
     label decides the score, and the label of another number rules it out.
     Numbers of one repeated digit never pass the 11-proef.
@@ -29,7 +30,7 @@ class BsnRecognizer(PatternRecognizer):
 
     COUNTRY_CODE = "nl"
 
-    PATTERNS = [
+    PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("BSN (8-9 digits)", _START + r"\d{8,9}" + _END, 0.6),
         Pattern(
             "BSN (grouped 4.2.3 or 3-3-3)",
@@ -38,13 +39,14 @@ class BsnRecognizer(PatternRecognizer):
         ),
     ]
 
-    CONTEXT = ["bsn", "burgerservicenummer", "sofinummer", "sofi-nummer"]
+    CONTEXT: ClassVar[list[str]] = ["bsn", "burgerservicenummer", "sofinummer", "sofi-nummer"]
 
+    # The last label before a number names it; any other "...nummer" or "...nr"
+    # (zaaknummer, huisnummer, klantnr) names a different number.
     LABELS = re.compile(
         r"(?P<own>\b(?:bsn|burgerservice|sofi)(?:-?(?:nummer|nr))?s?\b)"
-        r"|(?P<other>\b(?:(?:zaak|dossier|klant|cli[eë]nt|relatie|registratie|factuur|order|polis"
-        r"|rekening|referentie|telefoon|coa|dt&v|dtv|kvk|btw|agb|uzovi)-?(?:nummer|nr)s?"
-        r"|zaak|kenmerk|referentie|ref|tel|telefoon|mobiel|gsm|fax|iban|kvk|btw)\b)",
+        r"|(?P<other>\b(?:[\w&]+-?(?:nummer|nr)s?|zaak|kenmerk|referentie|ref|tel|telefoon|mobiel|gsm|fax"
+        r"|iban|kvk|btw|awb|ecli)\b)",
         re.IGNORECASE,
     )
     LABEL_WINDOW = 40

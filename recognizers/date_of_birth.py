@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
@@ -33,7 +34,7 @@ _DATE = (
     r"(?![\w]|[-./]\d)"
 )
 _LABEL = (
-    r"\b(?i:geboren|geb\.?|geboortedatum(?:[ ]en[ ]-?plaats)?|geboorte-?[ ]?datum|geb\.?[ ]?datum"
+    r"\b(?i:geboren|geb\.?|geboortedatum(?:[ ]en[ ]-?plaats|[ ]?/[ ]?-?plaats)?|geboorte-?[ ]?datum|geb\.?[ ]?datum"
     r"|d\.d\.[ ]?geboorte|datum[ ]van[ ]geboorte|date[ ]of[ ]birth|birth[ ]?date|born(?:[ ]on)?"
     r"|dob|d\.o\.b\.)"
 )
@@ -41,7 +42,7 @@ _LABEL = (
 # place words, then "op"; "geboren in Syrië en kwam op 3 maart" is no birth date.
 _PLACE_WORDS = r"(?:'s-)?[A-Z(][^\s,;:]*(?:[ ](?:[A-Z(][^\s,;:]*|aan|den|de|der|al|el))*"
 _PLACE = rf"[ \t]+(?i:te|in)[ \t]+{_PLACE_WORDS}(?:,[ ]{_PLACE_WORDS},?)?"
-_GAP = rf"(?:{_PLACE})?(?:[ \t]+(?i:op))?[ \t]*[:(/–-]?[ \t]*\n?[ \t]*"
+_GAP = rf"(?:{_PLACE})?(?:[ \t]+(?i:op))?[ \t]*[:(/\u2013-]?[ \t]*\n?[ \t]*"
 
 
 class DateOfBirthRecognizer(PatternRecognizer):
@@ -52,16 +53,16 @@ class DateOfBirthRecognizer(PatternRecognizer):
     label right before it: "geboren (op)", "geb.", "geboortedatum", "geb. datum",
     "d.d. geboorte", "geboren te <plaats> op", "date of birth", "DOB". Dates are
     numeric (01-02-1990, 1.2.1990, 1990-02-01, two-digit years) or use Dutch or
-    English month names ("1 februari 1990", "1 feb. 1990"), day first as in the
-    Netherlands (NEN 2772 / ISO 8601 for the year-first form). A date that does
-    not exist or lies in the future is ruled out.
+    English month names ("1 februari 1990", "1 feb. 1990"), day first as is usual
+    in Dutch, or year first as in ISO 8601. A date that does not exist, lies in
+    the future or before 1900 is ruled out.
     """
 
     COUNTRY_CODE = "nl"
 
-    PATTERNS = [Pattern("Date after a birth label", rf"(?=\d)(?<={_LABEL}{_GAP}){_DATE}", 0.9)]
+    PATTERNS: ClassVar[list[Pattern]] = [Pattern("Date after a birth label", rf"(?=\d)(?<={_LABEL}{_GAP}){_DATE}", 0.9)]
 
-    CONTEXT = ["geboren", "geboortedatum", "birth"]
+    CONTEXT: ClassVar[list[str]] = ["geboren", "geboortedatum", "birth"]
 
     NUMERIC = re.compile(r"(\d{1,4})[-./](\d{1,2})[-./](\d{1,4})")
     WRITTEN = re.compile(r"(\d{1,2}) ([A-Za-z]+)\.? (\d{4})")

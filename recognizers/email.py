@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from recognizers.engine import REGEX_FLAGS
@@ -23,7 +25,7 @@ class EmailRecognizer(PatternRecognizer):
     or end with a dot or hold two in a row.
     """
 
-    PATTERNS = [
+    PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "E-mail address (RFC 5322 dot-atom)",
             r"(?<![\w.!#$%&'*+/=?^`{|}~@-])" + _LOCAL + r"@(?:" + _LABEL + r"\.)+" + _TLD + r"(?![\w-]|\.[^\W_])",
@@ -31,7 +33,7 @@ class EmailRecognizer(PatternRecognizer):
         ),
     ]
 
-    CONTEXT = ["e-mail", "email", "mail", "mailadres"]
+    CONTEXT: ClassVar[list[str]] = ["e-mail", "email", "mail", "mailadres"]
 
     MAX_LENGTH = 254
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -27,7 +28,7 @@ class IbanRecognizer(PatternRecognizer):
     word ("... 6769 BIC GEBABEBB", "... 00 t.n.v.") does not hide the IBAN.
     """
 
-    PATTERNS = [
+    PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "IBAN (whole or with single spaces, dots or dashes)",
             r"(?<![\w-])(?:[A-Z]{2}|[a-z]{2})[ ]?\d{2}(?:[ .-]?[A-Za-z0-9]){11,30}(?![\w])",
@@ -35,7 +36,7 @@ class IbanRecognizer(PatternRecognizer):
         ),
     ]
 
-    CONTEXT = ["iban", "rekeningnummer", "bankrekening", "rekening", "bank"]
+    CONTEXT: ClassVar[list[str]] = ["iban", "rekeningnummer", "bankrekening", "rekening", "bank"]
 
     LAST_GROUP = re.compile(r"[ .-]?[A-Za-z0-9]*$")
 

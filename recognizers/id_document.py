@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern, PatternRecognizer
 from stdnum.nl import identiteitskaartnummer
 
@@ -25,9 +27,8 @@ class IdDocumentRecognizer(PatternRecognizer):
     Recognizes the number of an identity document.
 
     - Dutch passport and identity card: nine characters, two letters, six letters
-      or digits, a digit, never the letter O (Paspoortuitvoeringsregeling
-      Nederland 2001; RvIG), checked with python-stdnum
-      (`stdnum.nl.identiteitskaartnummer`). The format has no check digit, so a
+      or digits, a digit, never the letter O (RvIG's document number format),
+      checked with python-stdnum (`stdnum.nl.identiteitskaartnummer`). The format has no check digit, so a
       number counts only near a word such as "paspoort" or "ID-kaart".
     - Verblijfsdocument: the document type as a roman numeral (I to V) or EU,
       then a letter-led number ("III-V123AL568").
@@ -38,7 +39,7 @@ class IdDocumentRecognizer(PatternRecognizer):
       format.
     """
 
-    PATTERNS = [
+    PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Dutch passport or ID card", _START + r"[A-NP-Z]{2}[A-NP-Z0-9]{6}\d" + _END, 0.4),
         Pattern("Verblijfsdocument", _START + r"(?:III|II|IV|I|V|EU)[- ](?=[A-Z]*\d)[A-Z][A-Z0-9]{5,10}" + _END, 0.5),
         Pattern("W-document", _START + r"W-?\d{7,9}" + _END, 0.3),
@@ -49,7 +50,7 @@ class IdDocumentRecognizer(PatternRecognizer):
         ),
     ]
 
-    CONTEXT = [
+    CONTEXT: ClassVar[list[str]] = [
         "paspoort",
         "id-kaart",
         "identiteitskaart",

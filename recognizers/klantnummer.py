@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from recognizers.engine import REGEX_FLAGS
 
 _LABEL = (
     r"(?i:\b(?:(?:ind|coa|dt&v|dtv)[- ]?)?(?:klant|cli[eë]nt|relatie)(?:nummer|nr\.?)"
-    r"|\bkl\.?[ ]?nr\.?|\b(?:coa|dt&v|dtv)-?(?:nummer|nr\.?))"
+    r"|\bkl\.?[ ]?nr\.?|\b(?:ind|coa|dt&v|dtv)-?(?:nummer|nr\.?))"
     r"(?:[ ](?:IND|COA|DT&V|DTV))?"
 )
 
@@ -21,12 +23,12 @@ class KlantnummerRecognizer(PatternRecognizer):
     no published format: 5 to 10 digits, sometimes after a letter prefix
     ("K-123456"). Without a label they are indistinguishable from any other
     number, so only a labelled number ("klantnummer", "COA-nummer", "kl.nr",
-    "cliëntnummer", "relatienummer", "DT&V-nummer") is reported.
+    "cliëntnummer", "relatienummer", "DT&V-nummer", "IND-nummer") is reported.
     """
 
     COUNTRY_CODE = "nl"
 
-    PATTERNS = [
+    PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "Klantnummer (labelled)",
             r"(?=[A-Z\d])(?<=" + _LABEL + r"[ \t]{0,3}[:#]?[ \t]{0,3})(?:[A-Z]{1,3}[- ]?)?\d{5,10}(?![\w]|[.,/-]\d)",
@@ -34,7 +36,14 @@ class KlantnummerRecognizer(PatternRecognizer):
         ),
     ]
 
-    CONTEXT = ["klantnummer", "cliëntnummer", "clientnummer", "relatienummer", "coa-nummer", "dt&v-nummer"]
+    CONTEXT: ClassVar[list[str]] = [
+        "klantnummer",
+        "cliëntnummer",
+        "clientnummer",
+        "relatienummer",
+        "coa-nummer",
+        "dt&v-nummer",
+    ]
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ import threading
 import tomllib
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +49,9 @@ SCORE_LINKED = 0.85
 SCORE_LINKED_AMBIGUOUS = 0.7
 SCORE_UNLINKED = 0.4
 SCORE_GENERAL = 0.2
+
+# The category of a veto that applies to all categories (ambiguous.toml `vetoes`).
+EVERY_CATEGORY = -1
 
 # Anchor strengths (lexicon.md §12).
 STRONG = 2.0  # a name, a title with a name, a V-nummer: one identified person
@@ -288,20 +291,21 @@ class Lexicon:
             index = len(self.categories)
             self.categories.append(Category(data["entity"], data.get("subcategory")))
             category_terms = {fold_term(t) for t in split_items(data.get("category_terms", ""))}
+            whole_words = {fold_term(t) for t in split_items(data.get("whole_word_only", ""))}
             for term in split_items(data.get("terms", "")) + split_items(data.get("category_terms", "")):
                 cased = term if _is_cased(term) else None
                 canonical = fold_term(term)
                 entry = Entry("term", index, canonical, cased, canonical in category_terms)
                 for variant in term_variants(term):
                     add(variant, entry)
-                if " " not in canonical and len(canonical) >= self.heads_min and cased is None:
+                if " " not in canonical and len(canonical) >= self.heads_min and cased is None and canonical not in whole_words:
                     add(canonical, Entry("head", index, canonical))
             for stem in split_items(data.get("stems", "")):
                 add(fold_term(stem), Entry("head", index, fold_term(stem)))
             for tail in split_items(data.get("tails", "")):
                 add(fold_term(tail), Entry("tail", index, fold_term(tail)))
             for exception in split_items(data.get("exceptions", "")):
-                self._add_veto(add, exception)
+                self._add_veto(add, exception, index)
 
         ambiguous = tomllib.loads((data_dir / "ambiguous.toml").read_text(encoding="utf-8"))
         category_index = {(c.entity, c.subcategory): i for i, c in enumerate(self.categories)}
@@ -319,7 +323,7 @@ class Lexicon:
             for blocker in split_items(group.get("blockers", "")):
                 add(fold_term(blocker), Entry("blocker", index, fold_term(blocker), prefix=True))
         for veto in split_items(ambiguous.get("vetoes", "")):
-            self._add_veto(add, veto)
+            self._add_veto(add, veto, EVERY_CATEGORY)
 
         anchors = tomllib.loads((data_dir / "anchors.toml").read_text(encoding="utf-8"))
         for kind in ("titles", "roles", "strong_roles", "pronouns", "she", "continuation", "first_person", "generic"):
@@ -337,14 +341,14 @@ class Lexicon:
 
         self.automaton = ahocorasick.Automaton()
         for key, entries in keys.items():
-            self.automaton.add_word(key, (len(key), tuple(entries)))
+            self.automaton.add_word(key, (len(key), tuple(_prefer_listed(key, entries))))
         self.automaton.make_automaton()
 
     @staticmethod
-    def _add_veto(add, phrase: str) -> None:  # noqa: ANN001 - the local `add` closure
+    def _add_veto(add: Callable[[str, Entry], None], phrase: str, category: int) -> None:
         prefix = phrase.endswith("*")
         key = fold_term(phrase.rstrip("*"))
-        add(key, Entry("veto", 0, key, prefix=prefix))
+        add(key, Entry("veto", category, key, prefix=prefix))
 
     def hits(self, norm: NormalizedText, original: str) -> list[Hit]:
         """Every key occurrence that passes its boundary rule (lexicon.md §0.4-6)."""
@@ -376,6 +380,12 @@ class Lexicon:
                 elif left and (right or entry.prefix):
                     out.append(Hit(entry, start, end))
         return out
+
+
+def _prefer_listed(key: str, entries: set[Entry]) -> list[Entry]:
+    """When a generated form equals a listed term of the same category, report the listed term."""
+    listed = {(e.kind, e.ref) for e in entries if e.term == key}
+    return [e for e in entries if e.term == key or (e.kind, e.ref) not in listed]
 
 
 def _token_end(text: str, pos: int) -> int:
@@ -484,6 +494,8 @@ class _Analysis:
 
 
 _SINGULAR_AFTER_SHE = re.compile(r" ?([a-z']+)")
+# "mevrouw Yusuf", "dhr. A. Karimi", "bewoner A": a capitalised name or initial right after the title.
+_NAME_AFTER_TITLE = re.compile(r"\.?[ \t\u00a0]+[A-ZÀ-Ý]")
 
 
 def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
@@ -567,7 +579,7 @@ def _anchor_strength(entry: Entry, hit: Hit, norm: NormalizedText, original: str
         if previous in lexicon.salutations:
             return 0.0
         ostart, oend = norm.original_span(hit.start, hit.end)
-        following = re.match(r"[\s.,:]*([A-ZÀ-Ý][\w'’-]*\.?)", original[oend : oend + 40])
+        following = _NAME_AFTER_TITLE.match(original, oend)
         return STRONG if following else ROLE
     if kind == "strong_roles":
         return STRONG
@@ -632,14 +644,12 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
     lexicon = get_lexicon()
     analysis = _analyse(text, person_spans)
     norm = analysis.norm
-    vetoes = [(h.start, h.end) for h in analysis.hits if h.entry.kind == "veto"]
+    vetoes = [(h.start, h.end, h.entry.ref) for h in analysis.hits if h.entry.kind == "veto"]
     found: dict[tuple[int, int, int], TermMatch] = {}
     exact: set[tuple[int, int, int]] = set()
     for hit in analysis.hits:
         kind = hit.entry.kind
         if kind not in ("term", "head", "tail", "ambiguous"):
-            continue
-        if _overlaps(hit.start, hit.end, vetoes):
             continue
         ostart, oend = norm.original_span(hit.start, hit.end)
         ostart, oend = _extend_hyphenated(text, ostart, oend)
@@ -655,6 +665,8 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
                 continue
         else:
             category_index = hit.entry.ref
+        if _overlaps(hit.start, hit.end, [(s, e) for s, e, ref in vetoes if ref in (EVERY_CATEGORY, category_index)]):
+            continue
         category = lexicon.categories[category_index]
         own_statement = sentence.first_person and sentence.anchor < ROLE
         general = sentence.general

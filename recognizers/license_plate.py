@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from recognizers.engine import REGEX_FLAGS
@@ -12,7 +14,8 @@ _SIDECODES = {
     6: "99-XX-XX", 7: "99-XXX-9", 8: "9-XXX-99", 9: "XX-999-X", 10: "X-999-XX",
     11: "XXX-99-X", 12: "X-99-XXX", 13: "9-XX-999", 14: "999-XX-9",
 }  # fmt: skip
-# Plates of sidecode 4 (1978) onwards carry no vowels (no words) and no C, Q or Y.
+# From sidecode 4 (1978) on, the RDW issues no vowels (no words) and no C or Q
+# (they look like a zero); M and W lead motorcycle and trailer plates.
 _LETTERS_SINCE_4 = "[BDFGHJKLMNPRSTVWXZ]"
 _LETTERS_BEFORE_4 = "[A-Z]"
 _START = r"(?<![\w-])"
@@ -32,20 +35,20 @@ class LicensePlateRecognizer(PatternRecognizer):
     Recognizes a Dutch kenteken.
 
     Formats are the RDW sidecodes 1 to 14 (XX-99-99 … 999-XX-9), in capitals with
-    dashes; from sidecode 4 on, plates use no vowels and no C, Q or Y, which keeps
-    words and most codes out. The older sidecodes 1 to 3 could spell anything and
-    count only near the word "kenteken", as does a plate written without dashes.
+    dashes; from sidecode 4 on, the RDW issues no vowels and no C or Q, which
+    keeps words and most codes out. The older sidecodes 1 to 3 used vowels too
+    and count only near the word "kenteken", as does a plate without dashes.
     """
 
     COUNTRY_CODE = "nl"
 
-    PATTERNS = [
+    PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Kenteken (sidecode 4-14)", _regex(list(range(4, 15)), _LETTERS_SINCE_4, dashes=True), 0.6),
         Pattern("Kenteken (sidecode 1-3)", _regex([1, 2, 3], _LETTERS_BEFORE_4, dashes=True), 0.3),
         Pattern("Kenteken without dashes", _regex(list(range(4, 15)), _LETTERS_SINCE_4, dashes=False), 0.2),
     ]
 
-    CONTEXT = ["kenteken", "nummerbord", "voertuig"]
+    CONTEXT: ClassVar[list[str]] = ["kenteken", "nummerbord", "voertuig"]
 
     def __init__(
         self,

@@ -54,13 +54,26 @@ def _phrases(entries: Iterable[str], strip_dots: bool = True) -> PhraseIndex:
     return {first: tuple(group) for first, group in index.items()}
 
 
-@lru_cache(maxsize=1)
-def _dutch_words() -> frozenset[str]:
-    """Dutch word forms and lemmas from spacy-lookups-data: words that are not names on their own."""
-    from spacy.lookups import load_lookups
+class _DutchWords:
+    """Dutch lemmas and inflected forms from spacy-lookups-data: words that are no name on their own."""
 
-    table = load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
-    return frozenset(str(value).lower() for value in table.values())
+    def __init__(self) -> None:
+        from spacy.lookups import load_lookups
+
+        lookups = load_lookups("nl", ["lemma_index", "lemma_lookup"])
+        self.forms = lookups.get_table("lemma_lookup")
+        lemmas = {str(lemma).lower() for lemma in self.forms.values()}
+        for words in lookups.get_table("lemma_index").values():
+            lemmas.update(str(word).lower() for word in words)
+        self.lemmas = frozenset(lemmas)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.lemmas or word in self.forms
+
+
+@lru_cache(maxsize=1)
+def _dutch_words() -> _DutchWords:
+    return _DutchWords()
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,7 @@ class NameLexicon:
     titles: PhraseIndex
     roles: PhraseIndex
     labels: PhraseIndex
+    non_name_suffixes: tuple[str, ...]
 
     @classmethod
     def load(cls, directory: Path = DATA_DIR) -> NameLexicon:
@@ -90,11 +104,19 @@ class NameLexicon:
             titles=_phrases(_read(directory / "person_titles.txt")),
             roles=_phrases(_read(directory / "person_roles.txt")),
             labels=_phrases(_read(directory / "name_labels.txt")),
+            non_name_suffixes=tuple(e.lower() for e in _read(directory / "non_name_suffixes.txt")),
         )
 
     def is_listed(self, word: str) -> bool:
         low = word.lower()
         return low in self.first_names or low in self.surnames
+
+    def has_place_suffix(self, word: str) -> bool:
+        """ "Wittlaan", "Boudewijnstadion": a street or building named after someone."""
+        low = word.lower()
+        if low in self.non_name_suffixes:
+            return low not in self.surnames
+        return any(low.endswith(suffix) and len(low) > len(suffix) + 2 for suffix in self.non_name_suffixes)
 
     def is_common_word(self, word: str) -> bool:
         low = word.lower()
@@ -132,7 +154,7 @@ class _Matcher:
         if any(c.isdigit() for c in text) or "@" in text or "/" in text:
             return False
         low = text.lower()
-        if low in self.lex.not_names or low in STOP_WORDS:
+        if low in self.lex.not_names or low in STOP_WORDS or self.lex.has_place_suffix(low):
             return False
         if self.is_initial(token):
             return False
@@ -201,6 +223,8 @@ class _Matcher:
                 j += 1
                 continue
             break
+        if end < self.n and self.lex.has_place_suffix(self.doc[end].text):
+            return i  # "Jeroen Bosch Ziekenhuis", "Johan de Wittlaan": named after someone
         return end if cores else i
 
     def prefix_continues(self, i: int, j: int, after_prefix: int, cores: int) -> bool:
@@ -273,7 +297,7 @@ class _Matcher:
             if k == i or k >= self.n:
                 continue
             end = self.name_run(k, lower_prefix_start=False)
-            if end > k:
+            if end > k and not self.common_not_listed(self.doc[k]):
                 yield PersonSpan(k, end, ROLE_SCORE, "role")
 
     def reversed_headers(self) -> Iterable[PersonSpan]:
@@ -341,7 +365,7 @@ class _Matcher:
                 start += 1
             elif start < self.prefix_at(start) < end:
                 break
-            elif token.lower_ in STOP_WORDS or (end - start > 1 and self.common_not_listed(token)):
+            elif token.lower_ in STOP_WORDS or self.word_before_name(start, end):
                 start += 1
             else:
                 break
@@ -356,6 +380,8 @@ class _Matcher:
             return None
         if end - start == 1 and self.is_lone_word(tokens[0]):
             return None
+        if any(self.lex.has_place_suffix(t.text) for t in self.doc[start : min(end + 1, self.n)]):
+            return None
         capitalised = [t for t in tokens if t.text[:1].isupper() and t.is_alpha and not self.is_initial(t)]
         if capitalised:
             if all(t.lower_ in self.lex.not_names for t in capitalised):
@@ -364,6 +390,13 @@ class _Matcher:
         if any(self.is_lower_name(t, False) for t in tokens):
             return start, end
         return None
+
+    def word_before_name(self, i: int, end: int) -> bool:
+        """A Dutch word glued to the front of a name: "Cultuur Bert Anciaux", "Volgens Karimi"."""
+        token = self.doc[i]
+        if i + 1 >= end or not self.common_not_listed(token):
+            return False
+        return self.at_sentence_start(i) or self.doc[i + 1].lower_ in self.lex.first_names
 
     def is_punct_not_initial(self, token: Token) -> bool:
         return token.is_punct and not self.is_initial(token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberType
@@ -19,9 +20,10 @@ class PhoneRecognizer(LocalRecognizer):
     trunk prefix 0 (06-12345678, 020-1234567) and any country's number written
     with + or 00 (+31 (0)6 ..., 0031 ..., +249 ..., +963 ..., +251 ...). A match
     must start with 0, + or ( so a bare nine- or ten-digit number stays a BSN or
-    V-nummer; service numbers (0800, 0900, 14 0xx) belong to organisations and
-    are left out. The nearest label before a number decides as for V-nummers:
-    "tel", "mobiel", "bel" raise it, the label of another number rules it out.
+    V-nummer, and one glued to a longer code ("96/0388/060/029") is part of it;
+    service numbers (0800, 0900, 14 0xx) belong to organisations and are left
+    out. The nearest label before a number decides as for V-nummers: "tel",
+    "mobiel", "bel" raise it, the label of another number rules it out.
     """
 
     COUNTRY_CODE = "nl"
@@ -30,22 +32,23 @@ class PhoneRecognizer(LocalRecognizer):
     SCORE = 0.75
     LABELLED_SCORE = 0.95
 
-    CONTEXT = ["telefoon", "mobiel", "gsm", "bellen", "phone", "mobile"]
+    CONTEXT: ClassVar[list[str]] = ["telefoon", "mobiel", "gsm", "bellen", "phone", "mobile"]
 
     LABELS = re.compile(
         r"(?P<own>\b(?:telefoon|tel|mobiel|mob|gsm|bel|bellen|gebeld|telefonisch|phone|mobile|whatsapp|fax)"
         r"(?:nummer|nr)?\b|(?-i:\b[TMF]\b)(?=[\s:.]*$))"
-        r"|(?P<other>\b(?:(?:zaak|dossier|klant|cli[eë]nt|relatie|registratie|factuur|order|polis|rekening"
+        r"|(?P<other>\b(?:(?:zaak|dossier|parket|rol|klant|cli[eë]nt|relatie|registratie|factuur|order|polis|rekening"
         r"|referentie|coa|dt&v|dtv|bsn|burgerservice|sofi|vreemdelingen|v)-?(?:nummer|nr)s?"
-        r"|zaak|kenmerk|referentie|ref|bsn|iban|kvk|btw)\b)",
+        r"|zaak|kenmerk|referentie|ref|bsn|iban|kvk|btw|awb|ecli)\b)",
         re.IGNORECASE,
     )
     LABEL_WINDOW = 40
+    # Part of a longer code such as case number "96/0388/060/029" or "07-681054-10".
+    GLUED_BEFORE = re.compile(r"[\w/-]$")
+    GLUED_AFTER = re.compile(r"[\w/]|-\d")
 
     # Numbers an organisation publishes for everyone, not a person's number.
-    SERVICE_TYPES = frozenset(
-        {PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST}
-    )
+    SERVICE_TYPES = frozenset({PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST})
     MIN_NATIONAL_DIGITS = 8
 
     def __init__(
@@ -62,7 +65,8 @@ class PhoneRecognizer(LocalRecognizer):
             name=name,
         )
 
-    def load(self) -> None:  # noqa: D102 - nothing to load
+    def load(self) -> None:
+        """Nothing to load: the metadata ships with phonenumbers."""
         return None
 
     def analyze(
@@ -74,7 +78,11 @@ class PhoneRecognizer(LocalRecognizer):
         """Find valid numbers, then score each by the nearest label before it."""
         results = []
         for match in phonenumbers.PhoneNumberMatcher(text, self.REGION, leniency=Leniency.VALID):
-            if match.raw_string[0] not in "0+(":
+            if (
+                match.raw_string[0] not in "0+("
+                or self.GLUED_BEFORE.search(text, 0, match.start)
+                or self.GLUED_AFTER.match(text, match.end)
+            ):
                 continue
             number = match.number
             if (

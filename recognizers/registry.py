@@ -11,4 +11,7 @@ RECOGNIZERS: list[str] = [
     "recognizers.date_of_birth.DateOfBirthRecognizer",
     "recognizers.id_document.IdDocumentRecognizer",
     "recognizers.license_plate.LicensePlateRecognizer",
+    "recognizers.special_category.SpecialCategoryRecognizer",
+    "recognizers.criminal_data.CriminalDataRecognizer",
+    "recognizers.asylum_motive.AsylumMotiveRecognizer",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -19,9 +20,10 @@ class VNumberRecognizer(PatternRecognizer):
     """
     Recognizes the Dutch vreemdelingennummer (V-nummer) of a foreign national.
 
-    The V-nummer is the 10-digit client number the IND assigns in INDiGO and the
-    Basisvoorziening Vreemdelingen (Vreemdelingenbesluit 2000, art. 1.7); it is
-    written whole or in groups ("12 3456 7890", "123.456.7890", "1234 567 890").
+    The V-nummer is the 10-digit number under which the Basisvoorziening
+    Vreemdelingen (BVV) registers a foreign national for the whole chain (IND,
+    COA, DT&V, police); it is written whole or in groups ("12 3456 7890",
+    "123.456.7890", "1234 567 890").
     It has no check digit, so the score comes from the words before it: its own
     label wins, the label of another number (zaaknummer, kenmerk, BSN, telefoon,
     ...) rules it out, and immigration words nearby raise an unlabelled one.
@@ -30,7 +32,7 @@ class VNumberRecognizer(PatternRecognizer):
 
     COUNTRY_CODE = "nl"
 
-    PATTERNS = [
+    PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("V-nummer (10 digits)", _START + r"\d{10}" + _END, 0.6),
         Pattern(
             "V-nummer (grouped 2-4-4, 3-3-4, 4-3-3)",
@@ -41,19 +43,19 @@ class VNumberRecognizer(PatternRecognizer):
         ),
     ]
 
-    CONTEXT = ["vreemdelingennummer", "v-nummer", "v-nr", "vnr"]
+    CONTEXT: ClassVar[list[str]] = ["vreemdelingennummer", "v-nummer", "v-nr", "vnr"]
 
     # The last label before a number names it; the window is short so a label
-    # of the previous sentence does not reach.
+    # of the previous sentence does not reach. Any other "...nummer" or "...nr"
+    # (zaaknummer, huisnummer, SR-nummer) names a different number.
     LABELS = re.compile(
         r"(?P<own>\b(?:vreemdelingen-?nummer|vreemdelingennr|v-?nummer|v-?nr)s?\b)"
-        r"|(?P<other>\b(?:(?:zaak|dossier|klant|cli[eë]nt|relatie|registratie|factuur|order|polis"
-        r"|rekening|referentie|telefoon|coa|dt&v|dtv|bsn|burgerservice|sofi)-?(?:nummer|nr)s?"
-        r"|zaak|kenmerk|referentie|ref|bsn|burgerservicenummer|tel|telefoon|mobiel|gsm|fax"
-        r"|iban|kvk|btw)\b)",
+        r"|(?P<other>\b(?:[\w&]+-?(?:nummer|nr)s?|zaak|kenmerk|referentie|ref|bsn|tel|telefoon|mobiel|gsm|fax"
+        r"|iban|kvk|btw|awb|ecli)\b)",
         re.IGNORECASE,
     )
     LABEL_WINDOW = 40
+    AMOUNT = re.compile(r"(?:€|\bEUR|\beuro)\s*$", re.IGNORECASE)
 
     # Acronyms are matched in capitals only: "ind" is part of many Dutch words.
     IMMIGRATION_WORDS = re.compile(
@@ -96,13 +98,14 @@ class VNumberRecognizer(PatternRecognizer):
         nlp_artifacts: NlpArtifacts,
         context: list[str] | None = None,
     ) -> list[RecognizerResult]:
-        """Score each candidate by the nearest label before it and immigration words around it."""
+        """Score each candidate by the nearest label before it and immigration words around it; drop amounts."""
         results = []
         for result in raw_recognizer_results:
+            window_start = max(0, result.start - self.LABEL_WINDOW)
             label = None
-            for match in self.LABELS.finditer(text, max(0, result.start - self.LABEL_WINDOW), result.start):
+            for match in self.LABELS.finditer(text, window_start, result.start):
                 label = match.lastgroup
-            if label == "other":
+            if label == "other" or self.AMOUNT.search(text, window_start, result.start):
                 continue
             if label == "own":
                 result.score = max(result.score, self.LABELLED_SCORE)

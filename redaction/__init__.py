@@ -4,9 +4,9 @@ A leaf library: it takes a file and the strings to remove and never calls the
 scanner; the command line and web front end compose scan -> redact.
 """
 
-from redaction.api import AUTO, available_engines, detect_format, redact_bytes, redact_file
+from redaction.api import AUTO, UnknownEngineError, available_engines, detect_format, redact_bytes, redact_file
 from redaction.model import RedactionError, RedactionVerificationError, Report, Target, Verification, mask
-from redaction.pages import BESCHIKKING, beschikking_pages, parse_keep_pages
+from redaction.pages import BESCHIKKING, KeepPagesError, beschikking_pages, parse_keep_pages
 from redaction.verify import verify_docx, verify_pdf
 from redaction.wordml import REPLACEMENT
 
@@ -14,10 +14,12 @@ __all__ = [
     "AUTO",
     "BESCHIKKING",
     "REPLACEMENT",
+    "KeepPagesError",
     "RedactionError",
     "RedactionVerificationError",
     "Report",
     "Target",
+    "UnknownEngineError",
     "Verification",
     "available_engines",
     "beschikking_pages",

@@ -12,14 +12,20 @@ from pathlib import Path
 
 from redaction import pdf_mupdf, pdf_raster
 from redaction.matching import Needle, compile_target
-from redaction.model import RedactionError, RedactionVerificationError, Report, Target, mask
-from redaction.pages import parse_keep_pages
+from redaction.model import RedactionError, RedactionVerificationError, Report, Target, Verification, mask
+from redaction.pages import KeepPagesError, parse_keep_pages
 from redaction.pdf_sanitise import EngineResult, keep_outline, open_pdf, read_outline, strip_and_save, take_inventory
 from redaction.verify import verify_docx, verify_pdf
 from redaction.wordml import ENGINE as DOCX_ENGINE
 from redaction.wordml import redact_docx
 
 AUTO = "auto"
+
+
+class UnknownEngineError(ValueError):
+    """The engine name is not one of auto, pymupdf, raster."""
+
+
 KeepPages = str | Sequence[int] | None
 
 
@@ -40,7 +46,8 @@ def _choose_engine(engine: str) -> str:
             raise RedactionError("Geen PDF-engine beschikbaar: installeer pypdfium2 (of PyMuPDF).")
         return engines[0]
     if engine not in (pdf_mupdf.ENGINE, pdf_raster.ENGINE):
-        raise ValueError(f"Onbekende engine '{engine}': kies {AUTO}, {pdf_mupdf.ENGINE} of {pdf_raster.ENGINE}.")
+        choices = f"{AUTO}, {pdf_mupdf.ENGINE} of {pdf_raster.ENGINE}"
+        raise UnknownEngineError(f"Onbekende engine '{engine}': kies {choices}.")
     if engine not in engines:
         raise RedactionError(f"Engine '{engine}' is niet geïnstalleerd.")
     return engine
@@ -175,17 +182,27 @@ def redact_bytes(
     """
     started = time.perf_counter()
     kind = detect_format(data, filename)
-    if kind == "pdf":
-        output, report = _redact_pdf(data, targets, keep_pages, engine)
-    else:
-        output, report = _redact_docx(data, targets, keep_pages)
+    try:
+        if kind == "pdf":
+            output, report = _redact_pdf(data, targets, keep_pages, engine)
+        else:
+            output, report = _redact_docx(data, targets, keep_pages)
+    except (RedactionError, KeepPagesError, UnknownEngineError):
+        raise
+    except Exception as exc:
+        # Parsers of damaged files fail in many ways; the sender gets a reason, not a traceback.
+        raise RedactionError(
+            f"Het bestand kon niet worden geanonimiseerd: het is beschadigd of wordt niet ondersteund "
+            f"({type(exc).__name__})."
+        ) from exc
     report.elapsed_ms = (time.perf_counter() - started) * 1000
     verification = report.verification
     if verification is None or not verification.passed:
         problems = "; ".join(verification.problems) if verification else "geen controle uitgevoerd"
         raise RedactionVerificationError(
             f"De geanonimiseerde kopie is afgekeurd en niet opgeslagen: {problems}",
-            verification,  # type: ignore[arg-type]
+            verification or Verification(False, "geen"),
+            report,
         )
     return output, report
 

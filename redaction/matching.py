@@ -74,19 +74,20 @@ class Haystack:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        pieces: list[str] = []
-        index: list[int] = []
-        for i, ch in enumerate(text):
-            folded = _fold(ch)
-            pieces.append(folded)
-            index.extend([i] * len(folded))
-        self.normalised = "".join(pieces)
-        self._index = index
+        self.normalised = text if text.isascii() else "".join(map(_fold, text))
+        self._index: list[int] | None = None
+
+    def _original(self, position: int) -> int:
+        if self.normalised is self.text:
+            return position
+        if self._index is None:
+            self._index = [i for i, ch in enumerate(self.text) for _ in _fold(ch)]
+        return self._index[position]
 
     def spans(self, needle: Needle) -> list[tuple[int, int]]:
         """(start, end) of every match, as indices into the original text."""
         return [
-            (self._index[m.start()], self._index[m.end() - 1] + 1)
+            (self._original(m.start()), self._original(m.end() - 1) + 1)
             for m in needle.pattern.finditer(self.normalised)
             if m.end() > m.start()
         ]

@@ -17,9 +17,10 @@ class RedactionError(Exception):
 class RedactionVerificationError(RedactionError):
     """The written copy still contains a target or metadata; nothing was written."""
 
-    def __init__(self, reason: str, verification: Verification) -> None:
+    def __init__(self, reason: str, verification: Verification, report: Report | None = None) -> None:
         super().__init__(reason)
         self.verification = verification
+        self.report = report
 
 
 @dataclass(frozen=True)

@@ -7,22 +7,27 @@ from collections.abc import Sequence
 
 BESCHIKKING = "beschikking"
 
+
+class KeepPagesError(ValueError):
+    """A keep-pages spec that cannot be applied; the message is for the sender."""
+
+
 _ITEM = re.compile(r"^\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*)?$")
 
 
 def beschikking_pages(n: int) -> list[int]:
     """First page and the last two (handreiking: send no full beschikking); all pages if n < 3."""
     if n < 1:
-        raise ValueError("Het document heeft geen pagina's.")
+        raise KeepPagesError("Het document heeft geen pagina's.")
     return sorted({1, max(1, n - 1), n})
 
 
 def _absolute(number: int, n: int, spec: str) -> int:
     if number == 0:
-        raise ValueError(f"Ongeldige pagina 0 in '{spec}': pagina's tellen vanaf 1 (of -1 voor de laatste).")
+        raise KeepPagesError(f"Ongeldige pagina 0 in '{spec}': pagina's tellen vanaf 1 (of -1 voor de laatste).")
     page = number if number > 0 else n + 1 + number
     if not 1 <= page <= n:
-        raise ValueError(f"Pagina {number} in '{spec}' bestaat niet: het document heeft {n} pagina's.")
+        raise KeepPagesError(f"Pagina {number} in '{spec}' bestaat niet: het document heeft {n} pagina's.")
     return page
 
 
@@ -31,23 +36,23 @@ def parse_keep_pages(spec: str | Sequence[int] | None, n: int) -> list[int]:
 
     `spec` is None (all pages), "beschikking", a string such as "1,-2,-1" or
     "1-3,-1" (negative numbers count from the end) or a sequence of such ints.
-    The result is sorted, deduplicated, 1-based. Errors are ValueErrors with a
-    message for the sender.
+    The result is sorted, deduplicated, 1-based. Errors are KeepPagesError (a
+    ValueError) with a message for the sender.
     """
     if n < 1:
-        raise ValueError("Het document heeft geen pagina's.")
+        raise KeepPagesError("Het document heeft geen pagina's.")
     if spec is None:
         return list(range(1, n + 1))
     if isinstance(spec, str):
         if spec.strip().lower() == BESCHIKKING:
             return beschikking_pages(n)
         if not spec.strip():
-            raise ValueError("Lege paginaspecificatie: geef bijvoorbeeld '1,-2,-1' of '1-3'.")
+            raise KeepPagesError("Lege paginaspecificatie: geef bijvoorbeeld '1,-2,-1' of '1-3'.")
         pages: set[int] = set()
         for item in spec.split(","):
             match = _ITEM.match(item)
             if not match:
-                raise ValueError(
+                raise KeepPagesError(
                     f"Ongeldige paginaspecificatie '{spec}' bij '{item.strip()}': "
                     "gebruik getallen, bereiken en negatieve getallen vanaf het eind, "
                     "bijvoorbeeld '1,-2,-1' of '1-3'."
@@ -58,16 +63,16 @@ def parse_keep_pages(spec: str | Sequence[int] | None, n: int) -> list[int]:
                 continue
             last = _absolute(int(match.group(2)), n, spec)
             if last < first:
-                raise ValueError(f"Bereik '{item.strip()}' in '{spec}' loopt achteruit ({first} > {last}).")
+                raise KeepPagesError(f"Bereik '{item.strip()}' in '{spec}' loopt achteruit ({first} > {last}).")
             pages.update(range(first, last + 1))
         return sorted(pages)
     numbers = list(spec)
     if not numbers:
-        raise ValueError("Lege paginalijst: houd minstens één pagina over.")
+        raise KeepPagesError("Lege paginalijst: houd minstens één pagina over.")
     text = ",".join(str(x) for x in numbers)
     result: set[int] = set()
     for number in numbers:
         if isinstance(number, bool) or not isinstance(number, int):
-            raise ValueError(f"Ongeldige pagina {number!r}: paginanummers zijn gehele getallen.")
+            raise KeepPagesError(f"Ongeldige pagina {number!r}: paginanummers zijn gehele getallen.")
         result.add(_absolute(number, n, text))
     return sorted(result)

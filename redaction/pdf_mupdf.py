@@ -5,8 +5,11 @@ Unlike the raster engine it keeps the rest of the page as live text.
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Sequence
+
+import pikepdf
 
 from redaction.matching import Needle, find_all
 from redaction.model import RedactionError
@@ -68,8 +71,27 @@ def _line_rects(start: int, end: int, boxes: list[Rect | None], lines: list[int]
     return [(r[0], r[1], r[2], r[3]) for r in rects.values()]
 
 
+def _paint(pdf: pikepdf.Pdf, index: int, rects: list[Rect]) -> None:
+    """Paint the boxes with pikepdf in PDF user space.
+
+    MuPDF's text coordinates are right, but it draws fills in the wrong place
+    on pages that are both rotated and cropped, so the fill is not left to it.
+    MuPDF coordinates: unrotated page, origin at the top left of the crop box.
+    """
+    page = pdf.pages[index]
+    media = [float(v) for v in page.mediabox]
+    crop = [float(v) for v in page.cropbox]
+    left = max(min(crop[0], crop[2]), min(media[0], media[2]))
+    top = min(max(crop[1], crop[3]), max(media[1], media[3]))
+    boxes = " ".join(
+        f"{left + x0:.3f} {top - y1:.3f} {x1 - x0:.3f} {y1 - y0:.3f} re" for x0, y0, x1, y1 in rects
+    )
+    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+    page.contents_add(pikepdf.Stream(pdf, f"\nQ q 0 g {boxes} f Q\n".encode()), prepend=False)
+
+
 def redact_pages(data: bytes, kept: Sequence[int], needles: Sequence[Needle]) -> EngineResult:
-    """Select the kept pages, drop annotations and forms, remove every needle's glyphs."""
+    """Select the kept pages, drop annotations and forms, remove every needle's glyphs and pixels."""
     import pymupdf
 
     try:
@@ -79,6 +101,7 @@ def redact_pages(data: bytes, kept: Sequence[int], needles: Sequence[Needle]) ->
     if document.needs_pass and not document.authenticate(""):
         raise RedactionError("De PDF is met een wachtwoord beveiligd. Verwijder de beveiliging en probeer opnieuw.")
     hits: Counter[int] = Counter()
+    painted: dict[int, list[Rect]] = {}
     try:
         document.select([number - 1 for number in kept])
         # Annotations, links and form fields go entirely (their text and
@@ -96,7 +119,8 @@ def redact_pages(data: bytes, kept: Sequence[int], needles: Sequence[Needle]) ->
             for start, end, local in matches:
                 hits[applicable[local]] += 1
                 for rect in _line_rects(start, end, boxes, lines):
-                    page.add_redact_annot(pymupdf.Rect(rect), fill=(0, 0, 0))
+                    page.add_redact_annot(pymupdf.Rect(rect), fill=False)
+                    painted.setdefault(index, []).append(rect)
             if matches:
                 page.apply_redactions(
                     images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
@@ -108,4 +132,9 @@ def redact_pages(data: bytes, kept: Sequence[int], needles: Sequence[Needle]) ->
         raise RedactionError(f"De PDF kon niet worden bewerkt ({type(exc).__name__}).") from exc
     finally:
         document.close()
-    return EngineResult(open_pdf(output), hits, data=output)
+    pdf = open_pdf(output)
+    for index, rects in painted.items():
+        _paint(pdf, index, rects)
+    buffer = io.BytesIO()
+    pdf.save(buffer, fix_metadata_version=False)
+    return EngineResult(pdf, hits, data=buffer.getvalue())

@@ -48,6 +48,15 @@ _PROPERTY_CHANGES = {
     "customXmlMoveToRangeStart", "customXmlMoveToRangeEnd", "delText", "delInstrText",
 }
 _COMMENT_ANCHORS = {"commentRangeStart", "commentRangeEnd", "commentReference"}
+# Attributes that hold schema values (enumerations, ids, part names), never
+# document content; replacing text in them would corrupt the package.
+_STRUCTURAL_ATTRIBUTES = {
+    "val", "styleId", "id", "Id", "embed", "link", "pict", "Type", "ContentType", "PartName", "Extension",
+    "TargetMode", "Target", "paraId", "textId", "space", "Ignorable", "type", "uri",
+}
+# Elements whose w:val is free text: content-control titles and tags, document
+# variables, legacy form-field names, help texts, defaults and list entries.
+_FREE_TEXT_VAL = {"alias", "tag", "docVar", "name", "helpText", "statusText", "default", "listEntry", "result"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
@@ -66,6 +75,16 @@ class DocxResult:
 
 def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
+
+
+def content_attribute(element: etree._Element, name: str) -> bool:
+    """Whether an attribute can hold document content (alt text, hyperlink targets, field codes …)."""
+    local = etree.QName(name).localname
+    if local == "Target":
+        return element.get("TargetMode") == "External"
+    if local == "val":
+        return _local(element) in _FREE_TEXT_VAL
+    return local not in _STRUCTURAL_ATTRIBUTES and not local.startswith("rsid")
 
 
 def _remove(element: etree._Element) -> None:
@@ -172,7 +191,9 @@ def _redact_tree(root: etree._Element, needles: Sequence[Needle], hits: Counter[
                 element.text = new
                 if element.tag == f"{_W}t":
                     element.set(_XML_SPACE, "preserve")
-    attributes = [(el, name) for el in root.iter() if isinstance(el.tag, str) for name in el.attrib]
+    attributes = [
+        (el, name) for el in root.iter() if isinstance(el.tag, str) for name in el.attrib if content_attribute(el, name)
+    ]
     values = [attributes_el.get(name) or "" for attributes_el, name in attributes]
     # NUL separates values: the matcher never bridges it, so no match spans two attributes.
     joined = "\x00".join(values)

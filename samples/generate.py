@@ -10,6 +10,8 @@ Writes into this folder: the `NN_*.eml` samples, `sent.mbox`, `expected.json`
 `README.md` (the same expectations as a table).
 """
 
+# ruff: noqa: RUF001
+# (Dutch typography: the sample texts use en dashes and curly quotes on purpose.)
 from __future__ import annotations
 
 import base64
@@ -31,7 +33,7 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import openpyxl
@@ -86,14 +88,17 @@ def bsn() -> str:
     """A 9-digit number that passes the 11-proef (weights 9..2 and -1)."""
     while True:
         digits = [RNG.randint(1, 3)] + [RNG.randint(0, 9) for _ in range(7)]
-        last = sum(d * w for d, w in zip(digits, range(9, 1, -1))) % 11
+        last = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
         if last < 10:
-            return "".join(map(str, digits + [last]))
+            return "".join(map(str, [*digits, last]))
 
 
 def bsn_valid(number: str) -> bool:
+    if len(number) != 9 or not number.isdigit():
+        return False
     digits = [int(c) for c in number]
-    return len(digits) == 9 and (sum(d * w for d, w in zip(digits, range(9, 1, -1))) - digits[8]) % 11 == 0
+    weighted = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
+    return (weighted - digits[8]) % 11 == 0
 
 
 def iban(bank: str = "ABNA") -> str:
@@ -200,7 +205,8 @@ ORIGINS = {
     "Turkse": (["Emre", "Burak", "Deniz"], ["Elif", "Zeynep", "Ayşe"], ["Yilmaz", "Kaya", "Demir", "Çelik", "Öztürk"]),
     "Somalische": (["Abdirahman", "Mohamed", "Hassan"], ["Hodan", "Faadumo", "Ayaan"],
                    ["Warsame", "Abdi", "Hirsi", "Nur", "Jama"]),
-    "Iraanse": (["Behnam", "Kian", "Arash"], ["Shirin", "Maryam", "Parisa"], ["Jafari", "Tehrani", "Rostami", "Safavi"]),
+    "Iraanse": (["Behnam", "Kian", "Arash"], ["Shirin", "Maryam", "Parisa"],
+                ["Jafari", "Tehrani", "Rostami", "Safavi"]),
     "Iraakse": (["Haidar", "Mustafa", "Ammar"], ["Zainab", "Sura", "Noor"], ["Al-Jabouri", "Kadhim", "Al-Saadi"]),
     "Nigeriaanse": (["Oluwaseun", "Ibrahim", "Tunde"], ["Ngozi", "Adaeze", "Funmilayo"], ["Adeyemi", "Eze", "Balogun"]),
     "Oekraïense": (["Oleksandr", "Dmytro", "Andriy"], ["Olena", "Iryna", "Kateryna"],
@@ -331,12 +337,12 @@ def seeded_secrets(tag: str) -> Iterator[None]:
 
 
 def normalize_zip(data: bytes, extra: dict[str, bytes] | None = None,
-                  patch: Callable[[str, bytes], bytes] | None = None) -> bytes:
+                  patch: Callable[[str, bytes], bytes] | None = None, drop: tuple[str, ...] = ()) -> bytes:
     """Rewrite an OOXML/zip file with fixed timestamps and metadata dates."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        members = [(i.filename, src.read(i.filename)) for i in src.infolist()]
+        members = [(i.filename, src.read(i.filename)) for i in src.infolist() if i.filename not in drop]
         members += list((extra or {}).items())
         for name, content in members:
             if name == "docProps/core.xml":
@@ -582,20 +588,24 @@ def karimi_beschikking() -> Beschikking:
         [  # 3
             ("h", "3. Asielrelaas"),
             ("p", "U heeft aan uw asielaanvraag, samengevat, het volgende ten grondslag gelegd. U bent opgegroeid in "
-                  "een sjiitisch gezin. Vanaf 2018 raakte u via een collega bij de tapijthandel van uw oom geïnteresseerd "
+                  "een sjiitisch gezin. Vanaf 2018 raakte u via een collega bij de tapijthandel van uw oom "
+                  "geïnteresseerd "
                   "in het christendom. U bezocht vanaf het voorjaar van 2019 bijeenkomsten van een huiskerk in Shiraz, "
                   "waar een groep van ongeveer twaalf personen samen uit de bijbel las en bad. U verklaart in die "
                   "periode te zijn bekeerd tot het christendom."),
             ("p", "U verklaart daarnaast dat u zich sinds uw jeugd aangetrokken voelt tot mannen. U had vanaf 2020 een "
                   "geheime relatie met een man, de heer S., die u via de huiskerk had leren kennen. U bent in 2017 op "
                   "aandringen van uw familie gehuwd. Uw echtgenote weet volgens u niet van uw homoseksualiteit."),
-            ("p", "Op 9 maart 2021 is de huiskerk tijdens een bijeenkomst binnengevallen door agenten van de Etelaat. U "
+            ("p", "Op 9 maart 2021 is de huiskerk tijdens een bijeenkomst binnengevallen door agenten van de Etelaat. "
+                  "U "
                   "bent opgepakt en drie weken vastgehouden in de Adelabad-gevangenis. Tijdens de verhoren bent u "
                   "volgens uw verklaring geslagen, met een kabel op uw rug gezwapt en langdurig in een koude cel "
                   "vastgebonden. U bent gemarteld om namen van andere leden van de huiskerk te noemen. Na betaling van "
                   "een borgsom door uw oom bent u vrijgelaten onder de voorwaarde dat u zich wekelijks zou melden."),
-            ("p", "In augustus 2023 ontdekte een neef van uw echtgenote berichten tussen u en de heer S. op uw telefoon. "
-                  "U bent daarop met de dood bedreigd door de familie van uw echtgenote, die dreigde u aan te geven bij "
+            ("p", "In augustus 2023 ontdekte een neef van uw echtgenote berichten tussen u en de heer S. op uw "
+                  "telefoon. "
+                  "U bent daarop met de dood bedreigd door de familie van uw echtgenote, die dreigde u aan te geven "
+                  "bij "
                   "de autoriteiten. Op 28 augustus 2023 bent u met hulp van een smokkelaar via Turkije naar Nederland "
                   "gevlucht. U vreest bij terugkeer naar Iran te worden gedetineerd, gemarteld of geëxecuteerd vanwege "
                   "uw bekering en uw seksuele gerichtheid."),
@@ -625,7 +635,8 @@ def karimi_beschikking() -> Beschikking:
                   "niet verder gekomen dan algemene opmerkingen over vrijheid en vergeving. U heeft niet inzichtelijk "
                   "gemaakt hoe u, afkomstig uit een religieus sjiitisch gezin, bent omgegaan met de risico's van "
                   "afvalligheid in Iran, terwijl u wel verklaart dat u die risico's kende."),
-            ("p", "Over de huiskerk in Shiraz heeft u weinig concreet verklaard. U kon de namen van slechts twee andere "
+            ("p", "Over de huiskerk in Shiraz heeft u weinig concreet verklaard. U kon de namen van slechts twee "
+                  "andere "
                   "leden noemen en heeft wisselend verklaard over de frequentie van de bijeenkomsten (wekelijks, "
                   "respectievelijk eens per maand). Ook uw kennis van het christelijk geloof is beperkt; dat is op "
                   "zichzelf niet doorslaggevend, maar uw verklaringen over wat het geloof voor u persoonlijk betekent "
@@ -653,8 +664,10 @@ def karimi_beschikking() -> Beschikking:
         ],
         [  # 7
             ("h", "8. Detentie en mishandeling"),
-            ("p", "Uw verklaringen over de inval in maart 2021, de Adelabad-gevangenis en de verhoren zijn gedetailleerd "
-                  "en consistent. U heeft de cel, de dagindeling en de verhoormethoden beschreven in overeenstemming met "
+            ("p", "Uw verklaringen over de inval in maart 2021, de Adelabad-gevangenis en de verhoren zijn "
+                  "gedetailleerd "
+                  "en consistent. U heeft de cel, de dagindeling en de verhoormethoden beschreven in overeenstemming "
+                  "met "
                   "de beschikbare landeninformatie over de behandeling van gedetineerden door de Etelaat."),
             ("p", "Uit de verklaring van de huisarts en de foto's blijkt dat u littekens heeft op uw rug en aan beide "
                   "polsen. Volgens de huisarts passen deze littekens bij uw verklaring over slagen met een kabel en "
@@ -662,7 +675,8 @@ def karimi_beschikking() -> Beschikking:
                   "geloofwaardig geacht (element d)."),
             ("p", "Dat u bent vastgehouden tijdens een inval in een huiskerk, betekent echter niet dat u zelf tot het "
                   "christendom bent bekeerd. U bent na drie weken vrijgelaten en heeft daarna ruim twee jaar in Shiraz "
-                  "gewoond, gewerkt en gereisd zonder problemen met de autoriteiten. Dat u zich wekelijks moest melden, "
+                  "gewoond, gewerkt en gereisd zonder problemen met de autoriteiten. Dat u zich wekelijks moest "
+                  "melden, "
                   "heeft u niet met documenten onderbouwd."),
         ],
         [  # 8
@@ -685,7 +699,8 @@ def karimi_beschikking() -> Beschikking:
             ("p", "Nu uw bekering en uw seksuele gerichtheid niet geloofwaardig zijn geacht, resteert de vraag of u "
                   "vanwege uw detentie in 2021 bij terugkeer gegronde vrees heeft voor vervolging in de zin van het "
                   "Vluchtelingenverdrag, of een reëel risico loopt op ernstige schade als bedoeld in artikel 3 EVRM."),
-            ("p", "Uit de beschikbare landeninformatie blijkt dat de Iraanse autoriteiten bij invallen in huiskerken ook "
+            ("p", "Uit de beschikbare landeninformatie blijkt dat de Iraanse autoriteiten bij invallen in huiskerken "
+                  "ook "
                   "bezoekers vasthouden die niet tot de kern van de gemeenschap behoren, en dat een deel van hen na "
                   "enkele weken wordt vrijgelaten zonder verdere vervolging. U bent na uw vrijlating niet opnieuw "
                   "benaderd, u heeft Iran legaal met uw eigen paspoort verlaten en u heeft niet aannemelijk gemaakt "
@@ -702,7 +717,8 @@ def karimi_beschikking() -> Beschikking:
                   "bekering waren open en gericht op uw persoonlijke motieven. De verklaring van de voorganger is "
                   "meegewogen, maar zegt niets over de periode in Iran."),
             ("p", "Verder wordt aangevoerd dat de littekens de mishandeling bevestigen en daarmee ook de bekering. De "
-                  "detentie en mishandeling zijn geloofwaardig geacht; dat leidt echter niet tot de conclusie dat u bij "
+                  "detentie en mishandeling zijn geloofwaardig geacht; dat leidt echter niet tot de conclusie dat u "
+                  "bij "
                   "terugkeer een reëel risico loopt (paragraaf 10). De zienswijze geeft geen aanleiding om anders te "
                   "beslissen dan in het voornemen."),
             ("h", "12. Conclusie"),
@@ -784,7 +800,8 @@ def alemu_beschikking() -> Beschikking:
     middle.append([
         ("h", "11. Rechtsmiddelen"),
         ("p", "Tegen dit besluit kunt u binnen vier weken na bekendmaking beroep instellen bij de rechtbank Den Haag. "
-              "Het beroep heeft schorsende werking. U kunt de voorzieningenrechter verzoeken een voorlopige voorziening "
+              "Het beroep heeft schorsende werking. U kunt de voorzieningenrechter verzoeken een voorlopige "
+              "voorziening "
               "te treffen."),
         ("sp", 16),
         ("p", "De Staatssecretaris van Justitie en Veiligheid,"),
@@ -986,10 +1003,12 @@ def _table(doc: Document, rows: list[tuple[str, ...]], header: bool = False) -> 
 
 
 def _docx_bytes(doc: Document, custom: dict[str, str] | None = None) -> bytes:
+    """Save, drop python-docx's template thumbnail, and add custom document properties if given."""
     out = io.BytesIO()
     doc.save(out)
     extra: dict[str, bytes] = {}
-    patch = None
+    custom_types = b""
+    custom_rels = b""
     if custom:
         props = "".join(
             f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" name="{name}">'
@@ -1000,18 +1019,19 @@ def _docx_bytes(doc: Document, custom: dict[str, str] | None = None) -> bytes:
             '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
             'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
             f"{props}</Properties>").encode()
+        custom_types = (b'<Override PartName="/docProps/custom.xml" ContentType="application/'
+                        b'vnd.openxmlformats-officedocument.custom-properties+xml"/>')
+        custom_rels = (b'<Relationship Id="rIdCustom1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                       b'relationships/custom-properties" Target="docProps/custom.xml"/>')
 
-        def patch(name: str, content: bytes) -> bytes:
-            if name == "[Content_Types].xml":
-                return content.replace(b"</Types>", b'<Override PartName="/docProps/custom.xml" ContentType="'
-                                       b'application/vnd.openxmlformats-officedocument.custom-properties+xml"/>'
-                                       b"</Types>")
-            if name == "_rels/.rels":
-                return content.replace(b"</Relationships>", b'<Relationship Id="rIdCustom1" Type="http://schemas.'
-                                       b'openxmlformats.org/officeDocument/2006/relationships/custom-properties" '
-                                       b'Target="docProps/custom.xml"/></Relationships>')
-            return content
-    return normalize_zip(out.getvalue(), extra, patch)
+    def patch(name: str, content: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            return content.replace(b"</Types>", custom_types + b"</Types>")
+        if name == "_rels/.rels":
+            content = re.sub(rb"\s*<Relationship [^>]*Target=\"docProps/thumbnail.jpeg\"/>", b"", content)
+            return content.replace(b"</Relationships>", custom_rels + b"</Relationships>")
+        return content
+    return normalize_zip(out.getvalue(), extra, patch, drop=("docProps/thumbnail.jpeg",))
 
 
 def gespreksverslag_docx() -> bytes:
@@ -1019,7 +1039,7 @@ def gespreksverslag_docx() -> bytes:
     p = P["tesfay"]
     doc = _docx_base("Gespreksverslag vertrekgesprek", "R. Vermeulen")
     _header_footer(doc, f"Dienst Terugkeer en Vertrek – Gespreksverslag – V-nummer {p.vnr}",
-                   "DT&V Regio Oost – vertrouwelijk")
+                   "DT&V Regio Oost")
     doc.add_heading("Gespreksverslag vertrekgesprek", level=1)
     _table(doc, [
         ("Datum gesprek", "2 mei 2025, 10:00–11:15 uur"),
@@ -1085,7 +1105,8 @@ def interne_notitie_docx() -> bytes:
                       "ingebrekestelling aangekondigd; het risico op een dwangsom acht ik beperkt.")
     doc.add_heading("Advies", level=2)
     doc.add_paragraph("Mijn advies is de beslissing op de aanvraag aan te houden tot het nieuwe ambtsbericht is "
-                      "verschenen, en de gemachtigde alleen te berichten dat de beslissing binnen de wettelijke termijn "
+                      "verschenen, en de gemachtigde alleen te berichten dat de beslissing binnen de wettelijke "
+                      "termijn "
                       "volgt. Deze notitie niet aan de gemachtigde verstrekken.")
     return _docx_bytes(doc, {"Classificatie": "Intern",
                              "MSIP_Label_4c1f2a0e-ind0-4b7e-9a31-000000000001_Name": "Intern",
@@ -1094,7 +1115,7 @@ def interne_notitie_docx() -> bytes:
 
 def vertrekstrategie_docx() -> bytes:
     p = P["yonas"]
-    doc = _docx_base("Vertrekstrategie", "R. Vermeulen", category="Vertrouwelijk")
+    doc = _docx_base("Vertrekstrategie", "R. Vermeulen")
     _header_footer(doc, f"Dienst Terugkeer en Vertrek – Vertrekstrategie – {p.name}", "DT&V Regio Oost")
     doc.add_heading("Vertrekstrategie", level=1)
     _table(doc, [
@@ -1125,7 +1146,9 @@ def vertrekstrategie_docx() -> bytes:
 
 def lso_verslag_docx(cases: list[tuple[Person, str]]) -> bytes:
     doc = _docx_base("Verslag LSO 2025-05-06", "K. Bos")
-    _header_footer(doc, "Lokaal Samenwerkingsoverleg (LSO) Zwolle – verslag 6 mei 2025", "COA locatie Zwolle")
+    _header_footer(doc, "Centraal Orgaan opvang asielzoekers – Lokaal Samenwerkingsoverleg (LSO) Zwolle – verslag "
+                        "6 mei 2025", "COA locatie Zwolle, secretariaat LSO")
+    doc.add_paragraph("Centraal Orgaan opvang asielzoekers – locatie Zwolle")
     doc.add_heading("Verslag LSO Zwolle, 6 mei 2025", level=1)
     _table(doc, [
         ("Deelnemers", "AVIM (politie IJsselland), IND, COA locatie Zwolle, DT&V Regio Oost"),
@@ -1171,7 +1194,7 @@ def bezettingslijst_xlsx(residents: list[tuple[Person, str, str, str]]) -> bytes
     for person, bsn_value, addr, unit in residents:
         fase = "statushouder" if bsn_value else RNG.choice(["AA", "AVP", "beroep", "vertrektermijn", "Dublin"])
         ws.append([person.last, person.first, person.vnr, bsn_value, person.dob, person.nationality, addr, unit, fase])
-    for col, width in zip("ABCDEFGHI", (16, 14, 13, 11, 13, 13, 40, 11, 14)):
+    for col, width in zip("ABCDEFGHI", (16, 14, 13, 11, 13, 13, 40, 11, 14), strict=True):
         ws.column_dimensions[col].width = width
     totals = wb.create_sheet("Totalen")
     totals.append(["Nationaliteit", "Aantal bewoners"])
@@ -1337,7 +1360,8 @@ _boundary_counter = [0]
 
 def multipart(subtype: str, parts: list[Mime], params: str = "") -> Mime:
     _boundary_counter[0] += 1
-    boundary = f"----=_NextPart_{_boundary_counter[0]:03d}_{hashlib.sha1(str(_boundary_counter[0]).encode()).hexdigest()[:12]}"
+    number = _boundary_counter[0]
+    boundary = f"----=_NextPart_{number:03d}_{hashlib.sha1(str(number).encode()).hexdigest()[:12]}"
     ctype = f'multipart/{subtype};{params} boundary="{boundary}"'
     return Mime([("Content-Type", ctype)], parts=parts, boundary=boundary)
 
@@ -1495,7 +1519,7 @@ def s01() -> bytes:
         features=("text/plain utf-8 base64",), mbox=True)
 def s02() -> bytes:
     sender = S["ind_klantcontact"]
-    text = ("Geachte heer Smits,\n\nU vroeg hoe lang een afgewezen asielzoeker in de opvang mag blijven. In het "
+    text = ("Beste collega,\n\nU vroeg hoe lang een afgewezen asielzoeker in de opvang mag blijven. In het "
             "algemeen geldt het volgende.\n\n"
             "- Na een afwijzing heeft een vreemdeling meestal een vertrektermijn van vier weken. In die periode "
             "blijft de opvang doorlopen.\n"
@@ -1506,7 +1530,7 @@ def s02() -> bytes:
             "- Na afloop van de vertrektermijn eindigt het recht op opvang; de DT&V kan helpen bij vertrek.\n\n"
             "Meer informatie vindt u op https://ind.nl/nl/asiel/na-een-afwijzing. Voor vragen over een "
             "specifieke persoon kunt u contact opnemen met de DT&V of het COA.")
-    return simple_text_mail(sender, [("Bas Smits", "burgerzaken@utrecht.nl")],
+    return simple_text_mail(sender, [("Burgerzaken Utrecht", "burgerzaken@utrecht.nl")],
                             "Vraag over opvang na afwijzing asielaanvraag", at(6, 14, 5), text, "s02", cte="base64")
 
 
@@ -1515,6 +1539,7 @@ def s02() -> bytes:
         "C02", {}, "pass",
         must_not=("CONSENT_REQUIRED", "SPECIAL_OUTSIDE_CHAIN", "INSECURE_TRANSPORT", "PURPOSE_NOT_STATED",
                   "NO_LEGAL_BASIS"),
+        notes="The greeting names the recipient (To display name), who is not a data subject.",
         features=("PDF attachment (2 pages, general text)",))
 def s03() -> bytes:
     sender = S["coa_regio_zuid"]
@@ -1573,15 +1598,16 @@ def s05() -> bytes:
         features=("multipart/alternative text + html",), mbox=True)
 def s06() -> bytes:
     sender, person = S["coa_tl_budel"], P["karim"]
-    text = (f"Beste LKO-leden,\n\nTerugkoppeling van het LKO van 3 juni:\n\nVoor dhr. {person.name} "
-            f"(V-nr {person.vnr}) is afgesproken dat de DT&V op 10 juni een vertrekgesprek voert. Het COA meldt "
-            f"het niet nakomen van de meldplicht aan de AVIM.\n\nDe volgende bijeenkomst is op 1 juli.")
-    html = ("<html><body style=\"font-family:Calibri\">" + "".join(
-        f"<p>{_html_escape(p)}</p>" for p in text.split("\n\n")) + "<p>" + sender.signature_html() + "</p></body></html>")
+    text = (f"Beste LKO-leden,\n\nTerugkoppeling van het LKO van 7 mei:\n\nVoor dhr. {person.name} "
+            f"(V-nr {person.vnr}) is afgesproken dat de DT&V op 20 mei een vertrekgesprek voert. Het COA meldt "
+            f"het niet nakomen van de meldplicht aan de AVIM.\n\nDe volgende bijeenkomst is op 4 juni.")
+    paragraphs = "".join(f"<p>{_html_escape(p)}</p>" for p in text.split("\n\n"))
+    html = (f"<html><body style=\"font-family:Calibri\">{paragraphs}<p>{sender.signature_html()}</p>"
+            "</body></html>")
     root = multipart("alternative", [text_part(plain(sender, text)), text_part(html, "html")])
     to = [("Jan Dekker", "j.dekker@ind.nl"), ("Mustafa Haddou", "m.haddou@dtv.minvenj.nl"),
           ("AVIM Zuid", "avim.zuid@politie.nl")]
-    return message(sender, to, "Terugkoppeling LKO 3 juni", at(12, 15, 30), root, "s06")
+    return message(sender, to, "Terugkoppeling LKO 7 mei", at(12, 15, 30), root, "s06")
 
 
 @sample("07_pass_beschikking_excerpt_to_coa.eml",
@@ -1958,8 +1984,8 @@ def s26() -> bytes:
         features=("text/csv with Content-Transfer-Encoding: x-uuencode",))
 def s27() -> bytes:
     sender = S["coa_zwolle"]
-    rows = [(random_person(), f"{9 + i // 3:02d}:{(i % 3) * 20:02d}", RNG.choice(["nader gehoor", "aanmeldgehoor",
-                                                                                  "identificatie"]))
+    rows = [(random_person(), f"{9 + i // 3:02d}:{(i % 3) * 20:02d}", RNG.choice(["identificatie", "documentencontrole",
+                                                                                  "uitreiking verblijfsdocument"]))
             for i in range(12)]
     text = "Beste planning,\n\nBijgaand het lijstje van de 12 bewoners die morgen een afspraak bij de IND hebben."
     csv_part = Mime([("Content-Type", 'text/csv; charset="utf-8"; name="afspraken_ind_2025-05-14.csv"'),
@@ -1973,8 +1999,11 @@ def s27() -> bytes:
 @sample("28_lso_verslag_to_nidos.eml",
         "COA sends Nidos, a guest at point 4, the whole LSO verslag with nine individual cases",
         "C23", {"BULK_PERSONAL_DATA": "block", "INSECURE_TRANSPORT": "warn"}, "block",
-        must_not=("CONSENT_REQUIRED", "NO_LEGAL_BASIS"),
-        notes="BULK_PERSONAL_DATA in its LSO variant; suggestion: redact all points but 4.",
+        may=("VERTREKSTRATEGIE_TO_NGO",), must_not=("CONSENT_REQUIRED", "NO_LEGAL_BASIS", "SOURCE_NOT_OWNER"),
+        notes="BULK_PERSONAL_DATA in its LSO variant; suggestion: redact all points but 4. "
+              "VERTREKSTRATEGIE_TO_NGO (warn, nidos) may fire on points 5 and 7 (Dublinoverdracht, LP-aanvraag, "
+              "presentatie). The verslag is COA's own (COA letterhead in the header, COA secretariat), so not "
+              "SOURCE_NOT_OWNER although IND and DT&V actions are minuted.",
         features=("DOCX with header/footer, tables, nine case headings",))
 def s28() -> bytes:
     sender = S["coa_lso"]
@@ -1991,7 +2020,7 @@ def s28() -> bytes:
         "Zelfstandig vertrek via IOM gewenst. DT&V legt contact met IOM.",
     ]
     people = [random_person() for _ in range(3)] + [pupil] + [random_person() for _ in range(5)]
-    data = lso_verslag_docx(list(zip(people, agreements)))
+    data = lso_verslag_docx(list(zip(people, agreements, strict=True)))
     text = "Beste voogd,\n\nBijgaand het verslag van het LSO, zie punt 4 over uw pupil."
     return simple_text_mail(sender, [("Nidos regio Oost", "voogd.oost@nidos.nl")], "Verslag LSO 6 mei",
                             at(7, 13, 5), text, "s28",
@@ -2054,9 +2083,11 @@ def s31() -> bytes:
 @sample("32_no_legal_basis_veilig_thuis.eml",
         "DT&V writes to Veilig Thuis (not a DT&V partner) with an unknown childcare organisation in Cc",
         "C27", {"NO_LEGAL_BASIS": "block"}, "block",
-        must_not=("INSECURE_TRANSPORT", "CC_OVERREACH", "PURPOSE_NOT_STATED", "PERSONAL_MAILBOX"),
+        must_not=("INSECURE_TRANSPORT", "CC_OVERREACH", "PURPOSE_NOT_STATED", "PERSONAL_MAILBOX",
+                  "SPECIAL_OUTSIDE_CHAIN"),
         notes="NO_LEGAL_BASIS for both recipients (Veilig Thuis: not ticked for DT&V, or unknown without a "
-              "directory entry; kinderopvang-zonnestraal.nl: onbekend).")
+              "directory entry; kinderopvang-zonnestraal.nl: onbekend). 'Ahmadi' is the family's surname here, "
+              "not the religion term (lexicon §0.8, names collide with terms).")
 def s32() -> bytes:
     sender = S["dtv_haddou"]
     text = ("Geachte heer, mevrouw,\n\nWij maken ons zorgen over de kinderen van het gezin Ahmadi (V-nrs "
@@ -2105,7 +2136,7 @@ def s34() -> bytes:
                                               ["Leefgeld uitbetaald per week; geen inhoudingen."], author)),
         ("04_kamerwissel.pdf", coa_pdf("Registratie kamerwissel", person, [("Van", "C14"), ("Naar", "F12")],
                                        ["Kamerwissel wegens renovatie unit C per 14 april 2025."], author)),
-        ("05_notitie_woonbegeleiding.pdf", coa_pdf("Notitie woonbegeleiding", person, [("Datum", "22 april 2025")],
+        ("05_spreekuur_woonbegeleiding.pdf", coa_pdf("Spreekuur woonbegeleiding", person, [("Datum", "22 april 2025")],
                                                    ["Bewoner vraagt naar de mogelijkheden voor Nederlandse les en "
                                                     "vrijwilligerswerk. Doorverwezen naar het spreekuur."], author)),
         ("06_medisch.pdf", pdf_encrypt(medische_brief_pdf(person), "Aydin2025", "s34-medisch")),
@@ -2114,7 +2145,8 @@ def s34() -> bytes:
     text = f"Geachte heer Yilmaz,\n\nHierbij het volledige bewonersdossier van dhr. {person.name}."
     return simple_text_mail(sender, [("mr. E. Yilmaz", "mr.yilmaz@yilmaz-advocaten.nl")],
                             f"Bewonersdossier {person.last}", at(15, 14, 12), text, "s34",
-                            attachments=[attachment(make_zip(members), "application/zip", f"dossier_{person.last}.zip")])
+                            attachments=[attachment(make_zip(members), "application/zip",
+                                                    f"dossier_{person.last}.zip")])
 
 
 @sample("35_case_shared_for_learning_team.eml",
@@ -2178,9 +2210,10 @@ def s37() -> bytes:
 @sample("38_encrypted_pdf_to_ggd.eml",
         "COA sends the GGD a password-protected PDF for follow-up research (the password goes by text message)",
         "UNSCANNABLE_ATTACHMENT (encrypted)", {"UNSCANNABLE_ATTACHMENT": "warn"}, "warn",
-        must_not=("INSECURE_TRANSPORT", "NO_LEGAL_BASIS", "PURPOSE_NOT_STATED"),
+        must_not=("INSECURE_TRANSPORT", "NO_LEGAL_BASIS", "PURPOSE_NOT_STATED", "SPECIAL_OUTSIDE_CHAIN"),
         notes="The PDF is AES-128 encrypted with a user password ('GgdTa2025'), so it counts as encrypted for "
-              "INSECURE_TRANSPORT; reason 'versleuteld'.", mbox=True)
+              "INSECURE_TRANSPORT; reason 'versleuteld'. The body has no health term about the person: "
+              "'gezondheidszaken' and 'gezondheid.tera@coa.nl' are in the sender's own signature.", mbox=True)
 def s38() -> bytes:
     sender, person = S["coa_gezondheid"], P["ali"]
     text = (f"Beste collega,\n\nTen behoeve van het vervolgonderzoek stuur ik u de gegevens van dhr. {person.name} "
@@ -2358,7 +2391,7 @@ def write_mbox(entries: list[tuple[bytes, str]]) -> bytes:
     for raw, _ in sorted(entries, key=lambda e: (email.utils.parsedate_to_datetime(header_of(e[0], "Date")), e[1])):
         when = email.utils.parsedate_to_datetime(header_of(raw, "Date"))
         sender = email.utils.parseaddr(header_of(raw, "From"))[1]
-        out.append(f"From {sender} {when.astimezone(timezone.utc):%a %b %d %H:%M:%S %Y}\n".encode())
+        out.append(f"From {sender} {when.astimezone(UTC):%a %b %d %H:%M:%S %Y}\n".encode())
         for line in raw.split(b"\n"):
             out.append((b">" + line if re.match(rb"^>*From ", line) else line) + b"\n")
     return b"".join(out)
@@ -2430,6 +2463,9 @@ def render_readme(samples: list[Sample], mbox_rows: list[dict], sizes: dict[str,
         "not required; *must not fire* rules are errors if reported. Passwords of the protected PDFs: "
         "`34`: `Aydin2025` (member `06_medisch.pdf`), `38`: `GgdTa2025`.",
         "",
+        "Use them with the scanner, e.g. `verzendcheck scan samples/*.eml --format json` or "
+        "`verzendcheck audit samples/sent.mbox --out report.html`.",
+        "",
         "## The .eml samples",
         "",
         "| File | Scenario | Case | Must fire (severity) | May fire | Must not fire | Verdict |",
@@ -2440,7 +2476,7 @@ def render_readme(samples: list[Sample], mbox_rows: list[dict], sizes: dict[str,
                      f"{', '.join(s.must_not) or '—'} | **{s.verdict}** |")
     lines += ["", "### Notes per sample", ""]
     for s in samples:
-        detail = "; ".join(filter(None, [s.notes, ("Format: " + ", ".join(s.features)) if s.features else ""]))
+        detail = " ".join(filter(None, [s.notes, ("Format: " + ", ".join(s.features) + ".") if s.features else ""]))
         if detail:
             lines.append(f"- `{s.file}`: {detail}")
     lines += [
@@ -2450,7 +2486,7 @@ def render_readme(samples: list[Sample], mbox_rows: list[dict], sizes: dict[str,
         f"{len(mbox_rows)} messages in date order (mboxrd, `From ` lines quoted with `>`): copies of the samples "
         "marked below plus plain mails that exist only here. Index is the 1-based position in the file.",
         "",
-        "| # | Message-ID | Subject | Same as | Must fire (severity) | Verdict |",
+        "| # | Message-ID | Subject | Same as (or scenario) | Must fire (severity) | Verdict |",
         "|---|---|---|---|---|---|",
     ]
     for row in mbox_rows:

@@ -31,6 +31,7 @@ TABLE_KINDS = frozenset({"xlsx", "csv"})
 IMAGE_KINDS = frozenset({"image"})
 ARCHIVE_KINDS = frozenset({"zip"})
 # Kinds whose title on a page marks a new document inside one PDF (FULL_DOSSIER).
+PASTED_DOCUMENT_CHARS = 1500  # a body shorter than this is a mail, not a pasted document
 TYPED_KINDS = ("beschikking", "gespreksverslag", "pip_verslag", "medisch", "machtiging", "interne_notitie",
                "vertrekstrategie", "id_document", "uitspraak")
 
@@ -213,7 +214,7 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     if doc.cases < 1:
         scores["lso_verslag"] *= 0.5
 
-    doc.doc_types = tuple(_page_types(spec, folded, raw_text))
+    doc.doc_types = tuple(_page_types(spec, folded))
     signals = [k for k, s in scores.items() if s >= threshold]
 
     ext = extension(part.name)
@@ -233,8 +234,9 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
             doc.kind, doc.confidence = "mail", 1.0
         else:
             doc.kind, doc.confidence = "overig", max(0.0, 1.0 - scores[best])
-        # Bodies are mail unless a document is pasted in with high confidence.
-        if part.part == "body" and doc.kind != "mail" and doc.confidence < 0.7:
+        # Bodies are mail unless a document is pasted or forwarded in, with high confidence.
+        pasted = part.forwarded or len(raw_text) >= PASTED_DOCUMENT_CHARS
+        if part.part == "body" and doc.kind != "mail" and (doc.confidence < 0.7 or not pasted):
             doc.kind, doc.confidence = "mail", 1.0
         if part.part == "attachment" and doc.kind == "overig" and any_match(
                 load_toml("rules.toml")["dossier"]["names"], name) and findings:
@@ -244,7 +246,7 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     kind_spec = spec["kinds"].get(doc.kind, {})
     doc.about_one_person = bool(kind_spec.get("about_one_person", False))
     if doc.kind == "beschikking":
-        doc.subtype = _subtype(spec, text)
+        doc.subtype = _subtype(spec, folded[0])
         _beschikking_pages(doc, folded, spec)
     if doc.kind == "machtiging":
         doc.machtiging = _machtiging_fields(spec, pages, findings, part)
@@ -280,24 +282,31 @@ def _group_hit(spec: dict[str, Any], kind: str, group: str, folded: list[str], r
     return bool(any_match(tuple(g["patterns"]), target, case_sensitive=case))
 
 
-def _page_types(spec: dict[str, Any], folded: list[str], raw: str) -> list[str]:
-    """Kinds whose title stands at the top of some page (a PDF that joins documents)."""
+def _page_types(spec: dict[str, Any], folded: list[str]) -> list[str]:
+    """Kinds whose title heads some page (a PDF that joins documents); running headers are skipped."""
+    pages = [[line.strip() for line in page.splitlines() if line.strip()] for page in folded]
+    seen = Counter(line for lines in pages for line in set(lines))
     found: list[str] = []
-    for page in folded:
-        head = "\n".join([line for line in page.splitlines() if line.strip()][:6])
+    for lines in pages:
+        heads = [line for line in lines[:8] if len(line) <= 80 and (seen[line] < 2 or len(pages) == 1)]
         for kind in TYPED_KINDS:
             groups = spec["kinds"][kind]["signals"]
             title = groups.get("title") or groups.get("marker") or groups.get("words") or groups.get("court")
-            if title and any_match(tuple(title["patterns"]), head) and kind not in found:
+            if not title or kind in found:
+                continue
+            regex = patterns(*title["patterns"])
+            if any((m := regex.search(line)) and m.start() <= 2 for line in heads):
                 found.append(kind)
     return found
 
 
-def _subtype(spec: dict[str, Any], text: str) -> str:
-    head = text[:3000]
-    for subtype, regexes in spec["kinds"]["beschikking"]["subtypes"].items():
-        if any_match(tuple(regexes), head):
-            return subtype
+def _subtype(spec: dict[str, Any], first_page: str) -> str:
+    """From the subject line ("Onderwerp …") when there is one, else from page 1."""
+    subject = re.search(r"^\s*onderwerp\b.*$", first_page, re.MULTILINE)
+    for text in ([subject.group(0)] if subject else []) + [first_page]:
+        for subtype, regexes in spec["kinds"]["beschikking"]["subtypes"].items():
+            if any_match(tuple(regexes), text):
+                return subtype
     return "beschikking"
 
 
@@ -344,23 +353,24 @@ def _beschikking_pages(doc: Document, folded: list[str], spec: dict[str, Any]) -
     doc.keep_pages = tuple(sorted({1, *tail}))
 
 
-def _machtiging_fields(spec: dict[str, Any], pages: list[str], findings: Sequence[Finding], part: Part) -> dict[str, bool]:
+def _machtiging_fields(spec: dict[str, Any], pages: list[str], findings: Sequence[Finding],
+                       part: Part) -> dict[str, bool]:
     fields = spec["machtiging_fields"]
     raw = "\n".join(pages)
     folded = fold(raw, keep_case=True)
     date = bool(any_match(tuple(fields["date"]), folded))
-    name = bool(any_match(tuple(fields["name"]), folded, case_sensitive=True)) or any(
-        f.entity == "PERSON" for f in findings)
-    signature = False
+    name = bool(any_match(tuple(fields["name"]), folded)) or any(f.entity == "PERSON" for f in findings)
+    # A signature image or handwriting leaves no text after the label; a line of underscores or
+    # dots is a blank field. When ingest counted the images and there are none, it is unsigned.
     label = re.compile(fields["signature_label"], re.IGNORECASE | re.MULTILINE)
     blank = re.compile(fields["blank_signature"])
-    images = int(part.meta.get("images", 0) or 0) > 0 or bool(part.meta.get("has_images")) or bool(
-        part.meta.get("signature"))
+    images = part.meta.get("images")
+    signature = False
     for m in label.finditer(folded):
         rest = m.group(1) or ""
-        if not blank.match(rest):
+        if rest.strip() and not blank.match(rest):
             signature = True
-        elif images and not re.search(r"[_.…]{3,}", rest):
+        elif not rest.strip() and images != 0:
             signature = True
     if any_match(tuple(fields["signed"]), folded):
         signature = True

@@ -12,6 +12,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from scanner.model import Recipient
+
 DEFAULT_POLICY_PATH = Path(__file__).parent / "data" / "policy.toml"
 
 RULE_IDS: tuple[str, ...] = (
@@ -223,6 +225,12 @@ class Policy:
             return Match("", "", "onbekend", identity="")
         return self.match(addr)
 
+    def sender(self, address: str | None, org: str | None = None) -> Recipient:
+        """The sender as a Recipient (field "from"), organisation from `org` or the From domain."""
+        m = self.sender_match(address, org)
+        return Recipient(address=(address or "").strip().lower(), field="from", organisation=m.name,
+                         category=m.category)
+
     def is_partner(self, sender: Organisation | None, recipient: Match) -> bool:
         """Whether the partner matrix ticks the recipient's rows for the sender's organisation."""
         if sender is None or recipient.organisation is None:
@@ -390,7 +398,7 @@ def _line_of(text: str, key: str, section: Iterable[str] = ()) -> int | None:
         header = header_re.match(line)
         if header:
             current = header.group(1).replace('"', "").replace(" ", "")
-            if current == ".".join([*section, key]) or current.endswith("." + key) and current.startswith(want):
+            if current == ".".join([*section, key]) or (current.endswith("." + key) and current.startswith(want)):
                 return number
             continue
         if key_re.match(line):

@@ -93,7 +93,7 @@ class _Timeout(Exception):
 
 @pytest.mark.skipif(not (SHARED / "data").exists(), reason="../shared/data is absent (only in the workspace and CI)")
 def test_every_shared_fixture_gives_a_schema_valid_result(result_schema):
-    def alarm(signum, frame):  # noqa: ARG001
+    def alarm(signum, frame):
         raise _Timeout
 
     files = _fixture_files()

@@ -63,7 +63,7 @@ def consent_required(ctx: RuleContext) -> list[Hit]:
     for r in ngos:
         suggestion = Suggestion("add_machtiging", {"recipient": r.address})
         if incomplete:
-            index, doc = incomplete[0]
+            doc = incomplete[0][1]
             labels = {"datum": "date", "naam": "name", "handtekening": "signature"}
             missing = [k if ctx.lang == "nl" else labels[k] for k in ("datum", "naam", "handtekening")
                        if not doc.machtiging.get(k)]

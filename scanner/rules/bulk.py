@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from scanner.documents import fold
+from scanner.documents import fold, load_toml
 from scanner.model import Suggestion
 from scanner.policy import CHAIN_CATEGORIES
 from scanner.rules.common import Hit, find_all
 from scanner.rules.context import RuleContext
-from scanner.documents import load_toml
 
 IDENTIFIERS = ("V_NUMBER", "BSN", "KLANTNUMMER")
 

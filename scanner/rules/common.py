@@ -93,7 +93,8 @@ def anchors_in(ctx: RuleContext, part_index: int, page: int | None, lo: int, hi:
             and lo <= f.start < hi]
 
 
-def anchored(ctx: RuleContext, part_index: int, page: int | None, text: str, start: int, end: int) -> list[Finding] | bool:
+def anchored(ctx: RuleContext, part_index: int, page: int | None, text: str, start: int,
+             end: int) -> list[Finding] | bool:
     """Whether text[start:end] is about a data subject (lexicon.md §12).
 
     Returns the anchoring person findings when there are any, True for a role
@@ -197,17 +198,6 @@ def is_distribution_list(ctx: RuleContext, address: str) -> bool:
     if words & {w.lower() for w in boxes["list_words"]}:
         return True
     return any(local.endswith(s.lower()) for s in boxes["list_suffixes"])
-
-
-def signature_start(text: str) -> int | None:
-    """Offset where the sender's signature block starts in a body, if one is recognised."""
-    regex = patterns(*load_toml("rules.toml")["signature"]["starts"])
-    folded = fold(text)
-    found = None
-    for m in regex.finditer(folded):
-        found = m.start()
-        break
-    return found
 
 
 def negated(text: str, start: int, words: Sequence[str]) -> bool:

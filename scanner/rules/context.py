@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from scanner.documents import Document, any_match, load_toml
+from scanner.documents import Document, any_match, fold, load_toml, patterns
 from scanner.model import Finding, Message, Part, Recipient
 from scanner.policy import Match, Organisation, Policy
 
@@ -33,6 +33,15 @@ def find_motivation(message: Message) -> str | None:
         if found:
             return found.group(1).strip()
     return None
+
+
+def signature_start(text: str) -> int | None:
+    """Offset where the sender's signature block starts in a body (the last closing greeting)."""
+    regex = patterns(*load_toml("rules.toml")["signature"]["starts"])
+    found = None
+    for m in regex.finditer(fold(text)):
+        found = m.start()
+    return found
 
 
 def resolve_recipients(message: Message, policy: Policy) -> list[Recipient]:
@@ -140,8 +149,25 @@ class RuleContext:
 
     @cached_property
     def personal(self) -> list[Finding]:
-        """Findings about a data subject (rules.md §0): special ones only when linked, none in public documents."""
-        return [f for f in self.findings if not self.is_public(f.part_index) and (f.linked or not f.special)]
+        """Findings about a data subject (rules.md §0): special ones only when linked, none in public documents.
+
+        Special terms in the sender's own signature ("Medewerker gezondheidszaken") are about nobody.
+        """
+        return [f for f in self.findings
+                if not self.is_public(f.part_index) and (f.linked or not f.special)
+                and not (f.special and self._in_signature(f))]
+
+    def _in_signature(self, finding: Finding) -> bool:
+        part = self.part(finding.part_index)
+        if part is None or part.part != "body" or part.forwarded:
+            return False
+        start = self._signatures.get(finding.part_index)
+        return start is not None and finding.start >= start
+
+    @cached_property
+    def _signatures(self) -> dict[int, int | None]:
+        return {i: signature_start(p.text) for i, p in enumerate(self.message.parts)
+                if p.part == "body" and not p.forwarded}
 
     @cached_property
     def special(self) -> list[Finding]:

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from scanner.documents import Document, any_match, fold, load_toml, patterns
-from scanner.model import Finding, Suggestion, mask
+from scanner.model import Finding, Part, Suggestion, mask
 from scanner.policy import CHAIN_CATEGORIES
 from scanner.rules.common import Hit, join_words, main_person, redact_suggestion, sentence_bounds
 from scanner.rules.context import RuleContext
@@ -181,10 +181,14 @@ def internal_correspondence(ctx: RuleContext) -> list[Hit]:
 
 
 def _line_matches(regexes: list[str], text: str, pos: int) -> bool:
+    """The line of `pos` starts with a label, or the line before is only that label (a table cell)."""
     lo = text.rfind("\n", 0, pos) + 1
     hi = text.find("\n", pos)
     line = text[lo: hi if hi >= 0 else len(text)]
-    return bool(any_match(tuple(regexes), fold(line)))
+    if any_match(tuple(regexes), fold(line)):
+        return True
+    before = text[:max(0, lo - 1)].rpartition("\n")[2].strip()
+    return bool(before) and len(before) <= 30 and bool(any_match(tuple(regexes), fold(before) + ":"))
 
 
 def _same_person(name: str, main: str) -> bool:
@@ -210,7 +214,7 @@ def third_party_data(ctx: RuleContext) -> list[Hit]:
         if not persons or part is None:
             continue
 
-        def text_of(f: Finding) -> str:
+        def text_of(f: Finding, part: Part = part) -> str:
             i = (f.page or 1) - 1
             return part.pages[i] if 0 <= i < len(part.pages) else part.text
 
@@ -229,7 +233,7 @@ def third_party_data(ctx: RuleContext) -> list[Hit]:
             if f.special or f.entity in ("V_NUMBER", "BSN", "KLANTNUMMER"):
                 continue
             text = text_of(f)
-            if _line_matches(spec["staff_labels"], text, f.start) or _line_matches(spec["subject_labels"], text, f.start):
+            if any(_line_matches(spec[k], text, f.start) for k in ("staff_labels", "subject_labels")):
                 continue
             if f.entity == "PERSON" and _same_person(f.text, main):
                 continue
@@ -299,7 +303,7 @@ def full_dossier(ctx: RuleContext) -> list[Hit]:
     with_data = [i for i, _ in attachments if ctx.findings_in(i)]
     attachment, n = None, 0
 
-    for index, doc in enumerate(ctx.documents):
+    for doc in ctx.documents:
         if doc.archive and doc.name:
             members = _archive_members(ctx, doc.name)
             if len(members) >= policy.threshold("archive_members") and (
@@ -309,7 +313,7 @@ def full_dossier(ctx: RuleContext) -> list[Hit]:
     if attachment is None:
         subjects: dict[str, set[int]] = {}
         for f in ctx.personal:
-            if f.entity in ("V_NUMBER", "BSN", "KLANTNUMMER", "PERSON") and ctx.documents[f.part_index].part == "attachment":
+            if f.entity in ("V_NUMBER", "BSN", "KLANTNUMMER", "PERSON") and f.part == "attachment":
                 key = re.sub(r"\D", "", f.text) if f.entity != "PERSON" else " ".join(fold(f.text).split())
                 subjects.setdefault(f"{f.entity}:{key}", set()).add(f.part_index)
         most = max((len(v) for v in subjects.values()), default=0)

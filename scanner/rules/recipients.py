@@ -25,7 +25,7 @@ def cc_overreach(ctx: RuleContext) -> list[Hit]:
             m = ctx.match(r)
             if ctx.lko_feedback and m.organisation is not None and m.organisation.lso_member:
                 continue
-            if m.identity != own and m.identity not in to_identities or is_distribution_list(ctx, r.address):
+            if (m.identity != own and m.identity not in to_identities) or is_distribution_list(ctx, r.address):
                 flagged.append(r.address)
     cc = [r.address for r in ctx.targets if r.field == "cc"]
     limit = int(policy.threshold("cc_count"))

@@ -24,7 +24,8 @@ def examples(ctx: RuleContext, findings: Sequence[Finding], limit: int = 3) -> s
 
 def _soort(ctx: RuleContext, findings: Sequence[Finding]) -> str:
     entities = {f.entity for f in findings}
-    words = [ctx.policy.template("SPECIAL_OUTSIDE_CHAIN", key, ctx.lang) for entity, key in _SOORT if entity in entities]
+    words = [ctx.policy.template("SPECIAL_OUTSIDE_CHAIN", key, ctx.lang)
+             for entity, key in _SOORT if entity in entities]
     return join_words(words, ctx.lang)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote, urlparse
 
-from scanner.documents import fold, patterns
+from scanner.documents import fold, load_toml
 from scanner.model import Suggestion
 from scanner.policy import CHAIN_CATEGORIES, Channel
 from scanner.rules.bulk import is_bulk
-from scanner.rules.common import Hit, anchored, find_terms, join_words, negated, signature_start
-from scanner.rules.context import RuleContext
+from scanner.rules.common import Hit, anchored, find_terms, join_words, negated
+from scanner.rules.context import RuleContext, signature_start
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b(?:we\.tl|1drv\.ms|db\.tt|wa\.me)/[^\s<>\"')\]]+",
                   re.IGNORECASE)
@@ -60,7 +60,7 @@ def banned_channel(ctx: RuleContext) -> list[Hit]:
     urls: list[str] = list(ctx.message.links)
     for _, part in bodies:
         urls += [m.group(0) for m in _URL.finditer(part.text)]
-    for index, part in ctx.indexed_parts(bodies=False):
+    for _, part in ctx.indexed_parts(bodies=False):
         if (part.name or "").lower().endswith(".ics"):
             urls += [m.group(0) for m in _URL.finditer(part.text)]
     for url in dict.fromkeys(urls):
@@ -122,11 +122,15 @@ def encrypted(ctx: RuleContext) -> bool:
 
 def _vulnerable(ctx: RuleContext) -> bool:
     """A person anchor together with a vulnerability marker (lexicon.md §11)."""
+    negations = set(load_toml("rules.toml")["wording"]["negations"])
     for index, part in ctx.indexed_parts():
         if ctx.is_public(index):
             continue
         for page_no, page in enumerate(part.pages or [""], 1):
             for m in find_terms("vulnerable.txt", page):
+                before = fold(page[max(0, m.start() - 12):m.start()]).split()
+                if before and before[-1] in negations:
+                    continue
                 if anchored(ctx, index, page_no if part.paged else None, page, m.start(), m.end()):
                     return True
     return False
@@ -191,7 +195,7 @@ def unscannable_attachment(ctx: RuleContext) -> list[Hit]:
     recipients = [r.address for r in ctx.targets]
     all_chain = bool(ctx.targets) and all(ctx.match(r).category in CHAIN_CATEGORIES for r in ctx.targets)
     hits = []
-    for index, part in ctx.indexed_parts(bodies=False):
+    for _, part in ctx.indexed_parts(bodies=False):
         if not part.error or part.kind == "image":
             continue
         reason = unscannable_reason(part.error)
@@ -209,5 +213,3 @@ def unscannable_attachment(ctx: RuleContext) -> list[Hit]:
                         per_recipient=False))
     return hits
 
-
-__all__ = ["banned_channel", "encrypted", "insecure_transport", "patterns", "unscannable_attachment"]

@@ -6,7 +6,7 @@ from scanner.documents import any_match, fold, load_toml
 from scanner.rules.common import Hit, anchored, find_terms, mask_person, sentence_bounds
 from scanner.rules.context import RuleContext
 
-_QUOTES = "\"'“”„‘’«»"
+_QUOTES = "\"'\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb"
 
 
 def subjective_remark(ctx: RuleContext) -> list[Hit]:

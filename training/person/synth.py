@@ -262,6 +262,25 @@ class SentenceFactory:
             return Example(example.text.lower(), example.spans)
         return example
 
+    def swap_names(self, example: Example) -> Example:
+        """The same sentence with other people in it: real contexts, names of every origin."""
+        parts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        cursor = 0
+        length = 0
+        for start, end in sorted(example.spans):
+            literal = example.text[cursor:start]
+            parts.append(literal)
+            length += len(literal)
+            slot = self.rng.choices(("PF", "PS", "PI"), weights=(0.5, 0.35, 0.15))[0]
+            name = self.names.form(slot, NEWS_WEIGHTS, 0.03)
+            parts.append(name)
+            spans.append((length, length + len(name)))
+            length += len(name)
+            cursor = end
+        parts.append(example.text[cursor:])
+        return Example("".join(parts), spans)
+
     def generate(self, kind: str, count: int) -> Iterator[Example]:
         weights = NEWS_WEIGHTS if kind == "news" else MAIL_WEIGHTS
         caps_prob = 0.03 if kind == "news" else 0.2

@@ -75,7 +75,11 @@ def build_corpus(work_dir: Path, seed: int, counts: dict[str, int]) -> dict[str,
     """Write train.spacy and dev.spacy (every tenth sentence of each source goes to dev)."""
     nlp = spacy.blank("nl")
     factory = SentenceFactory(seed)
-    sources: dict[str, list[Example]] = {"europeana": europeana_examples(EUROPEANA)}
+    europeana = europeana_examples(EUROPEANA)
+    sources: dict[str, list[Example]] = {
+        "europeana": europeana,
+        "europeana_swapped": [factory.swap_names(e) for e in europeana if e.spans],
+    }
     for kind, count in counts.items():
         sources[kind] = list(factory.generate(kind, count))
     train: list[Example] = []

@@ -1,0 +1,462 @@
+"""Identifier recognizers: what each must find and must leave alone, and cases C30-C33."""
+
+from __future__ import annotations
+
+import pytest
+from presidio_analyzer import AnalyzerEngine
+
+from recognizers import engine
+
+SCORE_THRESHOLD: float = getattr(engine, "SCORE_THRESHOLD", 0.5)
+
+IDENTIFIERS = (
+    "V_NUMBER",
+    "BSN",
+    "KLANTNUMMER",
+    "IBAN",
+    "PHONE_NUMBER",
+    "EMAIL_ADDRESS",
+    "ADDRESS",
+    "DATE_OF_BIRTH",
+    "ID_DOCUMENT",
+    "LICENSE_PLATE",
+)
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> AnalyzerEngine:
+    return engine.get_analyzer()
+
+
+def findings(analyzer: AnalyzerEngine, text: str) -> dict[str, list[str]]:
+    """The identifier findings at or above the threshold, as matched text per entity."""
+    found: dict[str, list[str]] = {}
+    results = analyzer.analyze(text, language="nl", regex_flags=engine.REGEX_FLAGS)
+    for result in sorted(results, key=lambda result: result.start):
+        if result.entity_type in IDENTIFIERS and result.score >= SCORE_THRESHOLD:
+            found.setdefault(result.entity_type, []).append(text[result.start : result.end])
+    return found
+
+
+def found(analyzer: AnalyzerEngine, text: str, entity: str) -> list[str]:
+    return findings(analyzer, text).get(entity, [])
+
+
+def score(analyzer: AnalyzerEngine, text: str, entity: str) -> float:
+    """The highest score for `entity` in `text`, below the threshold too (0 when absent)."""
+    results = analyzer.analyze(text, language="nl", regex_flags=engine.REGEX_FLAGS)
+    return max((result.score for result in results if result.entity_type == entity), default=0.0)
+
+
+# --- Cases from domain/cases.md -------------------------------------------------------
+
+
+def test_C30_v_nummer_in_a_case_shared_for_learning(analyzer: AnalyzerEngine) -> None:
+    text = (
+        "Ter lering een bijzondere casus uit het LKO: dhr. Omar Farah (V-nr 2604471188) "
+        "weigerde drie keer een kamerwissel."
+    )
+    assert found(analyzer, text, "V_NUMBER") == ["2604471188"]
+
+
+def test_C31_a_phone_number_and_a_case_number_are_not_v_nummers(analyzer: AnalyzerEngine) -> None:
+    text = "Bel me even op 0612345678 over zaaknummer 2208123456, kenmerk 1904-0012."
+    assert findings(analyzer, text) == {"PHONE_NUMBER": ["0612345678"]}
+
+
+def test_C32_signature_only_body_holds_no_identifier(analyzer: AnalyzerEngine) -> None:
+    assert findings(analyzer, "Zie bijgaand de planning voor het regio-overleg.") == {}
+
+
+def test_C32_signature_contact_details_are_found_for_the_scanner_to_drop(analyzer: AnalyzerEngine) -> None:
+    # Recognizers see text, not who it belongs to: telling the sender's own
+    # signature apart (CONTRACT §3) is the scanner's job, so these are found here.
+    signature = (
+        "Met vriendelijke groet,\n\nA. Jansen\nSenior medewerker planning\n"
+        "T 088 043 0430\nM 06 1234 5678\na.jansen@ind.nl\n"
+    )
+    assert findings(analyzer, signature) == {
+        "PHONE_NUMBER": ["088 043 0430", "06 1234 5678"],
+        "EMAIL_ADDRESS": ["a.jansen@ind.nl"],
+    }
+
+
+def test_C33_the_senders_own_sick_leave_holds_no_identifier(analyzer: AnalyzerEngine) -> None:
+    text = "Ik ben ziek en tot en met vrijdag afwezig; bel voor dringende zaken de locatie."
+    assert findings(analyzer, text) == {}
+
+
+# --- V_NUMBER ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("V-nummer: 2604471188", ["2604471188"]),
+        ("V-nr.:2604471188", ["2604471188"]),
+        ("v-nr 12 3456 7890", ["12 3456 7890"]),
+        ("V-nr.: 123.456.7890", ["123.456.7890"]),
+        ("vreemdelingennummer 1234 567 890", ["1234 567 890"]),
+        ("Vreemdelingennummers 2604471188 en 2604471189", ["2604471188", "2604471189"]),
+        ("V-nummer 0123456789 (met voorloopnul)", ["0123456789"]),
+        ("Betrokkene 2604471188 heeft asiel aangevraagd.", ["2604471188"]),
+        ("Het nummer is 2604471188.", ["2604471188"]),
+    ],
+)
+def test_v_nummer_found(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:
+    assert found(analyzer, text, "V_NUMBER") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bel 0612345678",
+        "Tel. 0201234567",
+        "06 1234 5678",
+        "+31201234567",
+        "Zaaknummer: 1234567890",
+        "Ons kenmerk 2604471188",
+        "Uw kenmerk: 2604471188",
+        "referentie 2604471188",
+        "dossiernummer 2604471188",
+        "BSN 2604471188",
+        "klantnummer 2604471188",
+        "Registratienummer 1234567890",
+        "SR-nummer 2604471188",
+        "zaaknummers 2208123456 en 2208123457",
+        "NL91ABNA0417164300",
+        "NL91 ABNA 0417 1643 00",
+        "geboren 01-02-1990, zitting 2024-01-15",
+        "een bedrag van € 2604471188",
+        "2604471188,50",
+        "1.234.567.890",
+        "1111111111",
+        "26044711881",
+        "260447118",
+    ],
+)
+def test_v_nummer_not_found(analyzer: AnalyzerEngine, text: str) -> None:
+    assert found(analyzer, text, "V_NUMBER") == []
+
+
+def test_v_nummer_score_label_over_immigration_words_over_bare(analyzer: AnalyzerEngine) -> None:
+    labelled = score(analyzer, "V-nummer 2604471188", "V_NUMBER")
+    near_immigration_words = score(analyzer, "De IND heeft 2604471188 geregistreerd.", "V_NUMBER")
+    bare = score(analyzer, "Het nummer is 2604471188.", "V_NUMBER")
+    assert labelled > near_immigration_words > bare >= SCORE_THRESHOLD
+
+
+def test_zaaknummer_next_to_v_nummer_is_told_apart(analyzer: AnalyzerEngine) -> None:
+    text = "V-nummer 2604471188, zaaknummer 2208123456"
+    assert found(analyzer, text, "V_NUMBER") == ["2604471188"]
+
+
+# --- BSN --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BSN: 123456782", ["123456782"]),
+        ("bsn 1112.22.333", ["1112.22.333"]),
+        ("burgerservicenummer 111 222 333", ["111 222 333"]),
+        ("BSN 87880532", ["87880532"]),
+        ("Zijn nummer is 123456782.", ["123456782"]),
+    ],
+)
+def test_bsn_found(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:
+    assert found(analyzer, text, "BSN") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BSN: 123456789",
+        "BSN: 111111111",
+        "BSN: 999999999",
+        "kenmerk 123456782",
+        "telefoon 123456782",
+        "zaaknummer 123456782",
+        "huisnummer 123456782",
+        "87880532",
+        "€ 123.456.782",
+        "1234567890",
+    ],
+)
+def test_bsn_not_found(analyzer: AnalyzerEngine, text: str) -> None:
+    assert found(analyzer, text, "BSN") == []
+
+
+def test_bsn_label_raises_the_score(analyzer: AnalyzerEngine) -> None:
+    assert score(analyzer, "BSN: 123456782", "BSN") > score(analyzer, "Zijn nummer is 123456782.", "BSN")
+
+
+# --- KLANTNUMMER ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Klantnummer: 1234567", ["1234567"]),
+        ("COA-nummer 98765", ["98765"]),
+        ("kl.nr. K-12345", ["K-12345"]),
+        ("DT&V-nummer: 7654321", ["7654321"]),
+        ("relatienummer 55555", ["55555"]),
+        ("cliëntnummer 2604471188", ["2604471188"]),
+        ("IND-nummer: 2604471188", ["2604471188"]),
+    ],
+)
+def test_klantnummer_found_when_labelled(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:
+    assert found(analyzer, text, "KLANTNUMMER") == expected
+
+
+@pytest.mark.parametrize("text", ["nummer 1234567", "klantnummer 1234", "Klantenservice 1234567", "1234567"])
+def test_klantnummer_not_found(analyzer: AnalyzerEngine, text: str) -> None:
+    assert found(analyzer, text, "KLANTNUMMER") == []
+
+
+# --- IBAN -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("IBAN NL91ABNA0417164300", ["NL91ABNA0417164300"]),
+        ("IBAN: NL91 ABNA 0417 1643 00 t.n.v. O. Farah", ["NL91 ABNA 0417 1643 00"]),
+        ("BE71 0961 2345 6769 BIC GEBABEBB", ["BE71 0961 2345 6769"]),
+        ("Rekening DE89 3704 0044 0532 0130 00.", ["DE89 3704 0044 0532 0130 00"]),
+        ("rekening nl91abna0417164300", ["nl91abna0417164300"]),
+    ],
+)
+def test_iban_found(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:
+    assert found(analyzer, text, "IBAN") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NL91ABNA0417164301",
+        # python-stdnum tests/test_iban.doctest: broken checksums, wrong lengths,
+        # letters where digits belong, unknown country.
+        "BE68530907547034",
+        "AT611804300234573201",
+        "BE36 5390 0754 7034 1234",
+        "NL56 3003 0A17 1643 00",
+        "QQ93 1234 5678",
+    ],
+)
+def test_iban_not_found(analyzer: AnalyzerEngine, text: str) -> None:
+    assert found(analyzer, text, "IBAN") == []
+
+
+def test_iban_fragment_is_no_other_number(analyzer: AnalyzerEngine) -> None:
+    for text in ("NL91ABNA0417164300", "NL91 ABNA 0417 1643 00", "NL20INGB0001234567"):
+        assert set(findings(analyzer, text)) == {"IBAN"}, text
+
+
+# --- PHONE_NUMBER -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "06-12345678",
+        "06 1234 5678",
+        "0612345678",
+        "020-1234567",
+        "(030) 555 5555",
+        "0031 6 12345678",
+        "+31 (0)6 12345678",
+        "+31612345678",
+        "+249 912 345 678",
+        "+963 944 123 456",
+        "+251 91 123 4567",
+        "00249 912345678",
+    ],
+)
+def test_phone_number_found(analyzer: AnalyzerEngine, number: str) -> None:
+    assert found(analyzer, f"Bereikbaar op {number}.", "PHONE_NUMBER") == [number]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2604471188",
+        "612345678",
+        "geboren 01-02-1990",
+        "kenmerk 1904-0012",
+        "V-nummer 0612345678",
+        "zaaknummer 0201234567",
+        "Bel gratis 0800-1234 of 0900-1234567",
+        "Bel 14 020",
+        "NL91ABNA0417164300",
+    ],
+)
+def test_phone_number_not_found(analyzer: AnalyzerEngine, text: str) -> None:
+    assert found(analyzer, text, "PHONE_NUMBER") == []
+
+
+def test_phone_versus_v_nummer(analyzer: AnalyzerEngine) -> None:
+    text = "Mobiel 0612345678, V-nummer 2604471188"
+    assert findings(analyzer, text) == {"PHONE_NUMBER": ["0612345678"], "V_NUMBER": ["2604471188"]}
+
+
+# --- EMAIL_ADDRESS ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mail naar omar.farah@gmail.com.", ["omar.farah@gmail.com"]),
+        ("(a.jansen+coa@vluchtelingenwerk.nl)", ["a.jansen+coa@vluchtelingenwerk.nl"]),
+        ("user@xn--80ak6aa92e.com", ["user@xn--80ak6aa92e.com"]),
+        ("josé.müller@voorbeeld.nl", ["josé.müller@voorbeeld.nl"]),
+    ],
+)
+def test_email_found(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:
+    assert found(analyzer, text, "EMAIL_ADDRESS") == expected
+
+
+@pytest.mark.parametrize("text", ["info@presidio.", "hello-world", "a..b@ind.nl", "@coa.nl", "x@localhost"])
+def test_email_not_found(analyzer: AnalyzerEngine, text: str) -> None:
+    assert found(analyzer, text, "EMAIL_ADDRESS") == []
+
+
+# --- ADDRESS ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hij woont in de Kerkstraat 12.", ["Kerkstraat 12"]),
+        ("Laan van Meerdervoort 1001 A", ["Laan van Meerdervoort 1001 A"]),
+        ("Burg. de Vlugtlaan 12-3", ["Burg. de Vlugtlaan 12-3"]),
+        ("Eerste Van der Helststraat 12-hs", ["Eerste Van der Helststraat 12-hs"]),
+        ("'s-Gravendijkwal 12", ["'s-Gravendijkwal 12"]),
+        ("Grote Markt 1", ["Grote Markt 1"]),
+        ("Kerkstraat 5a", ["Kerkstraat 5a"]),
+        ("Postbus 1234", ["Postbus 1234"]),
+        ("postcode 1234 AB, huisnummer 5", ["1234 AB, huisnummer 5"]),
+        ("Adres: Kerkstraat 12\n2595 AA Den Haag\n", ["Kerkstraat 12\n2595 AA Den Haag"]),
+        ("Kerkstraat 12, 2611 SS Delft", ["Kerkstraat 12"]),
+    ],
+)
+def test_address_found(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:
+    assert found(analyzer, text, "ADDRESS") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2595 AA Den Haag",
+        "postcode 1234 SS, huisnummer 5",
+        "Gerechtshof 2024",
+        "Antwoord 2: ja",
+        "Onderweg 12 minuten",
+        "Rechtbank Den Haag 12 maart",
+        "in de straat 12 mensen",
+        "KERKSTRAAT 12",
+    ],
+)
+def test_address_not_found(analyzer: AnalyzerEngine, text: str) -> None:
+    assert found(analyzer, text, "ADDRESS") == []
+
+
+# --- DATE_OF_BIRTH ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Omar Farah, geboren op 1 februari 1990 te Khartoem", ["1 februari 1990"]),
+        ("Geboortedatum: 01-02-1990", ["01-02-1990"]),
+        ("(geb. 1-2-1990)", ["1-2-1990"]),
+        ("geb. datum 01.02.1990", ["01.02.1990"]),
+        ("DOB 1990-02-01", ["1990-02-01"]),
+        ("Date of birth: 1 Feb. 1990", ["1 Feb. 1990"]),
+        ("geboren te Khartoem (Soedan) op 1 feb. 1990", ["1 feb. 1990"]),
+        ("geboren in Aleppo, Syrië, op 3 maart 1985", ["3 maart 1985"]),
+        ("d.d. geboorte 01-02-90", ["01-02-90"]),
+        ("Geboortedatum\n01-02-1990", ["01-02-1990"]),
+        ("Geboortedatum/-plaats: 01-02-1990 / Khartoem", ["01-02-1990"]),
+    ],
+)
+def test_date_of_birth_found(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:
+    assert found(analyzer, text, "DATE_OF_BIRTH") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De zitting is op 01-02-2024.",
+        "Het gebeurde op 1 februari 1990.",
+        "Hij is geboren in Syrië en kwam op 3 maart 2015 naar Nederland.",
+        "geboren op 31-02-1990",
+        "geboren op 01-02-2090",
+        "Het gebied is op 01-02-2020 ontruimd.",
+    ],
+)
+def test_date_without_birth_context_is_no_date_of_birth(analyzer: AnalyzerEngine, text: str) -> None:
+    assert found(analyzer, text, "DATE_OF_BIRTH") == []
+
+
+# --- ID_DOCUMENT ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Paspoort NW92BF4K1", ["NW92BF4K1"]),
+        ("ID-kaart: SPECI2014", ["SPECI2014"]),
+        ("kopie van de identiteitskaart, nummer XR1001R58", ["XR1001R58"]),
+        ("verblijfsdocument III-V123AL568", ["III-V123AL568"]),
+        ("W-document W12345678", ["W12345678"]),
+        ("paspoortnummer: P01234567", ["P01234567"]),
+        ("Passport no. N012345678", ["N012345678"]),
+    ],
+)
+def test_id_document_found(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:
+    assert found(analyzer, text, "ID_DOCUMENT") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["De code NW92BF4K1 staat op de doos.", "Paspoort XR1O01R58", "W12345678", "Het paspoort is verlopen in 2024."],
+)
+def test_id_document_not_found(analyzer: AnalyzerEngine, text: str) -> None:
+    assert found(analyzer, text, "ID_DOCUMENT") == []
+
+
+# --- LICENSE_PLATE ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "plate",
+    [
+        "BD-12-FG",  # sidecode 4
+        "BD-FG-12",  # 5
+        "12-BD-FG",  # 6
+        "12-BDF-3",  # 7
+        "1-BDF-12",  # 8
+        "BD-123-F",  # 9
+        "B-123-DF",  # 10
+        "BDF-12-G",  # 11
+        "B-12-DFG",  # 12
+        "1-BD-123",  # 13
+        "123-BD-1",  # 14
+    ],
+)
+def test_license_plate_found(analyzer: AnalyzerEngine, plate: str) -> None:
+    assert found(analyzer, f"De auto met {plate} stond er.", "LICENSE_PLATE") == [plate]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("kenteken AB-12-34", ["AB-12-34"]), ("kenteken 12BDF3", ["12BDF3"])])
+def test_license_plate_old_or_without_dashes_found_near_kenteken(
+    analyzer: AnalyzerEngine, text: str, expected: list[str]
+) -> None:
+    assert found(analyzer, text, "LICENSE_PLATE") == expected
+
+
+@pytest.mark.parametrize("text", ["AB-12-34", "12BDF3", "AE-123-B", "12-05-2020", "bd-12-fg", "IND-12-3"])
+def test_license_plate_not_found(analyzer: AnalyzerEngine, text: str) -> None:
+    assert found(analyzer, text, "LICENSE_PLATE") == []
