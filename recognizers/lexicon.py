@@ -6,9 +6,9 @@ import re
 import threading
 import tomllib
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
@@ -45,10 +45,13 @@ CATEGORY_LIST_MIN = 3
 # Distinct document markers that make a whole text a quoted policy or parliamentary document.
 DOCUMENT_MARKERS_MIN = 2
 
+# Scores: a linked term is special data; an unlinked one may still be, in a document about
+# one person (the core links those), so it stays at the analyzer threshold (engine.SCORE_THRESHOLD);
+# general text and the sender's own statements fall below it.
 SCORE_LINKED = 0.85
 SCORE_LINKED_AMBIGUOUS = 0.7
-SCORE_UNLINKED = 0.4
-SCORE_GENERAL = 0.2
+SCORE_UNLINKED = 0.5
+SCORE_NOT_ABOUT_A_PERSON = 0.2
 
 # The category of a veto that applies to all categories (ambiguous.toml `vetoes`).
 EVERY_CATEGORY = -1
@@ -57,6 +60,7 @@ EVERY_CATEGORY = -1
 STRONG = 2.0  # a name, a title with a name, a V-nummer: one identified person
 ROLE = 1.0  # betrokkene, de vreemdeling, hij: one person, not identified in the sentence
 CONTINUATION = 0.5  # zijn, haar, ze: only with an anchor in the sentence before or after
+SECOND_PERSON = 0.25  # uw: only the term right after it ("uw PTSS" in a mail to the person)
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -140,7 +144,7 @@ _ABBREVIATIONS = frozenset(
     "enz etc e.d o.a i.v.m m.b.t t.a.v z.s.m d.w.z e.a n.a.v a.s b.v.d. st vw wvggz blz pag tel".split()
 )
 _SENTENCE_END = re.compile(
-    r"(?P<punct>[.!?…]+[\"'”’)\]]*)(?P<gap>\s+)(?=[\"'“‘(\[]?[A-ZÀ-Ý0-9•\-*])"
+    r"(?P<punct>[.!?…]+[\"'\u201d\u2019)\]]*)(?P<gap>\s+)(?=[\"'\u201c\u2018(\[]?[A-ZÀ-Ý0-9•\-*])"
     r"|(?P<blank>[ \t]*\n[ \t]*\n\s*)(?=[^\sa-zà-ÿ])"
     r"|(?P<line>(?<=[.!?:;])[ \t]*\n\s*)"
     r"|(?P<bullet>[ \t]*\n[ \t]*)(?=(?:[-•*▪◦]|\d{1,2}[.)])\s)"
@@ -180,9 +184,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 class Entry:
     """What a key in the automaton stands for.
 
-    kind: term | head | tail | ambiguous | cue | blocker | veto | anchor | general.
-    ref: the category index (term, head, tail), group index (ambiguous, cue, blocker),
-    or the class of an anchor or general cue.
+    kind: term | head | tail | ambiguous | cue | blocker | sentence_blocker | veto | anchor | general.
+    ref: the category index (term, head, tail, sentence_blocker; veto, or EVERY_CATEGORY),
+    the group index (ambiguous, cue, blocker), or the class of an anchor or general cue.
     """
 
     kind: str
@@ -205,7 +209,6 @@ class AmbiguousGroup:
 
     category: int
     needs_cue: bool
-    note: str
 
 
 @dataclass(frozen=True)
@@ -263,8 +266,7 @@ def term_variants(term: str) -> set[str]:
     """Folded keys for a listed term: inflections of its words, and for hyphenated terms the closed form."""
     key = fold_term(term)
     words = key.split(" ")
-    abbreviation = _is_cased(term) or (len(words) == 1 and len(key) <= 4 and not _is_cased(term) and term.isupper())
-    per_word = [word_forms(w, last=i == len(words) - 1, abbreviation=abbreviation) for i, w in enumerate(words)]
+    per_word = [word_forms(w, last=i == len(words) - 1, abbreviation=_is_cased(term)) for i, w in enumerate(words)]
     variants = {""}
     for forms in per_word:
         variants = {f"{v} {f}".strip() for v in variants for f in forms}
@@ -279,7 +281,6 @@ class Lexicon:
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
         self.categories: list[Category] = []
         self.groups: list[AmbiguousGroup] = []
-        self.heads_min = MIN_HEAD_LENGTH
         keys: dict[str, set[Entry]] = {}
 
         def add(key: str, entry: Entry) -> None:
@@ -298,7 +299,12 @@ class Lexicon:
                 entry = Entry("term", index, canonical, cased, canonical in category_terms)
                 for variant in term_variants(term):
                     add(variant, entry)
-                if " " not in canonical and len(canonical) >= self.heads_min and cased is None and canonical not in whole_words:
+                if (
+                    " " not in canonical
+                    and len(canonical) >= MIN_HEAD_LENGTH
+                    and not cased
+                    and canonical not in whole_words
+                ):
                     add(canonical, Entry("head", index, canonical))
             for stem in split_items(data.get("stems", "")):
                 add(fold_term(stem), Entry("head", index, fold_term(stem)))
@@ -306,6 +312,8 @@ class Lexicon:
                 add(fold_term(tail), Entry("tail", index, fold_term(tail)))
             for exception in split_items(data.get("exceptions", "")):
                 self._add_veto(add, exception, index)
+            for blocker in split_items(data.get("sentence_blockers", "")):
+                add(fold_term(blocker), Entry("sentence_blocker", index, fold_term(blocker), prefix=True))
 
         ambiguous = tomllib.loads((data_dir / "ambiguous.toml").read_text(encoding="utf-8"))
         category_index = {(c.entity, c.subcategory): i for i, c in enumerate(self.categories)}
@@ -313,23 +321,31 @@ class Lexicon:
             index = len(self.groups)
             cues = split_items(group.get("cues", ""))
             category = category_index[(group["entity"], group.get("subcategory"))]
-            self.groups.append(AmbiguousGroup(category, bool(cues), group.get("note", "")))
+            self.groups.append(AmbiguousGroup(category, bool(cues)))
             for term in split_items(group["terms"]):
                 cased = term if _is_cased(term) else None
                 for variant in term_variants(term):
                     add(variant, Entry("ambiguous", index, fold_term(term), cased))
+            # Cues and blockers match at the start of a word; "=hij" matches the whole word only.
             for cue in cues:
-                add(fold_term(cue), Entry("cue", index, fold_term(cue), cue if _is_cased(cue) else None, prefix=True))
+                word = cue.lstrip("=")
+                add(
+                    fold_term(word),
+                    Entry("cue", index, fold_term(word), word if _is_cased(word) else None, prefix=word == cue),
+                )
             for blocker in split_items(group.get("blockers", "")):
-                add(fold_term(blocker), Entry("blocker", index, fold_term(blocker), prefix=True))
+                word = blocker.lstrip("=")
+                add(fold_term(word), Entry("blocker", index, fold_term(word), prefix=word == blocker))
         for veto in split_items(ambiguous.get("vetoes", "")):
             self._add_veto(add, veto, EVERY_CATEGORY)
 
         anchors = tomllib.loads((data_dir / "anchors.toml").read_text(encoding="utf-8"))
-        for kind in ("titles", "roles", "strong_roles", "pronouns", "she", "continuation", "first_person", "generic"):
+        kinds = ("titles", "roles", "strong_roles", "pronouns", "she", "continuation", "second_person")
+        for kind in (*kinds, "first_person", "generic"):
             for phrase in split_items(anchors.get(kind, "")):
                 add(fold_term(phrase), Entry("anchor", kind, fold_term(phrase)))
         self.salutations = frozenset(fold_term(s) for s in split_items(anchors.get("salutations", "")))
+        self.not_names = tuple(fold_term(s) for s in split_items(anchors.get("not_names", "")))
         self.anchor_patterns = re.compile("|".join(f"(?:{p})" for p in anchors["patterns"]))
 
         general = tomllib.loads((data_dir / "general.toml").read_text(encoding="utf-8"))
@@ -428,16 +444,15 @@ def get_lexicon() -> Lexicon:
 class SentenceFeatures:
     """What the linking and general-discussion decisions need to know about one sentence."""
 
-    start: int  # normalised offsets
-    end: int
     anchor: float = 0.0  # strongest person anchor (STRONG, ROLE, CONTINUATION)
-    anchor_spans: list[tuple[int, int, float]] | None = None
+    anchor_spans: list[tuple[int, int, float]] = field(default_factory=list)  # normalised offsets
     first_person: bool = False
     strong_general: bool = False
     weak_general: float = 0.0
-    category_names: set[str] | None = None
-    cues: set[int] | None = None
-    blockers: set[int] | None = None
+    category_names: set[str] = field(default_factory=set)
+    cues: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # ambiguous group -> spans
+    blockers: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    category_blockers: set[int] = field(default_factory=set)
 
     @property
     def general(self) -> bool:
@@ -445,7 +460,7 @@ class SentenceFeatures:
             return False
         return (
             self.strong_general
-            or len(self.category_names or ()) >= CATEGORY_LIST_MIN
+            or len(self.category_names) >= CATEGORY_LIST_MIN
             or self.weak_general >= WEAK_GENERAL_THRESHOLD
         )
 
@@ -468,7 +483,7 @@ class TermMatch:
     def score(self) -> float:
         if self.linked:
             return SCORE_LINKED_AMBIGUOUS if self.ambiguous else SCORE_LINKED
-        return SCORE_GENERAL if self.general else SCORE_UNLINKED
+        return SCORE_NOT_ABOUT_A_PERSON if self.general or self.first_person else SCORE_UNLINKED
 
     def metadata(self) -> dict[str, object]:
         return {
@@ -493,6 +508,9 @@ class _Analysis:
         return max(bisect_right(self.starts, pos) - 1, 0)
 
 
+# Hits that are words of the lexicon itself, never part of a person's name.
+_LEXICAL_KINDS = frozenset({"term", "head", "tail", "ambiguous", "veto"})
+_GENERAL_PHRASE = frozenset({"strong", "document_markers", "category_names"})
 _SINGULAR_AFTER_SHE = re.compile(r" ?([a-z']+)")
 # "mevrouw Yusuf", "dhr. A. Karimi", "bewoner A": a capitalised name or initial right after the title.
 _NAME_AFTER_TITLE = re.compile(r"\.?[ \t\u00a0]+[A-ZÀ-Ý]")
@@ -504,19 +522,8 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
     hits = lexicon.hits(norm, text)
     spans = sentence_spans(text)
     # Sentence starts in normalised offsets.
-    starts: list[int] = []
-    position = 0
-    for ostart, _ in spans:
-        while position < len(norm.offsets) and norm.offsets[position] < ostart:
-            position += 1
-        starts.append(position)
-    if not starts:
-        starts = [0]
-    sentences = [
-        SentenceFeatures(s, starts[i + 1] if i + 1 < len(starts) else len(norm.text)) for i, s in enumerate(starts)
-    ]
-    for sentence in sentences:
-        sentence.anchor_spans, sentence.category_names, sentence.cues, sentence.blockers = [], set(), set(), set()
+    starts = [bisect_left(norm.offsets, ostart) for ostart, _ in spans] or [0]
+    sentences = [SentenceFeatures() for _ in starts]
     analysis = _Analysis(norm, hits, sentences, starts, False)
     markers: set[str] = set()
 
@@ -545,23 +552,42 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
             else:
                 sentence.weak_general += lexicon.general_weights[entry.ref]
         elif entry.kind == "cue":
-            sentence.cues.add(entry.ref)
+            sentence.cues.setdefault(entry.ref, []).append((hit.start, hit.end))
         elif entry.kind == "blocker":
-            sentence.blockers.add(entry.ref)
+            sentence.blockers.setdefault(entry.ref, []).append((hit.start, hit.end))
+        elif entry.kind == "sentence_blocker":
+            sentence.category_blockers.add(entry.ref)
     for match in lexicon.anchor_patterns.finditer(norm.text):
         anchor(match.start(), match.end(), STRONG)
     for match in lexicon.general_patterns.finditer(norm.text):
         sentences[analysis.sentence_of(match.start())].strong_general = True
+    # A PERSON entity is an anchor unless the NER took a lexicon word ("Koerdisch", "LHBTI"),
+    # an organisation or a lower-case word for a name; a full name identifies someone, a
+    # single word only points at them.
+    lexical = [
+        (h.start, h.end)
+        for h in hits
+        if h.entry.kind in _LEXICAL_KINDS or (h.entry.kind == "general" and h.entry.ref in _GENERAL_PHRASE)
+    ]
     for ostart, oend in person_spans:
+        if not any(word[:1].isupper() for word in text[ostart:oend].split()):
+            continue
         nstart = bisect_right(norm.offsets, ostart - 1)
         nend = bisect_right(norm.offsets, oend - 1)
-        if nend > nstart:
-            anchor(nstart, nend, STRONG)
+        if any(_organisation_word(word, lexicon.not_names) for word in norm.text[nstart:nend].split()):
+            continue
+        if nend > nstart and not _overlaps(nstart, nend, lexical):
+            anchor(nstart, nend, STRONG if " " in norm.text[nstart:nend].strip() else ROLE)
     analysis.document = len(markers) >= DOCUMENT_MARKERS_MIN
     if analysis.document:
         for sentence in sentences:
             sentence.strong_general = True
     return analysis
+
+
+def _organisation_word(word: str, not_names: Sequence[str]) -> bool:
+    """A word of an organisation's name; short ones must match whole ("ind" is not "Rosalind")."""
+    return any(word == w or (len(w) > 4 and word.endswith(w)) for w in not_names)
 
 
 def _anchor_strength(entry: Entry, hit: Hit, norm: NormalizedText, original: str, lexicon: Lexicon) -> float:
@@ -578,8 +604,7 @@ def _anchor_strength(entry: Entry, hit: Hit, norm: NormalizedText, original: str
         previous = text[: hit.start].rstrip().rsplit(" ", 1)[-1].strip(",.:;")
         if previous in lexicon.salutations:
             return 0.0
-        ostart, oend = norm.original_span(hit.start, hit.end)
-        following = _NAME_AFTER_TITLE.match(original, oend)
+        following = _NAME_AFTER_TITLE.match(original, norm.original_span(hit.start, hit.end)[1])
         return STRONG if following else ROLE
     if kind == "strong_roles":
         return STRONG
@@ -591,6 +616,8 @@ def _anchor_strength(entry: Entry, hit: Hit, norm: NormalizedText, original: str
         return CONTINUATION if verb.endswith("en") else ROLE
     if kind == "continuation":
         return CONTINUATION
+    if kind == "second_person":
+        return SECOND_PERSON
     return 0.0
 
 
@@ -603,12 +630,28 @@ def _gap_words(text: str, start: int, end: int) -> int:
 
 def _close_anchor(analysis: _Analysis, index: int, start: int, end: int) -> bool:
     """A governing anchor right next to a category term: "zijn asielmotieven", "gegevens van betrokkene"."""
+    if _possessive_before(analysis, index, start):
+        return True
     text = analysis.norm.text
-    for astart, aend, _ in analysis.sentences[index].anchor_spans or ():
-        if aend <= start and _gap_words(text, aend, start) <= CLOSE_ANCHOR_WORDS:
+    for astart, _, strength in analysis.sentences[index].anchor_spans:
+        if strength >= ROLE and astart >= end and _gap_words(text, end, astart) <= CLOSE_ANCHOR_WORDS:
             return True
-        if astart >= end and _gap_words(text, end, astart) <= CLOSE_ANCHOR_WORDS:
-            return True
+    return False
+
+
+def _subject_anchor(analysis: _Analysis, index: int, start: int) -> bool:
+    """A person anchor earlier in the sentence, as its subject: "Betrokkene heeft de biometrische gegevens ..."."""
+    return any(strength >= ROLE and aend <= start for _, aend, strength in analysis.sentences[index].anchor_spans)
+
+
+def _possessive_before(analysis: _Analysis, index: int, start: int, weakest: float = CONTINUATION) -> bool:
+    """A pronoun right before the term, or before one adjective: "zijn bekering", "haar medische klachten"."""
+    text = analysis.norm.text
+    for _, aend, strength in analysis.sentences[index].anchor_spans:
+        if aend <= start and strength >= weakest:
+            between = text[aend:start].split()
+            if not between or (len(between) == 1 and between[0].endswith("e")):
+                return True
     return False
 
 
@@ -620,6 +663,11 @@ def _adjacent_anchor(analysis: _Analysis, index: int) -> float:
 
 def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
+
+
+def _inside_longer_name(start: int, end: int, person_spans: Iterable[tuple[int, int]]) -> bool:
+    """The term is one word of a longer PERSON entity: "Iris de Jong", "Christian van der Berg"."""
+    return any(s <= start and end <= e and (e - s) > (end - start) for s, e in person_spans)
 
 
 def _looks_like_name(original: str, ostart: int, oend: int) -> bool:
@@ -637,16 +685,15 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
     """All special-data terms in `text`, each with whether it is linked to a data subject.
 
     `person_spans` are PERSON entities (original offsets) from the NER; they count as
-    anchors and veto ambiguous terms that are names. Ambiguous terms (lexicon.md §16)
-    without an anchor and cue, and every term in a sentence the sender writes about
-    themselves without another person in it, are left out.
+    anchors and veto ambiguous terms that are part of a name. Ambiguous terms (lexicon.md
+    §16) are left out unless linked and cued. Terms in a general sentence (§13), or in a
+    sentence the sender writes about themselves ("Ik ben opgenomen ..."), are never linked.
     """
     lexicon = get_lexicon()
     analysis = _analyse(text, person_spans)
     norm = analysis.norm
     vetoes = [(h.start, h.end, h.entry.ref) for h in analysis.hits if h.entry.kind == "veto"]
-    found: dict[tuple[int, int, int], TermMatch] = {}
-    exact: set[tuple[int, int, int]] = set()
+    candidates: list[tuple[bool, int, tuple[int, int, int], TermMatch]] = []
     for hit in analysis.hits:
         kind = hit.entry.kind
         if kind not in ("term", "head", "tail", "ambiguous"):
@@ -659,27 +706,40 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
         if ambiguous:
             group = lexicon.groups[hit.entry.ref]
             category_index = group.category
-            if hit.entry.ref in sentence.blockers or (group.needs_cue and hit.entry.ref not in sentence.cues):
+            # Cues and blockers are other words of the sentence, not the term itself ("straf" in "strafbaar").
+            if _outside(sentence.blockers.get(hit.entry.ref, ()), hit):
                 continue
-            if _overlaps(ostart, oend, person_spans) or _looks_like_name(text, ostart, oend):
+            if group.needs_cue and not _outside(sentence.cues.get(hit.entry.ref, ()), hit):
+                continue
+            if _inside_longer_name(ostart, oend, person_spans) or _looks_like_name(text, ostart, oend):
                 continue
         else:
             category_index = hit.entry.ref
         if _overlaps(hit.start, hit.end, [(s, e) for s, e, ref in vetoes if ref in (EVERY_CATEGORY, category_index)]):
             continue
         category = lexicon.categories[category_index]
-        own_statement = sentence.first_person and sentence.anchor < ROLE
+        # "uw" links a named condition ("uw PTSS"), never a category ("uw medische gegevens").
+        possessive = _possessive_before(
+            analysis, index, hit.start, CONTINUATION if hit.entry.category_term else SECOND_PERSON
+        )
+        own_statement = sentence.first_person and sentence.anchor < ROLE and not possessive
         general = sentence.general
         adjacent = _adjacent_anchor(analysis, index)
-        if general or own_statement:
+        if general or own_statement or category_index in sentence.category_blockers:
             linked = False
         elif hit.entry.category_term:
-            linked = sentence.anchor >= STRONG or adjacent >= STRONG or _close_anchor(analysis, index, hit.start, hit.end)
+            linked = (
+                sentence.anchor >= STRONG
+                or adjacent >= STRONG
+                or _close_anchor(analysis, index, hit.start, hit.end)
+                or _subject_anchor(analysis, index, hit.start)
+            )
         elif ambiguous:
-            linked = sentence.anchor >= ROLE or (sentence.anchor >= CONTINUATION and adjacent >= ROLE)
+            linked = possessive or sentence.anchor >= ROLE or (sentence.anchor >= CONTINUATION and adjacent >= ROLE)
         else:
             linked = (
-                sentence.anchor >= ROLE
+                possessive
+                or sentence.anchor >= ROLE
                 or (sentence.anchor >= CONTINUATION and adjacent >= ROLE)
                 or (adjacent >= ROLE and sentence.weak_general == 0)
             )
@@ -697,14 +757,22 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
             ambiguous,
             own_statement,
         )
-        # A listed term beats a compound reading of the same word ("Moslimbroederschap" is political).
-        if kind == "term" and key not in exact:
-            exact.add(key)
-            found = {k: v for k, v in found.items() if not (k[:2] == key[:2] and k not in exact)}
-            found[key] = match
-        elif not any(k[:2] == key[:2] for k in exact) and key not in found:
-            found[key] = match
+        candidates.append((kind == "term", hit.end - hit.start, key, match))
+    # A listed term beats a compound reading of the same word within one entity
+    # ("Moslimbroederschap" is political, not religion; "sikkelcelziekte" is genetic).
+    # On one span, the longest listed term names it ("hiv-positief", not "hiv").
+    listed = {(key[0], key[1], match.entity) for is_listed, _, key, match in candidates if is_listed}
+    found: dict[tuple[int, int, int], TermMatch] = {}
+    for is_listed, _, key, match in sorted(candidates, key=lambda c: (not c[0], -c[1])):
+        if not is_listed and (key[0], key[1], match.entity) in listed:
+            continue
+        found.setdefault(key, match)
     return tuple(_drop_contained(list(found.values())))
+
+
+def _outside(spans: Iterable[tuple[int, int]], hit: Hit) -> bool:
+    """Whether any of `spans` lies outside the hit."""
+    return any(end <= hit.start or start >= hit.end for start, end in spans)
 
 
 def _extend_hyphenated(text: str, start: int, end: int) -> tuple[int, int]:
@@ -726,7 +794,10 @@ def _drop_contained(matches: list[TermMatch]) -> list[TermMatch]:
     kept: list[TermMatch] = []
     for match in matches:
         if any(
-            k.entity == match.entity and k.subcategory == match.subcategory and k.start <= match.start and match.end <= k.end
+            k.entity == match.entity
+            and k.subcategory == match.subcategory
+            and k.start <= match.start
+            and match.end <= k.end
             for k in kept
         ):
             continue
@@ -737,24 +808,29 @@ def _drop_contained(matches: list[TermMatch]) -> list[TermMatch]:
 # --------------------------------------------------------------------------- reusable helpers
 
 
-def general_discussion_score(text: str) -> float:
-    """How much of the special-data talk in `text` is general discussion, from 0.0 to 1.0.
+def general_discussion_score(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> float:
+    """How much of the special-data talk in `text` is general rather than about someone, 0.0 to 1.0.
 
     1.0 for a quoted policy or parliamentary document (two document markers such as
     "Kamervragen", "Antwoord op vraag"). Otherwise the share of sentences with a special
-    term or a category name that are general (a seed phrase or AVG citation, a list of
-    three category names, or weak cues such as "bijvoorbeeld", "indien", "iemands" without
-    an identified person). A text without any special term scores 1.0 if it has a strong
-    general phrase and 0.0 otherwise.
+    term or a category name in which no term is linked to a data subject (a seed phrase
+    or AVG citation, a list of category names, weak cues such as "bijvoorbeeld" or
+    "indien", or simply no person anchor). A text without any special term scores 1.0 if
+    it has a strong general phrase and 0.0 otherwise (a sender's own sick note is 0.0).
     """
-    analysis = _analyse(text, ())
+    analysis = _analyse(text, person_spans)
     if analysis.document:
         return 1.0
+    norm = analysis.norm
     topical = {analysis.sentence_of(h.start) for h in analysis.hits if h.entry.kind in ("term", "head", "tail")}
     topical |= {i for i, s in enumerate(analysis.sentences) if s.category_names}
     if not topical:
         return 1.0 if any(s.strong_general for s in analysis.sentences) else 0.0
-    return sum(analysis.sentences[i].general for i in topical) / len(topical)
+    linked = set()
+    for match in find_terms(text, person_spans):
+        if match.linked:
+            linked.add(analysis.sentence_of(bisect_right(norm.offsets, match.start - 1)))
+    return 1.0 - len(topical & linked) / len(topical)
 
 
 def is_general_text(text: str, threshold: float = 0.5) -> bool:
@@ -767,6 +843,28 @@ def person_spans(nlp_artifacts: NlpArtifacts | None) -> tuple[tuple[int, int], .
     if nlp_artifacts is None or not nlp_artifacts.entities:
         return ()
     return tuple((e.start_char, e.end_char) for e in nlp_artifacts.entities if e.label_ in ("PERSON", "PER"))
+
+
+def merge_nested(matches: Sequence[TermMatch]) -> list[tuple[TermMatch, list[str | None], bool]]:
+    """Fold each match into a longer match of the same entity that contains it.
+
+    Presidio keeps one result per span and entity ("ziekte van Huntington" would swallow
+    the health reading of "ziekte"), so the subcategories of nested matches travel along
+    with the outer one. Returns (outer match, its subcategories, linked if any is linked).
+    """
+    merged: list[list] = []
+    for match in sorted(matches, key=lambda m: (m.start, -(m.end - m.start))):
+        outer = next(
+            (m for m in merged if m[0].entity == match.entity and m[0].start <= match.start and match.end <= m[0].end),
+            None,
+        )
+        if outer is None:
+            merged.append([match, [match.subcategory], match.linked])
+            continue
+        if match.subcategory not in outer[1]:
+            outer[1].append(match.subcategory)
+        outer[2] = outer[2] or match.linked
+    return [(m, subcategories, linked) for m, subcategories, linked in merged]
 
 
 class LexiconRecognizer(EntityRecognizer):
@@ -786,11 +884,13 @@ class LexiconRecognizer(EntityRecognizer):
         if entities and self.ENTITY not in entities:
             return []
         results = []
-        for match in find_terms(text, person_spans(nlp_artifacts)):
-            if match.entity != self.ENTITY:
-                continue
+        own = [m for m in find_terms(text, person_spans(nlp_artifacts)) if m.entity == self.ENTITY]
+        for match, subcategories, linked in merge_nested(own):
             metadata = match.metadata()
+            metadata["linked"] = linked
+            metadata["subcategories"] = subcategories
             metadata[RecognizerResult.RECOGNIZER_NAME_KEY] = self.name
             metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] = self.id
-            results.append(RecognizerResult(self.ENTITY, match.start, match.end, match.score, None, metadata))
+            score = max(match.score, SCORE_LINKED_AMBIGUOUS) if linked and not match.linked else match.score
+            results.append(RecognizerResult(self.ENTITY, match.start, match.end, score, None, metadata))
         return results

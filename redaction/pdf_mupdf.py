@@ -8,12 +8,16 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pikepdf
 
 from redaction.matching import Needle, find_all
 from redaction.model import RedactionError
 from redaction.pdf_sanitise import EngineResult, open_pdf
+
+if TYPE_CHECKING:
+    import pymupdf
 
 ENGINE = "pymupdf"
 
@@ -28,7 +32,7 @@ def available() -> bool:
     return True
 
 
-def _page_chars(page: object) -> tuple[str, list[Rect | None], list[int]]:
+def _page_chars(page: pymupdf.Page) -> tuple[str, list[Rect | None], list[int]]:
     import pymupdf
 
     flags = (
@@ -36,7 +40,7 @@ def _page_chars(page: object) -> tuple[str, list[Rect | None], list[int]]:
         | pymupdf.TEXT_PRESERVE_WHITESPACE
         | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE
     )
-    raw = page.get_text("rawdict", flags=flags)  # type: ignore[attr-defined]
+    raw = page.get_text("rawdict", flags=flags)
     chars: list[str] = []
     boxes: list[Rect | None] = []
     lines: list[int] = []
@@ -100,6 +104,13 @@ def redact_pages(data: bytes, kept: Sequence[int], needles: Sequence[Needle]) ->
         raise RedactionError(f"De PDF is beschadigd of onleesbaar ({type(exc).__name__}).") from exc
     if document.needs_pass and not document.authenticate(""):
         raise RedactionError("De PDF is met een wachtwoord beveiligd. Verwijder de beveiliging en probeer opnieuw.")
+    # Pixels under a box are blanked, vector art fully under it goes, glyphs go
+    # (the default); older PyMuPDF releases lack the last two options.
+    options = {"images": pymupdf.PDF_REDACT_IMAGE_PIXELS}
+    if hasattr(pymupdf, "PDF_REDACT_LINE_ART_REMOVE_IF_COVERED"):
+        options["graphics"] = pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED
+    if hasattr(pymupdf, "PDF_REDACT_TEXT_REMOVE"):
+        options["text"] = pymupdf.PDF_REDACT_TEXT_REMOVE
     hits: Counter[int] = Counter()
     painted: dict[int, list[Rect]] = {}
     try:
@@ -122,11 +133,7 @@ def redact_pages(data: bytes, kept: Sequence[int], needles: Sequence[Needle]) ->
                     page.add_redact_annot(pymupdf.Rect(rect), fill=False)
                     painted.setdefault(index, []).append(rect)
             if matches:
-                page.apply_redactions(
-                    images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
-                    graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
-                    text=pymupdf.PDF_REDACT_TEXT_REMOVE,
-                )
+                page.apply_redactions(**options)
         output = document.tobytes(garbage=4, clean=True, deflate=True)
     except RuntimeError as exc:
         raise RedactionError(f"De PDF kon niet worden bewerkt ({type(exc).__name__}).") from exc

@@ -12,6 +12,7 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -19,6 +20,9 @@ from pikepdf import Array, Dictionary, Name
 from redaction.matching import Needle, find_all
 from redaction.model import RedactionError
 from redaction.pdf_sanitise import EngineResult
+
+if TYPE_CHECKING:
+    import pypdfium2
 
 ENGINE = "raster"
 DPI = 200
@@ -45,7 +49,7 @@ def available() -> bool:
     return True
 
 
-def _page_text(textpage: object) -> tuple[str, list[bool]]:
+def _page_text(textpage: pypdfium2.PdfTextPage) -> tuple[str, list[bool]]:
     import pypdfium2.raw as pdfium_c
 
     count = pdfium_c.FPDFText_CountChars(textpage)
@@ -58,8 +62,8 @@ def _page_text(textpage: object) -> tuple[str, list[bool]]:
     return "".join(chars), generated
 
 
-def _render(page: object, boxes: Sequence[tuple[float, float, float, float]]) -> Raster:
-    bitmap = page.render(  # type: ignore[attr-defined]
+def _render(page: pypdfium2.PdfPage, boxes: Sequence[tuple[float, float, float, float]]) -> Raster:
+    bitmap = page.render(
         scale=DPI / 72,
         draw_annots=False,
         may_draw_forms=False,
@@ -89,9 +93,9 @@ def _render(page: object, boxes: Sequence[tuple[float, float, float, float]]) ->
         buffer = b"".join(buffer[y * bitmap.stride : y * bitmap.stride + row] for y in range(bitmap.height))
     red, green, blue = buffer[0::3], buffer[1::3], buffer[2::3]
     gray = red == green == blue
-    width_pt, height_pt = page.get_size()  # type: ignore[attr-defined]
+    raster = Raster(red if gray else buffer, bitmap.width, bitmap.height, gray, page.get_size())
     bitmap.close()
-    return Raster(red if gray else buffer, bitmap.width, bitmap.height, gray, (width_pt, height_pt))
+    return raster
 
 
 def _replace_page(pdf: pikepdf.Pdf, page: pikepdf.Page, raster: Raster) -> None:

@@ -57,7 +57,6 @@ _STRUCTURAL_ATTRIBUTES = {
 # Elements whose w:val is free text: content-control titles and tags, document
 # variables, legacy form-field names, help texts, defaults and list entries.
 _FREE_TEXT_VAL = {"alias", "tag", "docVar", "name", "helpText", "statusText", "default", "listEntry", "result"}
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 @dataclass
@@ -249,16 +248,24 @@ def redact_docx(data: bytes, needles: Sequence[Needle]) -> DocxResult:
     if "word/document.xml" not in members:
         raise RedactionError("Dit is geen Word-document (.docx): word/document.xml ontbreekt.")
     result = DocxResult(b"")
+    # One parser per call: lxml parsers must not be shared between threads.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     removed = {name for name in members if _REMOVED_PARTS.match(name)}
     result.parts_removed = sorted(removed)
     if "docProps/custom.xml" in removed:
         result.metadata.append("custom")
-    for name in removed:
-        if re.fullmatch(r"word/comments\.xml", name, re.IGNORECASE):
-            try:
-                result.comments = len(etree.fromstring(members[name], _PARSER).findall(f"{_W}comment"))
-            except etree.XMLSyntaxError:
-                result.comments = 1
+    for name in sorted(removed):
+        if not name.lower().endswith(".xml"):
+            continue
+        try:
+            root = etree.fromstring(members[name], parser)
+        except etree.XMLSyntaxError:
+            result.comments += name.lower() == "word/comments.xml"
+            continue
+        if name.lower() == "word/comments.xml":
+            result.comments = len(root.findall(f"{_W}comment"))
+        # Targets in a dropped part (a comment, a custom property) are removed with it.
+        _rewrite("".join(el.text for el in root.iter() if isinstance(el.tag, str) and el.text), needles, result.hits)
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         ordered = sorted(members, key=lambda n: n != "[Content_Types].xml")
@@ -269,7 +276,7 @@ def redact_docx(data: bytes, needles: Sequence[Needle]) -> DocxResult:
             lower = name.lower()
             if lower.endswith((".xml", ".rels", ".vml")):
                 try:
-                    root = etree.fromstring(raw, _PARSER)
+                    root = etree.fromstring(raw, parser)
                 except etree.XMLSyntaxError as exc:
                     raise RedactionError(f"Onderdeel {name} van het Word-bestand is beschadigd.") from exc
                 if lower.endswith(".rels"):

@@ -193,11 +193,12 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     _read_footers(doc, folded, spec)
 
     scores = {kind: _score(kind, spec, folded, raw_text) for kind in spec["kinds"]}
+    # A public document (Kamerbrief, handreiking) wins when it shows several of its marks and
+    # holds no identifier of a data subject; its office holders are not data subjects.
     has_ids = any(f.entity in ROW_ENTITIES for f in findings)
-    if not has_ids and _groups(spec, "publiek", folded, raw_text) >= spec["kinds"]["publiek"]["requires"]["groups"]:
-        scores["publiek"] = max(scores["publiek"], 0.9)
-    else:
-        scores["publiek"] = 0.0
+    needed = spec["kinds"]["publiek"]["requires"]["groups"]
+    public = not has_ids and _groups(spec, "publiek", folded, raw_text) >= needed
+    scores["publiek"] = 0.0
     # documents.md §1: a beschikking needs its letterhead; a title word alone is weak.
     if not _group_hit(spec, "beschikking", "letterhead", folded, raw_text):
         scores["beschikking"] *= 0.5
@@ -226,6 +227,8 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
         doc.archive = True
         dossier = any_match(load_toml("rules.toml")["dossier"]["names"], name)
         doc.kind, doc.confidence = ("dossier", 0.6) if dossier else ("archief", 0.9)
+    elif public:
+        doc.kind, doc.confidence = "publiek", 0.9
     else:
         best = max(scores, key=lambda k: scores[k])
         if scores[best] >= threshold:
@@ -288,7 +291,8 @@ def _page_types(spec: dict[str, Any], folded: list[str]) -> list[str]:
     seen = Counter(line for lines in pages for line in set(lines))
     found: list[str] = []
     for lines in pages:
-        heads = [line for line in lines[:8] if len(line) <= 80 and (seen[line] < 2 or len(pages) == 1)]
+        heads = [re.sub(r"^(?:onderwerp|betreft)\s*:?\s*", "", line) for line in lines[:12]
+                 if len(line) <= 100 and (seen[line] < 2 or len(pages) == 1)]
         for kind in TYPED_KINDS:
             groups = spec["kinds"][kind]["signals"]
             title = groups.get("title") or groups.get("marker") or groups.get("words") or groups.get("court")

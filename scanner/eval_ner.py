@@ -137,15 +137,20 @@ def artifacts(doc: Doc) -> NlpArtifacts:
 
 def predictions(
     documents: list[GoldDocument], model_only: bool, min_score: float
-) -> Iterator[tuple[GoldDocument, set[tuple[int, int]]]]:
+) -> Iterator[tuple[GoldDocument, dict[tuple[int, int], str]]]:
+    """Each document with its found PER spans, each span mapped to the evidence that found it."""
     nlp = build_person_pipeline()
     recognizer = PersonRecognizer(nlp=nlp)
     for document, doc in zip(documents, nlp.pipe((d.text for d in documents), batch_size=32), strict=True):
         if model_only:
-            found = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == NER_LABEL}
+            found = {(e.start_char, e.end_char): "model" for e in doc.ents if e.label_ == NER_LABEL}
         else:
             results = recognizer.analyze(document.text, ["PERSON"], artifacts(doc))
-            found = {(r.start, r.end) for r in results if r.score >= min_score}
+            found = {
+                (r.start, r.end): r.analysis_explanation.textual_explanation if r.analysis_explanation else ""
+                for r in results
+                if r.score >= min_score
+            }
         yield document, found
 
 
@@ -162,11 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     score = Score()
     for document, found in predictions(documents, args.model_only, args.min_score):
-        score.add(found, document.spans)
+        score.add(set(found), document.spans)
         if args.errors:
-            for start, end in sorted(found - document.spans):
-                print(f"FP\t{document.text[start:end]!r}\t{_context(document.text, start, end)}")
-            for start, end in sorted(document.spans - found):
+            for start, end in sorted(set(found) - document.spans):
+                print(f"FP\t{document.text[start:end]!r}\t{_context(document.text, start, end)}\t{found[start, end]}")
+            for start, end in sorted(document.spans - set(found)):
                 print(f"FN\t{document.text[start:end]!r}\t{_context(document.text, start, end)}")
     seconds = time.perf_counter() - started
     tokens = sum(d.tokens for d in documents)

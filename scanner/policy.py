@@ -341,9 +341,14 @@ def load_policy(path: Path | str | None = None) -> Policy:
     path = Path(path)
     base, _ = _read_toml(DEFAULT_POLICY_PATH)
     overlay, text = _read_toml(path)
-    _validate_overlay(overlay, base, text, path)
-    merged = _deep_merge(base, overlay)
-    return _build(merged, [DEFAULT_POLICY_PATH, path], (overlay, text, path))
+    try:
+        _validate_overlay(overlay, base, text, path)
+        merged = _deep_merge(base, overlay)
+        return _build(merged, [DEFAULT_POLICY_PATH, path], (overlay, text, path))
+    except PolicyError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a value of an unexpected shape
+        raise PolicyError(f"bad value in the policy ({type(exc).__name__}: {exc})", path) from None
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -459,7 +464,7 @@ def _validate_overlay(overlay: Mapping[str, Any], base: Mapping[str, Any], text:
                      "matrix_rows", "organisations", key)
     for section in ("domains", "domain_prefixes"):
         for domain, key in overlay.get(section, {}).items():
-            if key not in organisations:
+            if not isinstance(key, str) or key not in organisations:
                 fail(f"domain '{domain}' points to unknown organisation '{key}'", domain, section)
     for row, ticks in overlay.get("matrix", {}).items():
         for tick in ticks:

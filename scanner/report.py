@@ -50,6 +50,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "channel_chain": "laat de ontvanger het ophalen via de ketenvoorzieningen (BVV/Indigo)",
         "drop": "haal {name} weg",
         "redact": "lak de gevoelige gegevens in {where}",
+        "keep_only": "houd in {name} {keep}",
         "anonymise": "anonimiseer de casus",
         "the_mail": "de mail",
         "and_more": "en {n} meer",
@@ -89,13 +90,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "or": "or",
         "remove": "remove {x}",
         "keep": "send only {pages} of {name}",
-        "pages_word": "page",
+        "pages_word": "pages",
         "machtiging": "attach the vreemdeling's machtiging (date, name, signature)",
         "ask_source": "let the recipient request {name} from {org}",
         "channel": "use {x}",
         "channel_chain": "let the recipient fetch it through the chain systems (BVV/Indigo)",
         "drop": "remove {name}",
         "redact": "redact the sensitive data in {where}",
+        "keep_only": "keep in {name} {keep}",
         "anonymise": "anonymise the case",
         "the_mail": "the mail",
         "and_more": "and {n} more",
@@ -201,7 +203,9 @@ def _advice_parts(suggestions: Sequence[Suggestion], violations: Sequence[Violat
             if d.get("remove"):
                 handled.add(name)
                 parts.append(w["drop"].format(name=name))
-            elif d.get("entities") or d.get("keep"):
+            elif d.get("keep"):
+                parts.append(w["keep_only"].format(name=name, keep=d["keep"]))
+            elif d.get("entities"):
                 parts.append(w["redact"].format(where=name))
         elif s.action == "anonymise":
             parts.append(w["anonymise"])

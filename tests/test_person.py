@@ -16,8 +16,8 @@ from scanner.eval_ner import Score, artifacts, predictions, read_conll
 DEV_SET = Path(__file__).resolve().parent / "data" / "person_dev.tsv"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CONLL_TESTA = SHARED / "data" / "conll2002-nl" / "ned.testa"
-# Measured with this model and rules: see the report in training/person/README.md.
-CONLL_TESTA_F1_FLOOR = 0.80
+# Measured 0.853 with the shipped model and rules (training/person/README.md); the floor leaves room for noise.
+CONLL_TESTA_F1_FLOOR = 0.84
 
 
 def read_dev_set() -> list[tuple[str, str, list[str]]]:
@@ -25,7 +25,7 @@ def read_dev_set() -> list[tuple[str, str, list[str]]]:
     for line in DEV_SET.read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#") or line.startswith("origin\t"):
             continue
-        origin, text, names = (line.split("\t") + [""])[:3]
+        origin, text, names = [*line.split("\t"), ""][:3]
         expected = [name.strip() for name in names.split("|") if name.strip()]
         rows.append((origin, text.replace("\\n", "\n"), expected))
     return rows
@@ -54,8 +54,18 @@ def persons(text: str, nlp: spacy.language.Language, recognizer: PersonRecognize
 def test_dev_set_covers_every_origin_with_enough_rows() -> None:
     origins = {origin for origin, _, _ in POSITIVE_ROWS}
     expected = {
-        "syria", "eritrea", "afghanistan", "turkey", "somalia", "iran",
-        "iraq", "nigeria", "ukraine", "georgia", "morocco", "netherlands",
+        "syria",
+        "eritrea",
+        "afghanistan",
+        "turkey",
+        "somalia",
+        "iran",
+        "iraq",
+        "nigeria",
+        "ukraine",
+        "georgia",
+        "morocco",
+        "netherlands",
     }
     assert expected <= origins
     assert len(POSITIVE_ROWS) >= 60
@@ -152,7 +162,7 @@ def test_add_person_ner_sources_the_trained_component_into_a_blank_pipeline() ->
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize()
     add_person_ner(nlp)
     assert nlp.pipe_names == ["lemmatizer", "ner"]
-    assert nlp.get_pipe("ner").labels == ("PER",)
+    assert "PER" in nlp.get_pipe("ner").labels
     doc = nlp("Gisteren sprak ik met Tesfay Gebremedhin over zijn aanvraag.")
     assert [(e.text, e.label_) for e in doc.ents] == [("Tesfay Gebremedhin", "PER")]
 
@@ -182,5 +192,5 @@ def test_conll2002_testa_per_f1_floor() -> None:
     documents = read_conll(CONLL_TESTA)
     score = Score()
     for document, found in predictions(documents, model_only=False, min_score=0.5):
-        score.add(found, document.spans)
+        score.add(set(found), document.spans)
     assert score.f1 >= CONLL_TESTA_F1_FLOOR, (score.precision, score.recall, score.f1)

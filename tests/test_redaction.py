@@ -427,12 +427,31 @@ def test_opens_in_poppler(redacted) -> None:
 # ---------------------------------------------------------------- verification
 
 
-def test_black_box_over_live_text_is_not_redaction() -> None:
+def _use_extractor(extractor: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if extractor == "pdfminer":
+        monkeypatch.setattr(redaction.verify.shutil, "which", lambda name: None)
+    elif not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) is not installed; pdfminer.six is the fallback")
+
+
+@pytest.mark.parametrize("extractor", ["pdftotext", "pdfminer"])
+def test_black_box_over_live_text_is_not_redaction(extractor: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _use_extractor(extractor, monkeypatch)
     data = make_black_box_pdf()
     verification = verify_pdf(data, [Target("1234567890", "V_NUMBER"), Target(NAME, "PERSON")])
     assert not verification.passed
+    assert verification.extractor == extractor
     assert any("tekstlaag" in problem for problem in verification.problems)
     assert leaks("\n".join(verification.problems)) == []
+
+
+@pytest.mark.parametrize("extractor", ["pdftotext", "pdfminer"])
+def test_redacted_copy_passes_either_extractor(redacted, extractor: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _use_extractor(extractor, monkeypatch)
+    _engine, out, _report = redacted
+    verification = verify_pdf(out.read_bytes(), TARGETS, expected_pages=3)
+    assert verification.passed, verification.problems
+    assert verification.extractor == extractor
 
 
 def test_verification_failure_writes_nothing(

@@ -9,7 +9,7 @@ from collections import Counter
 from scanner.documents import Document, any_match, fold, load_toml, patterns
 from scanner.model import Finding, Part, Suggestion, mask
 from scanner.policy import CHAIN_CATEGORIES
-from scanner.rules.common import Hit, join_words, main_person, redact_suggestion, sentence_bounds
+from scanner.rules.common import Hit, join_words, main_person, redact_suggestion
 from scanner.rules.context import RuleContext
 
 BESCHIKKING = "beschikking"
@@ -188,7 +188,8 @@ def _line_matches(regexes: list[str], text: str, pos: int) -> bool:
     if any_match(tuple(regexes), fold(line)):
         return True
     before = text[:max(0, lo - 1)].rpartition("\n")[2].strip()
-    return bool(before) and len(before) <= 30 and bool(any_match(tuple(regexes), fold(before) + ":"))
+    bare_label = bool(before) and ":" not in before and len(before) <= 30
+    return bare_label and bool(any_match(tuple(regexes), fold(before) + ":"))
 
 
 def _same_person(name: str, main: str) -> bool:
@@ -237,8 +238,11 @@ def third_party_data(ctx: RuleContext) -> list[Hit]:
                 continue
             if f.entity == "PERSON" and _same_person(f.text, main):
                 continue
-            lo, hi = sentence_bounds(text, f.start, f.end)
-            window = fold(text[max(lo, f.start - 60): min(hi, f.end + 30)])
+            # The role word stands just before (or after) the value on the same line; sentence
+            # bounds would cut at abbreviations such as "tel.".
+            lo = text.rfind("\n", 0, f.start) + 1
+            hi = text.find("\n", f.end)
+            window = fold(text[max(lo, f.start - 70): min(hi if hi >= 0 else len(text), f.end + 30)])
             role = roles.search(window)
             if role:
                 third.append(f)
@@ -261,8 +265,8 @@ def photo_attachment(ctx: RuleContext) -> list[Hit]:
         return []
     spec = load_toml("rules.toml")["photo"]
     body = fold(ctx.own_text)
-    publication = bool(any_match(tuple(spec["publication"]), body)) or any(
-        ctx.match(a).category == "onbekend" for a in recipients)
+    published = bool(any_match(tuple(spec["publication"]), body))
+    publication = published or any(ctx.match(a).category == "onbekend" for a in recipients)
     hits = []
     for index, doc in enumerate(ctx.documents):
         if not doc.image or doc.part != "attachment":
@@ -273,7 +277,7 @@ def photo_attachment(ctx: RuleContext) -> list[Hit]:
             small = part is not None and 0 < part.size < ctx.policy.threshold("photo_min_bytes")
             if doc.inline or small:
                 continue
-        signal = ctx.has_personal or named or bool(any_match(tuple(spec["signals"]), body))
+        signal = ctx.has_personal or named or published or bool(any_match(tuple(spec["signals"]), body))
         if not signal:
             continue
         variant = "publication" if publication else "default"

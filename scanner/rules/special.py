@@ -22,7 +22,8 @@ def examples(ctx: RuleContext, findings: Sequence[Finding], limit: int = 3) -> s
     return join_words(words[:limit], ctx.lang)
 
 
-def _soort(ctx: RuleContext, findings: Sequence[Finding]) -> str:
+def kinds_of_special(ctx: RuleContext, findings: Sequence[Finding]) -> str:
+    """"bijzondere persoonsgegevens en strafrechtelijke gegevens" for the entities present."""
     entities = {f.entity for f in findings}
     words = [ctx.policy.template("SPECIAL_OUTSIDE_CHAIN", key, ctx.lang)
              for entity, key in _SOORT if entity in entities]
@@ -47,7 +48,7 @@ def special_outside_chain(ctx: RuleContext) -> list[Hit]:
     policy = ctx.policy
     health_only = all(f.entity == "SPECIAL_CATEGORY" and f.subcategory == "health" for f in special)
     criminal_only = all(f.entity == "CRIMINAL_DATA" for f in special)
-    fields = {"soort": _soort(ctx, special), "voorbeelden": examples(ctx, special)}
+    fields = {"soort": kinds_of_special(ctx, special), "voorbeelden": examples(ctx, special)}
     suggestions = _keep_pages(ctx, special) + redact_suggestion(ctx, special)
     hits = []
     for r in ctx.targets:

@@ -11,6 +11,7 @@ from scanner.policy import CHAIN_CATEGORIES, Channel
 from scanner.rules.bulk import is_bulk
 from scanner.rules.common import Hit, anchored, find_terms, join_words, negated
 from scanner.rules.context import RuleContext, signature_start
+from scanner.rules.special import kinds_of_special
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b(?:we\.tl|1drv\.ms|db\.tt|wa\.me)/[^\s<>\"')\]]+",
                   re.IGNORECASE)
@@ -106,6 +107,8 @@ def encrypted(ctx: RuleContext) -> bool:
     message = ctx.message
     if message.encrypted:
         return True
+    if any("-----BEGIN PGP MESSAGE-----" in p.text for _, p in ctx.indexed_parts(attachments=False)):
+        return True
     secure = ctx.policy.get("secure_mail")
     subject = message.subject or ""
     if any(tag.lower() in subject.lower() for tag in secure["subject_tags"]):
@@ -158,7 +161,7 @@ def insecure_transport(ctx: RuleContext) -> list[Hit]:
     for r in outside:
         reasons = []
         if special:
-            reasons.append(policy.template(rule, "reden_special", ctx.lang))
+            reasons.append(kinds_of_special(ctx, ctx.special))
         if vulnerable and ctx.match(r).category != "nidos":
             reasons.append(policy.template(rule, "reden_vulnerable", ctx.lang))
         if bulk:

@@ -1,4 +1,4 @@
-"""Convert the Europeana Newspapers Dutch BIO file (OCR tokens, no sentence breaks) to PER-labelled sentences."""
+"""Convert the Europeana Newspapers Dutch BIO file (OCR tokens, no sentence breaks) to labelled sentences."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from pathlib import Path
 
 from training.person.synth import Example
 
-LEADING = "\"'„“”‘’«»(<[*-—–"
-TRAILING = "\"'„“”‘’«»)>],.;:!?*"
-SENTENCE_END = re.compile(r"[.!?][\"'”’»)]*$")
+# Quote marks and dashes as OCR leaves them glued to words (escaped: ruff RUF001).
+QUOTES = "\"'\u201e\u201c\u201d\u2018\u2019\u00ab\u00bb"
+LEADING = QUOTES + "(<[*-\u2014\u2013"
+TRAILING = QUOTES + ")>],.;:!?*"
+SENTENCE_END = re.compile("[.!?][" + re.escape(QUOTES) + ")]*$")
 # Abbreviations and initials after which a full stop does not end a sentence.
 NO_BREAK = re.compile(
     r"^(?:[A-Za-z]|[A-Z][a-z]?|mr|mej|mevr|mad|dr|st|sr|jr|jhr|hr|ds|prof|v|vs|no|nr|blz|bl|art|fr|fl|ct|ca|enz|z|w|n|o)\.$",
@@ -20,14 +22,12 @@ MAX_TOKENS = 60
 
 
 def read_bio(path: Path) -> list[tuple[str, str]]:
-    """Read `token TAG` lines, keeping only PER tags (other types become O)."""
+    """Read `token TAG` lines (tags O, B-/I-PER, LOC, ORG)."""
     rows: list[tuple[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split()
-        if len(parts) < 2:
-            continue
-        token, tag = parts[0], parts[-1]
-        rows.append((token, tag if tag.endswith("PER") else "O"))
+        if len(parts) >= 2:
+            rows.append((parts[0], parts[-1]))
     return rows
 
 
@@ -48,11 +48,12 @@ def split_sentences(rows: list[tuple[str, str]]) -> Iterator[list[tuple[str, str
 
 
 def to_example(sentence: list[tuple[str, str]]) -> Example:
-    """Join tokens with spaces and map PER tags to character spans without edge punctuation."""
+    """Join tokens with spaces and map tags to labelled character spans without edge punctuation."""
     text_parts: list[str] = []
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, str]] = []
     length = 0
     open_span: list[int] | None = None
+    open_label = ""
     for token, tag in sentence:
         if text_parts:
             text_parts.append(" ")
@@ -62,19 +63,20 @@ def to_example(sentence: list[tuple[str, str]]) -> Example:
         length += len(token)
         core_start = start + (len(token) - len(token.lstrip(LEADING)))
         core_end = start + len(token.rstrip(TRAILING))
-        if tag == "B-PER" or (tag == "I-PER" and open_span is None):
-            if open_span is not None:
-                spans.append((open_span[0], open_span[1]))
-            open_span = [core_start, max(core_end, core_start)]
-        elif tag == "I-PER" and open_span is not None:
-            open_span[1] = max(core_end, open_span[1])
-        elif open_span is not None:
-            spans.append((open_span[0], open_span[1]))
+        label = tag[2:] if tag != "O" else ""
+        continues = tag.startswith("I-") and open_span is not None and label == open_label
+        if open_span is not None and not continues:
+            spans.append((open_span[0], open_span[1], open_label))
             open_span = None
+        if label and continues and open_span is not None:
+            open_span[1] = max(core_end, open_span[1])
+        elif label:
+            open_span = [core_start, max(core_end, core_start)]
+            open_label = label
     if open_span is not None:
-        spans.append((open_span[0], open_span[1]))
+        spans.append((open_span[0], open_span[1], open_label))
     text = "".join(text_parts)
-    spans = [(s, _keep_initial_dot(text, e)) for s, e in spans if e > s]
+    spans = [(s, _keep_initial_dot(text, e), label) for s, e, label in spans if e > s]
     return Example(text, spans)
 
 

@@ -30,49 +30,289 @@ MAIL_WEIGHTS = (0.18, 0.04, 0.17, 0.14, 0.14, 0.1, 0.08, 0.08, 0.07)
 DUTCH_PREFIXES = ("van", "de", "van der", "van den", "van de", "ter", "ten", "van 't", "de la", "in 't")
 ARABIC_PREFIXES = ("El", "Al", "el", "al", "Ben", "Abou", "Abu", "Ould", "Aït")
 TITLES = (
-    "dhr.", "dhr.", "Dhr.", "de heer", "de heer", "meneer", "mevrouw", "mevrouw", "Mevrouw",
-    "mevr.", "mw.", "Mw.", "mr.", "dr.", "Mevr.", "De heer",
+    "dhr.",
+    "dhr.",
+    "Dhr.",
+    "de heer",
+    "de heer",
+    "meneer",
+    "mevrouw",
+    "mevrouw",
+    "Mevrouw",
+    "mevr.",
+    "mw.",
+    "Mw.",
+    "mr.",
+    "dr.",
+    "Mevr.",
+    "De heer",
 )
 ROLES = (
-    "minister", "premier", "president", "burgemeester", "voorzitter", "coach", "trainer",
-    "directeur", "woordvoerder", "staatssecretaris", "kamerlid", "schepen", "gouverneur",
-    "senator", "professor", "rechter", "advocaat", "aanvoerder", "doelman", "regisseur",
+    "minister",
+    "premier",
+    "president",
+    "burgemeester",
+    "voorzitter",
+    "coach",
+    "trainer",
+    "directeur",
+    "woordvoerder",
+    "staatssecretaris",
+    "kamerlid",
+    "schepen",
+    "gouverneur",
+    "senator",
+    "professor",
+    "rechter",
+    "advocaat",
+    "aanvoerder",
+    "doelman",
+    "regisseur",
 )
 DEMONYMS = (
-    "De Belg", "de Belg", "de Nederlander", "De Nederlander", "de Fransman", "de Duitser",
-    "de Italiaan", "de Spanjaard", "de Amerikaan", "de Brit", "de Rus", "de Oekraïner",
-    "de Keniaan", "de Marokkaan", "de Turk", "de Georgiër", "de Nigeriaan", "de Deen",
-    "de Zwitser", "de Colombiaan", "de Australiër", "de Noor",
+    "De Belg",
+    "de Belg",
+    "de Nederlander",
+    "De Nederlander",
+    "de Fransman",
+    "de Duitser",
+    "de Italiaan",
+    "de Spanjaard",
+    "de Amerikaan",
+    "de Brit",
+    "de Rus",
+    "de Oekraïner",
+    "de Keniaan",
+    "de Marokkaan",
+    "de Turk",
+    "de Georgiër",
+    "de Nigeriaan",
+    "de Deen",
+    "de Zwitser",
+    "de Colombiaan",
+    "de Australiër",
+    "de Noor",
 )
 NATIONALITY_ADJ = (
-    "Belgische", "Nederlandse", "Franse", "Duitse", "Britse", "Amerikaanse", "Russische",
-    "Italiaanse", "Spaanse", "Syrische", "Turkse", "Marokkaanse", "Iraanse", "Afghaanse",
-    "Eritrese", "Somalische", "Nigeriaanse", "Oekraïense", "Georgische", "Iraakse",
+    "Belgische",
+    "Nederlandse",
+    "Franse",
+    "Duitse",
+    "Britse",
+    "Amerikaanse",
+    "Russische",
+    "Italiaanse",
+    "Spaanse",
+    "Syrische",
+    "Turkse",
+    "Marokkaanse",
+    "Iraanse",
+    "Afghaanse",
+    "Eritrese",
+    "Somalische",
+    "Nigeriaanse",
+    "Oekraïense",
+    "Georgische",
+    "Iraakse",
 )
 NATIONS = (
-    "Syrische", "Eritrese", "Afghaanse", "Turkse", "Somalische", "Iraanse", "Iraakse",
-    "Nigeriaanse", "Oekraïense", "Georgische", "Marokkaanse", "Nederlandse", "onbekende",
+    "Syrische",
+    "Eritrese",
+    "Afghaanse",
+    "Turkse",
+    "Somalische",
+    "Iraanse",
+    "Iraakse",
+    "Nigeriaanse",
+    "Oekraïense",
+    "Georgische",
+    "Marokkaanse",
+    "Nederlandse",
+    "onbekende",
 )
+MAILBOXES = ("info", "planning", "regio", "team")
+CHAIN_DOMAINS = ("ind.nl", "coa.nl", "dtv.minvenj.nl")
 CHAIN_ORGS = ("IND", "COA", "DT&V", "gemeente", "AVIM", "GGD", "Nidos", "KMar", "DJI")
 LOCATIONS = (
-    "azc Ter Apel", "locatie Budel", "azc Zeist", "de GL in Gilze", "azc Echt", "locatie Dronten",
-    "de vrijheidsbeperkende locatie Ter Apel", "azc Musselkanaal", "het AC Schiphol",
-    "de POL in Budel", "azc Assen", "de opvang in Zwolle", "locatie Veenhuizen",
+    "azc Ter Apel",
+    "locatie Budel",
+    "azc Zeist",
+    "de GL in Gilze",
+    "azc Echt",
+    "locatie Dronten",
+    "de vrijheidsbeperkende locatie Ter Apel",
+    "azc Musselkanaal",
+    "het AC Schiphol",
+    "de POL in Budel",
+    "azc Assen",
+    "de opvang in Zwolle",
+    "locatie Veenhuizen",
 )
 MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-    "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 STREET_BASES = (
-    "Dorpsstraat", "Kerkstraat", "Stationsweg", "Molenweg", "Schoolstraat", "Beatrixlaan",
-    "Julianastraat", "Johan de Wittlaan", "Prins Hendrikkade", "Willem Alexanderlaan",
-    "Burgemeester Smitstraat", "Koningin Julianaplein", "Van Goghstraat", "Rembrandtplein",
-    "Marnixstraat", "Laan van Meerdervoort", "Oranjesingel", "Hoofdstraat", "Markt",
-    "Wilhelminapark", "Thorbeckeplein", "Anne Franklaan", "Pieter de Hoochweg", "Parallelweg",
-    "Europaweg", "Turfmarkt", "Schenkkade", "Rijnstraat", "Kanaalweg", "Vondelstraat",
+    "Dorpsstraat",
+    "Kerkstraat",
+    "Stationsweg",
+    "Molenweg",
+    "Schoolstraat",
+    "Beatrixlaan",
+    "Julianastraat",
+    "Johan de Wittlaan",
+    "Prins Hendrikkade",
+    "Willem Alexanderlaan",
+    "Burgemeester Smitstraat",
+    "Koningin Julianaplein",
+    "Van Goghstraat",
+    "Rembrandtplein",
+    "Marnixstraat",
+    "Laan van Meerdervoort",
+    "Oranjesingel",
+    "Hoofdstraat",
+    "Markt",
+    "Wilhelminapark",
+    "Thorbeckeplein",
+    "Anne Franklaan",
+    "Pieter de Hoochweg",
+    "Parallelweg",
+    "Europaweg",
+    "Turfmarkt",
+    "Schenkkade",
+    "Rijnstraat",
+    "Kanaalweg",
+    "Vondelstraat",
 )
 INITIAL_LETTERS = "ABCDEFGHIJKLMNOPRSTVWYZ"
+# Share of made-up names among generated ones (made-up companies and places are always mixed in).
+PSEUDO_GIVEN_NAMES = 0.0
+PSEUDO_SURNAMES = 0.0
+ONSETS = (
+    "b",
+    "br",
+    "d",
+    "dr",
+    "f",
+    "g",
+    "gr",
+    "h",
+    "j",
+    "k",
+    "kl",
+    "l",
+    "m",
+    "n",
+    "p",
+    "pr",
+    "r",
+    "s",
+    "st",
+    "t",
+    "tr",
+    "v",
+    "w",
+    "z",
+    "sch",
+    "ch",
+)
+VOWELS = ("a", "e", "i", "o", "u", "aa", "ee", "oo", "ie", "ou", "ei", "au", "y")
+CODAS = ("", "", "n", "r", "s", "l", "m", "t", "k", "nd", "rt", "ns", "x")
+SURNAME_ENDINGS = (
+    "ens",
+    "aert",
+    "ckx",
+    "man",
+    "sma",
+    "stra",
+    "inga",
+    "ink",
+    "ers",
+    "eyn",
+    "ier",
+    "ard",
+    "ović",
+    "ić",
+    "enko",
+    "uk",
+    "idze",
+    "shvili",
+    "ian",
+    "oglu",
+    "ci",
+    "i",
+    "zadeh",
+    "ov",
+    "ova",
+    "ski",
+    "ez",
+    "elli",
+    "oni",
+    "son",
+    "sen",
+    "berg",
+    "mann",
+    "er",
+    "ot",
+    "eau",
+    "ani",
+    "awi",
+    "oui",
+    "u",
+    "a",
+    "o",
+)
+ORG_SUFFIXES = (
+    "",
+    "",
+    "",
+    " Group",
+    " NV",
+    " BV",
+    " Holding",
+    " Airlines",
+    " Pharma",
+    " Bank",
+    " Media",
+    " Telecom",
+    " Motors",
+    " International",
+    " Partners",
+    " Securities",
+    " Systems",
+    " Verzekeringen",
+    " Bouw",
+)
+PLACE_ENDINGS = (
+    "dorp",
+    "heim",
+    "burg",
+    "stad",
+    "ingen",
+    "hove",
+    "rode",
+    "kerke",
+    "gem",
+    "dam",
+    "veld",
+    "hout",
+    "ville",
+    "ia",
+    "istan",
+    "ovo",
+    "sk",
+)
 
 
 def read_list(path: Path) -> list[str]:
@@ -87,12 +327,30 @@ def read_list(path: Path) -> list[str]:
     return items
 
 
+def read_sections(path: Path) -> dict[str, list[str]]:
+    """Read a data file of "## section" blocks, one phrase a line."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = sections.setdefault(line[3:].strip(), [])
+        elif line.strip() and not line.startswith("#"):
+            current.append(line.strip())
+    return sections
+
+
 @dataclass
 class Example:
-    """One synthetic training sentence with its PER character spans."""
+    """One training sentence with its labelled character spans (PER, and LOC/ORG as contrast)."""
 
     text: str
-    spans: list[tuple[int, int]]
+    spans: list[tuple[int, int, str]]
+
+
+def pseudo_word(rng: random.Random, syllables: int) -> str:
+    """A pronounceable made-up word: unseen names, companies and places for generalisation."""
+    word = "".join(rng.choice(ONSETS) + rng.choice(VOWELS) for _ in range(syllables)) + rng.choice(CODAS)
+    return word.capitalize()
 
 
 class NamePool:
@@ -107,6 +365,8 @@ class NamePool:
         return self.rng.choices(GROUPS, weights=weights)[0]
 
     def given(self, group: str) -> str:
+        if self.rng.random() < PSEUDO_GIVEN_NAMES:
+            return pseudo_word(self.rng, self.rng.randint(1, 2))
         name = self.rng.choice(self.first[group])
         if group in {"persian", "arabic"} and self.rng.random() < 0.1:
             name = f"{name} {self.rng.choice(self.first[group])}"
@@ -115,6 +375,8 @@ class NamePool:
     def surname(self, group: str, *, standalone: bool) -> str:
         rng = self.rng
         name = rng.choice(self.last[group])
+        if rng.random() < PSEUDO_SURNAMES:
+            name = pseudo_word(rng, rng.randint(1, 2)) + rng.choice(SURNAME_ENDINGS)
         if group in {"horn_of_africa"} and rng.random() < 0.3:
             name = f"{rng.choice(self.first[group])} {name}"
         if group == "dutch" and rng.random() < 0.35:
@@ -165,8 +427,9 @@ class Filler:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.places = read_list(LEXICON_DIR / "places.txt")
+        self.places = read_list(NAMES_DIR / "places.txt")
         self.orgs = read_list(LEXICON_DIR / "organisations.txt")
+        self.misc = read_list(LEXICON_DIR / "misc.txt")
 
     def date(self) -> str:
         rng = self.rng
@@ -178,15 +441,23 @@ class Filler:
             return f"{day:02d}-{month:02d}-{year}"
         return f"{day}/{month}/{year}"
 
+    def pseudo_place(self) -> str:
+        return pseudo_word(self.rng, self.rng.randint(1, 2)) + self.rng.choice(PLACE_ENDINGS)
+
+    def pseudo_org(self) -> str:
+        rng = self.rng
+        return pseudo_word(rng, rng.randint(1, 3)) + rng.choice(ORG_SUFFIXES)
+
     def street(self) -> str:
         return f"{self.rng.choice(STREET_BASES)} {self.rng.randint(1, 240)}"
 
     def value(self, slot: str) -> str:
         rng = self.rng
         simple = {
-            "L": lambda: rng.choice(self.places),
-            "O": lambda: rng.choice(self.orgs),
+            "L": lambda: rng.choice(self.places) if rng.random() < 0.7 else self.pseudo_place(),
+            "O": lambda: rng.choice(self.orgs) if rng.random() < 0.6 else self.pseudo_org(),
             "ROLE": lambda: rng.choice(ROLES),
+            "MISC": lambda: rng.choice(self.misc) if rng.random() < 0.7 else self.pseudo_org(),
             "DEM": lambda: rng.choice(DEMONYMS),
             "NAT": lambda: rng.choice(NATIONALITY_ADJ),
             "NATION": lambda: rng.choice(NATIONS),
@@ -204,9 +475,11 @@ class Filler:
             "VNR": lambda: "".join(str(rng.randint(0, 9)) for _ in range(10)),
             "BSN": lambda: "".join(str(rng.randint(0, 9)) for _ in range(9)),
             "PHONE": lambda: f"06-{rng.randint(10000000, 99999999)}",
-            "EMAIL": lambda: f"{rng.choice(('info', 'planning', 'regio', 'team'))}@{rng.choice(('ind.nl', 'coa.nl', 'dtv.minvenj.nl'))}",
+            "EMAIL": lambda: f"{rng.choice(MAILBOXES)}@{rng.choice(CHAIN_DOMAINS)}",
             "STREET": self.street,
-            "PC": lambda: f"{rng.randint(1000, 9999)} {rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}",
+            "PC": lambda: (
+                f"{rng.randint(1000, 9999)} {rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
+            ),
             "LOC": lambda: rng.choice(LOCATIONS),
             "ORGM": lambda: rng.choice(CHAIN_ORGS),
         }
@@ -215,6 +488,35 @@ class Filler:
 
 SLOT = re.compile(r"\{([A-Z]+)\}")
 PERSON_SLOTS = {"P", "PF", "PS", "PG", "PI", "PR"}
+CONTRAST_LABELS = {"L": "LOC", "O": "ORG", "ORGM": "ORG"}
+PERSON_SUBJECTS = (
+    "{PF}",
+    "{PF}",
+    "{PS}",
+    "{PS}",
+    "{ROLE} {PS}",
+    "{ROLE} {PF}",
+    "{PF} ( {O} )",
+    "{PF} ({O})",
+    "{PF}, {ROLE} van {O},",
+    "{DEM} {PS}",
+    "{PI}",
+    "De {AGE}-jarige {PS}",
+)
+OBJECTS = (
+    "{PF}",
+    "{PS}",
+    "{O}",
+    "{O}",
+    "{O} en {O}",
+    "{ROLE} {PS}",
+    "de {ROLE}",
+    "{PF} en {PF}",
+    "zijn collega {PF}",
+    "{PI}",
+    "de {MISC}",
+    "het team van {O}",
+)
 
 
 class SentenceFactory:
@@ -224,14 +526,17 @@ class SentenceFactory:
         self.rng = random.Random(seed)
         self.names = NamePool(self.rng)
         self.filler = Filler(self.rng)
+        self.grammar = read_sections(LEXICON_DIR / "grammar.txt")
         self.templates = {
-            kind: [t.replace("\\n", "\n").replace("\\t", "\t") for t in read_list(LEXICON_DIR / f"templates_{kind}.txt")]
+            kind: [
+                t.replace("\\n", "\n").replace("\\t", "\t") for t in read_list(LEXICON_DIR / f"templates_{kind}.txt")
+            ]
             for kind in ("news", "mail", "negative")
         }
 
     def fill(self, template: str, weights: tuple[float, ...], caps_prob: float) -> Example:
         text_parts: list[str] = []
-        spans: list[tuple[int, int]] = []
+        spans: list[tuple[int, int, str]] = []
         cursor = 0
         length = 0
         for match in SLOT.finditer(template):
@@ -241,9 +546,11 @@ class SentenceFactory:
             slot = match.group(1)
             if slot in PERSON_SLOTS:
                 value = self.names.form(slot, weights, caps_prob)
-                spans.append((length, length + len(value)))
+                spans.append((length, length + len(value), "PER"))
             else:
                 value = self.filler.value(slot)
+                if slot in CONTRAST_LABELS and value[:1].isupper():
+                    spans.append((length, length + len(value), CONTRAST_LABELS[slot]))
             text_parts.append(value)
             length += len(value)
             cursor = match.end()
@@ -253,37 +560,77 @@ class SentenceFactory:
             text = text[0].upper() + text[1:]
         return Example(text, spans)
 
-    def recase(self, example: Example) -> Example:
+    def compose(self) -> Example:
+        """A newspaper-style sentence put together from grammar.txt: varied contexts for every entity type."""
+        rng = self.rng
+        grammar = self.grammar
+        if rng.random() < 0.15:  # an adverb-first sentence without a name
+            template = f"{rng.choice(grammar['opener'])} {rng.choice(grammar['plain'])}"
+            return self.fill(template, NEWS_WEIGHTS, 0.0)
+        kind = rng.choices(("person", "org", "place", "common"), weights=(0.32, 0.28, 0.12, 0.28))[0]
+        if kind == "person":
+            subject = rng.choice(PERSON_SUBJECTS)
+            verb = rng.choice(grammar["person_verb"])
+        elif kind == "org":
+            subject, verb = "{O}", rng.choice(grammar["org_verb"])
+        elif kind == "place":
+            subject, verb = "{L}", rng.choice(grammar["place_verb"])
+        else:
+            subject, verb = rng.choice(grammar["common_subject"]), rng.choice(grammar["person_verb"])
+        verb = verb.replace("{X}", rng.choice(OBJECTS))
+        finite, _, rest = verb.partition(" ")
+        if rng.random() < 0.3:
+            intro = rng.choice(grammar["intro"])
+            if subject.startswith(("De ", "Het ", "Een ")):
+                subject = subject[0].lower() + subject[1:]
+            clause = f"{intro} {finite} {subject} {rest}".rstrip()
+        else:
+            clause = f"{subject} {verb}"
+        tail = rng.choice(grammar["tail"])
+        template = clause + (tail if tail.startswith(",") else " " + tail)
+        return self.recase(
+            self.fill(template.replace("{Y}", "{L}" if rng.random() < 0.5 else "{Y}"), NEWS_WEIGHTS, 0.03)
+        )
+
+    def recase(self, example: Example, lower_prob: float = 0.0) -> Example:
         """Some mail is typed all in capitals or all in lower case; names follow."""
         roll = self.rng.random()
-        if roll < 0.04:
+        if roll < 0.03:
             return Example(example.text.upper(), example.spans)
-        if roll < 0.08:
+        if roll < 0.03 + lower_prob:
             return Example(example.text.lower(), example.spans)
         return example
 
     def swap_names(self, example: Example) -> Example:
         """The same sentence with other people in it: real contexts, names of every origin."""
         parts: list[str] = []
-        spans: list[tuple[int, int]] = []
+        spans: list[tuple[int, int, str]] = []
         cursor = 0
         length = 0
-        for start, end in sorted(example.spans):
+        for start, end, label in sorted(example.spans):
             literal = example.text[cursor:start]
             parts.append(literal)
             length += len(literal)
-            slot = self.rng.choices(("PF", "PS", "PI"), weights=(0.5, 0.35, 0.15))[0]
-            name = self.names.form(slot, NEWS_WEIGHTS, 0.03)
-            parts.append(name)
-            spans.append((length, length + len(name)))
-            length += len(name)
+            if label == "PER":
+                slot = self.rng.choices(("PF", "PS", "PI"), weights=(0.5, 0.35, 0.15))[0]
+                value = self.names.form(slot, NEWS_WEIGHTS, 0.03)
+            else:
+                value = example.text[start:end]
+            parts.append(value)
+            spans.append((length, length + len(value), label))
+            length += len(value)
             cursor = end
         parts.append(example.text[cursor:])
         return Example("".join(parts), spans)
 
     def generate(self, kind: str, count: int) -> Iterator[Example]:
+        if kind == "composed":
+            for _ in range(count):
+                yield self.compose()
+            return
         weights = NEWS_WEIGHTS if kind == "news" else MAIL_WEIGHTS
         caps_prob = 0.03 if kind == "news" else 0.2
         templates = self.templates[kind]
+        lower_prob = 0.03 if kind == "mail" else 0.0
         for _ in range(count):
-            yield self.recase(self.fill(self.rng.choice(templates), weights, caps_prob))
+            yield self.recase(self.fill(self.rng.choice(templates), weights, caps_prob), lower_prob)
