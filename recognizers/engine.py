@@ -47,7 +47,7 @@ def build_nlp() -> Language:
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     try:
-        from recognizers.person import add_person_ner
+        from recognizers.person_model import add_person_ner
     except ImportError:
         return nlp
     add_person_ner(nlp)

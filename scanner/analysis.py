@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from recognizers.engine import LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD
-from scanner.model import Finding, Message, Part
+from scanner.model import SPECIAL_ENTITIES, Finding, Message, Part
 
 CHUNK = 20_000  # characters handed to spaCy at once; pages longer than this are split on line ends
 SIGNATURE_START = re.compile(
@@ -18,7 +18,6 @@ SIGNATURE_START = re.compile(
 )
 GREETING = re.compile(r"^[ \t]*(?:beste|hallo|hoi|hi|dag|geachte|goedemorgen|goedemiddag|dear|lieve)\b[^\n]{0,60}$",
                       re.IGNORECASE | re.MULTILINE)
-CONTACT_ENTITIES = frozenset({"PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "ADDRESS"})
 SIGNATURE_MAX_LINES = 14
 
 
@@ -57,18 +56,27 @@ def _greeting_span(part: Part, text: str) -> tuple[int, int] | None:
 
 
 def _resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
-    """Keep the best of overlapping identifier results; special-data results never hide identifiers."""
+    """Keep the best of overlapping results of one kind (identifiers, or special data).
+
+    Special data never hides an identifier, but a name wins over a lexicon term it contains
+    ("Ahmadi" is a surname here, not a religion).
+    """
+    def best_first(rs: list[RecognizerResult]) -> list[RecognizerResult]:
+        return sorted(rs, key=lambda r: (-r.score, -(r.end - r.start), r.start))
+
+    def overlaps(a: RecognizerResult, b: RecognizerResult) -> bool:
+        return a.start < b.end and b.start < a.end
+
     kept: list[RecognizerResult] = []
-    for res in sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.start)):
-        special = res.entity_type in ("SPECIAL_CATEGORY", "CRIMINAL_DATA", "ASYLUM_MOTIVE")
-        if any(
-            k.start < res.end and res.start < k.end
-            and (special == (k.entity_type in ("SPECIAL_CATEGORY", "CRIMINAL_DATA", "ASYLUM_MOTIVE")))
-            for k in kept
-        ):
-            continue
-        kept.append(res)
-    return sorted(kept, key=lambda r: r.start)
+    for res in best_first([r for r in results if r.entity_type not in SPECIAL_ENTITIES]):
+        if not any(overlaps(res, k) for k in kept):
+            kept.append(res)
+    names = [k for k in kept if k.entity_type == "PERSON"]
+    specials: list[RecognizerResult] = []
+    for res in best_first([r for r in results if r.entity_type in SPECIAL_ENTITIES]):
+        if not any(overlaps(res, k) for k in specials + names):
+            specials.append(res)
+    return sorted(kept + specials, key=lambda r: r.start)
 
 
 def analyse_message(message: Message, analyzer: AnalyzerEngine) -> list[Finding]:
@@ -92,27 +100,29 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine) -> list[Finding]
         excluded = [s for s in (_signature_span(part, chunk), _greeting_span(part, chunk)) if s]
         for res in _resolve_overlaps(results):
             value = chunk[res.start:res.end]
-            if res.entity_type in CONTACT_ENTITIES and any(s <= res.start < e for s, e in excluded):
+            if any(s <= res.start < e for s, e in excluded):
                 continue
             if res.entity_type == "EMAIL_ADDRESS" and value.lower() in own_addresses:
                 continue
             if res.entity_type == "PERSON" and own_names and set(value.lower().split()) <= own_names:
                 continue
             meta = res.recognition_metadata or {}
-            findings.append(Finding(
-                entity=res.entity_type,
-                part=part.part,
-                start=offset + res.start,
-                end=offset + res.end,
-                text=value,
-                score=float(res.score),
-                attachment=part.name if part.part == "attachment" else None,
-                page=page_no if part.paged else None,
-                subcategory=meta.get("subcategory"),
-                linked=bool(meta.get("linked", True)),
-                part_index=index,
-                term=meta.get("term"),
-            ))
+            # One finding per subcategory: "ziekte van Huntington" is genetic and health data.
+            for subcategory in meta.get("subcategories") or [meta.get("subcategory")]:
+                findings.append(Finding(
+                    entity=res.entity_type,
+                    part=part.part,
+                    start=offset + res.start,
+                    end=offset + res.end,
+                    text=value,
+                    score=float(res.score),
+                    attachment=part.name if part.part == "attachment" else None,
+                    page=page_no if part.paged else None,
+                    subcategory=subcategory,
+                    linked=bool(meta.get("linked", True)),
+                    part_index=index,
+                    term=meta.get("term"),
+                ))
     return findings
 
 

@@ -392,8 +392,6 @@ PIP = ("Verslag Presentatie in Persoon\nBetrokkene: Tesfay Gebremariam\nV-nummer
        "Saba Tesfamariam woont ook in Asmara.")
 
 
-@pytest.mark.xfail(reason="recognizers: no PERSON recognizer registered yet and '+291 7 123456' is not found as "
-                          "PHONE_NUMBER, so the third parties are invisible to THIRD_PARTY_DATA", strict=False)
 def test_C25_pip_report_with_family_details() -> None:
     message = mail("r.vermeulen@dtv.minvenj.nl", ["mr.bakker@bakker-advocaten.nl"], "Op uw verzoek het verslag.",
                    reply=True, subject="RE: verslag PiP")
@@ -438,8 +436,6 @@ def test_C28_private_mailbox() -> None:
     check(result, "warn", {"PERSONAL_MAILBOX": "warn"}, ("NO_LEGAL_BASIS", "SPECIAL_OUTSIDE_CHAIN"))
 
 
-@pytest.mark.xfail(reason="recognizers: 'uw PTSS' in a mail to the person gives no SPECIAL_CATEGORY finding "
-                          "(the second-person 'uw' is not taken as a person anchor)", strict=False)
 def test_C28_variant_ptss_to_a_private_mailbox() -> None:
     body = MANSOUR + " Wij hebben rekening gehouden met uw PTSS."
     result = scan_message(mail("klantcontact@ind.nl", ["karim.mansour1987@gmail.com"], body))

@@ -77,10 +77,8 @@ class RuleContext:
     def build(cls, message: Message, findings: list[Finding], documents: list[Document], policy: Policy, *,
               org: str | None = None, lang: str = "nl") -> RuleContext:
         """Resolve sender and recipients and find the motivation."""
-        match = policy.sender_match(message.sender, org)
-        sender = Recipient(address=(message.sender or "").lower(), field="from", organisation=match.name,
-                           category=match.category)
-        return cls(message=message, findings=findings, documents=documents, policy=policy, sender=sender,
+        return cls(message=message, findings=findings, documents=documents, policy=policy,
+                   sender=policy.sender(message.sender, org),
                    recipients=resolve_recipients(message, policy), motivation=find_motivation(message),
                    lang=lang if lang in ("nl", "en") else "nl", sender_override=org)
 
