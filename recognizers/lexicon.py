@@ -16,6 +16,7 @@ from typing import ClassVar
 import ahocorasick
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.tokens import Doc
 
 DATA_DIR = Path(__file__).parent / "data" / "lexicon"
 CATEGORY_FILES = (
@@ -839,10 +840,17 @@ def is_general_text(text: str, threshold: float = 0.5) -> bool:
 
 
 def person_spans(nlp_artifacts: NlpArtifacts | None) -> tuple[tuple[int, int], ...]:
-    """PERSON entities of the NER in the analyzer's NLP artifacts, as original offsets."""
-    if nlp_artifacts is None or not nlp_artifacts.entities:
+    """Names found by the PERSON recognizer's logic (model spans cleaned by its rules), as character offsets.
+
+    The raw model spans are not used: they include capitalised words such as "Adres" in a table,
+    which would make general text look as if it were about a person.
+    """
+    from recognizers.person import find_persons
+
+    doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
+    if not isinstance(doc, Doc):
         return ()
-    return tuple((e.start_char, e.end_char) for e in nlp_artifacts.entities if e.label_ in ("PERSON", "PER"))
+    return tuple((doc[s.start].idx, doc[s.end - 1].idx + len(doc[s.end - 1].text)) for s in find_persons(doc))
 
 
 def merge_nested(matches: Sequence[TermMatch]) -> list[tuple[TermMatch, list[str | None], bool]]:

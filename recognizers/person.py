@@ -31,6 +31,7 @@ LISTED_SURNAME_SCORE = 0.8  # an unlisted capitalised word before a listed surna
 REPEAT_SCORE = 0.8  # a surname already found elsewhere in the same text
 BYLINE_SCORE = 0.6  # an author's initials on a line of their own
 
+REGNAL_NUMBER = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|IX|X)$")  # "Albert II", "Johannes Paulus I"
 INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
 ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed as names
 MAX_NAME_TOKENS = 6
@@ -247,8 +248,10 @@ class _Matcher:
     def name_run(self, i: int, allow_lower: bool = False, lower_prefix_start: bool = True) -> int:
         """End of the name that starts at token i (initials, prefixes, capitalised words), or i.
 
-        With lower_prefix_start=False the name may not open with a lower-case
-        prefix: after a role noun "van"/"de" mean "of"/"the" ("minister van Justitie").
+        With lower_prefix_start=False (after a role noun) the name may not open
+        with a lower-case prefix, and a lower-case prefix after a surname ends it:
+        "van"/"de" mean "of"/"the" there ("minister van Justitie", "woordvoerder
+        Verstraete van Sidmar"), while "burgemeester Jan van Dijk" is one name.
         """
         j = i
         end = i
@@ -265,9 +268,19 @@ class _Matcher:
             if after_prefix > j and after_prefix < self.n and not prefixed:
                 if j == i and not lower_prefix_start and token.text[:1].islower():
                     break
-                if self.prefix_continues(i, j, after_prefix, cores) and (
-                    self.is_name_token(self.doc[after_prefix], after_prefix=True)
-                    or (allow_lower and self.is_lower_name(self.doc[after_prefix], False))
+                surname_then_of = (
+                    not lower_prefix_start
+                    and token.text[:1].islower()
+                    and cores == 1
+                    and self.doc[j - 1].lower_ not in self.lex.first_names
+                )
+                if (
+                    not surname_then_of
+                    and self.prefix_continues(i, j, after_prefix, cores)
+                    and (
+                        self.is_name_token(self.doc[after_prefix], after_prefix=True)
+                        or (allow_lower and self.is_lower_name(self.doc[after_prefix], False))
+                    )
                 ):
                     j = after_prefix
                     prefixed = True
@@ -283,6 +296,10 @@ class _Matcher:
             if token.text == "-" and cores and j + 1 < self.n and self.is_name_token(self.doc[j + 1]):
                 j += 1
                 continue
+            if cores and REGNAL_NUMBER.match(token.text):
+                j += 1
+                end = j
+                break
             break
         if end < self.n and self.names_something_else(self.doc[end]):
             return i  # "Jeroen Bosch Ziekenhuis", "Johan de Wittlaan": named after someone
@@ -496,8 +513,8 @@ class _Matcher:
             return None
         if self.lex.is_place(tokens.text):
             return None
-        if end - start == 1 and self.is_lone_word(tokens[0]):
-            return None
+        if end - start == 1 and (self.is_lone_word(tokens[0]) or self.is_descriptor(start)):
+            return None  # "Algemeen", "Beslismedewerker"
         if all(t.text.isupper() and len(t.text) <= ALL_CAPS_MIN and not self.lex.is_listed(t.text) for t in tokens):
             return None  # "NYSE", "ZCTU": acronyms
         if any(self.names_something_else(t) for t in self.doc[max(start - 1, 0) : min(end + 1, self.n)]):

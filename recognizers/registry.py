@@ -14,4 +14,5 @@ RECOGNIZERS: list[str] = [
     "recognizers.special_category.SpecialCategoryRecognizer",
     "recognizers.criminal_data.CriminalDataRecognizer",
     "recognizers.asylum_motive.AsylumMotiveRecognizer",
+    "recognizers.person.PersonRecognizer",
 ]

@@ -61,7 +61,7 @@ def choose_targets(findings: list[Finding], page_text: dict[int | None, str], en
             continue
         if not explicit and f.entity not in SPECIAL_ENTITIES:
             key = _key(f.text)
-            if key in subject or (f.entity == "PERSON" and set(key.split()) & subject):
+            if key in subject or (f.entity == "PERSON" and set(key.split()) <= subject):
                 continue
         text = f.text
         if f.entity in SPECIAL_ENTITIES:

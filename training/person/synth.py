@@ -196,9 +196,6 @@ STREET_BASES = (
     "Vondelstraat",
 )
 INITIAL_LETTERS = "ABCDEFGHIJKLMNOPRSTVWYZ"
-# Share of made-up names among generated ones (made-up companies and places are always mixed in).
-PSEUDO_GIVEN_NAMES = 0.0
-PSEUDO_SURNAMES = 0.0
 ONSETS = (
     "b",
     "br",
@@ -229,50 +226,6 @@ ONSETS = (
 )
 VOWELS = ("a", "e", "i", "o", "u", "aa", "ee", "oo", "ie", "ou", "ei", "au", "y")
 CODAS = ("", "", "n", "r", "s", "l", "m", "t", "k", "nd", "rt", "ns", "x")
-SURNAME_ENDINGS = (
-    "ens",
-    "aert",
-    "ckx",
-    "man",
-    "sma",
-    "stra",
-    "inga",
-    "ink",
-    "ers",
-    "eyn",
-    "ier",
-    "ard",
-    "ović",
-    "ić",
-    "enko",
-    "uk",
-    "idze",
-    "shvili",
-    "ian",
-    "oglu",
-    "ci",
-    "i",
-    "zadeh",
-    "ov",
-    "ova",
-    "ski",
-    "ez",
-    "elli",
-    "oni",
-    "son",
-    "sen",
-    "berg",
-    "mann",
-    "er",
-    "ot",
-    "eau",
-    "ani",
-    "awi",
-    "oui",
-    "u",
-    "a",
-    "o",
-)
 ORG_SUFFIXES = (
     "",
     "",
@@ -348,7 +301,8 @@ class Example:
 
 
 def pseudo_word(rng: random.Random, syllables: int) -> str:
-    """A pronounceable made-up word: unseen names, companies and places for generalisation."""
+    """A pronounceable made-up word: unseen companies and places, so that an unknown capitalised
+    word is not taken for a person by default (made-up person names made the model worse)."""
     word = "".join(rng.choice(ONSETS) + rng.choice(VOWELS) for _ in range(syllables)) + rng.choice(CODAS)
     return word.capitalize()
 
@@ -365,8 +319,6 @@ class NamePool:
         return self.rng.choices(GROUPS, weights=weights)[0]
 
     def given(self, group: str) -> str:
-        if self.rng.random() < PSEUDO_GIVEN_NAMES:
-            return pseudo_word(self.rng, self.rng.randint(1, 2))
         name = self.rng.choice(self.first[group])
         if group in {"persian", "arabic"} and self.rng.random() < 0.1:
             name = f"{name} {self.rng.choice(self.first[group])}"
@@ -375,8 +327,6 @@ class NamePool:
     def surname(self, group: str, *, standalone: bool) -> str:
         rng = self.rng
         name = rng.choice(self.last[group])
-        if rng.random() < PSEUDO_SURNAMES:
-            name = pseudo_word(rng, rng.randint(1, 2)) + rng.choice(SURNAME_ENDINGS)
         if group in {"horn_of_africa"} and rng.random() < 0.3:
             name = f"{rng.choice(self.first[group])} {name}"
         if group == "dutch" and rng.random() < 0.35:

@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the synthetic sentence counts")
     parser.add_argument("--override", action="append", default=[], help="spaCy config override KEY=VALUE")
     parser.add_argument("--labels", default="PER,LOC,ORG", help="entity labels to learn (LOC/ORG only as contrast)")
-    parser.add_argument("--swaps", type=int, default=1, help="copies of Europeana sentences with other names")
+    parser.add_argument("--swaps", type=int, default=3, help="copies of Europeana sentences with other names")
     parser.add_argument("--snapshots", type=Path, default=None, help="save the pipeline after every epoch here")
     args = parser.parse_args(argv)
 
