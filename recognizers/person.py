@@ -31,6 +31,7 @@ LISTED_SURNAME_SCORE = 0.8  # an unlisted capitalised word before a listed surna
 REPEAT_SCORE = 0.8  # a surname already found elsewhere in the same text
 BYLINE_SCORE = 0.6  # an author's initials on a line of their own
 
+COUNTRY_CODE = re.compile(r"^(?:[A-Z][a-z]{1,2}|[A-Z]{2,3}|[A-Z][A-Z]?[a-z][A-Z]?)$")  # "( Ita )", "( VSt )", "( USA )"
 REGNAL_NUMBER = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|IX|X)$")  # "Albert II", "Johannes Paulus I"
 INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
 ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed as names
@@ -590,6 +591,23 @@ class _Matcher:
         last = low.rsplit("-", 1)[-1]
         return "-" in low and (last,) in self.lex.roles.get(last, ())
 
+    def with_country_code(self) -> Iterable[PersonSpan]:
+        """A name followed by a country code in brackets, as in sports results: "Simoni ( Ita )",
+        "Plaza ( Spa / Festina )", "De Lone ( VSt )"."""
+        for i in range(1, self.n - 2):
+            if self.doc[i].text != "(" or not COUNTRY_CODE.match(self.doc[i + 1].text):
+                continue
+            if self.doc[i + 2].text not in {")", "/"} or self.doc[i + 1].lower_ in self.lex.not_names:
+                continue
+            for start in range(max(0, i - MAX_NAME_TOKENS), i):
+                if self.name_run(start) == i and not (start and self.is_name_token(self.doc[start - 1])):
+                    if not self.lex.is_place(self.doc[start:i].text) and not self.lone_common_word(start, i):
+                        yield PersonSpan(start, i, MODEL_SCORE, "results")
+                    break
+
+    def lone_common_word(self, start: int, end: int) -> bool:
+        return end - start == 1 and self.lex.is_common_word(self.doc[start].text)
+
     def byline_initials(self) -> Iterable[PersonSpan]:
         """An author's initials on a line of their own: "( GSC )", "(ABx)", "JS"."""
         for i in range(self.n):
@@ -692,6 +710,7 @@ class _Matcher:
                 *self.after_roles(),
                 *self.listed_full_names(),
                 *self.byline_initials(),
+                *self.with_country_code(),
             ]
         )
         found = overlay(ruled, list(self.model_spans()))
