@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 from stdnum.nl import postcode
 
-from recognizers.engine import REGEX_FLAGS
+from recognizers.base import DutchPatternRecognizer
 
 _SUFFIX_FILE = Path(__file__).parent / "data" / "identifiers" / "street_suffixes.txt"
 _SUFFIXES = sorted(
@@ -62,7 +62,7 @@ _START = r"(?<![\w'\u2019-])"
 _STREET_START = r"(?=['\u2019A-Z])(?=[^\n\d]{0,60}[ ]\d)" + _START
 
 
-class AddressRecognizer(PatternRecognizer):
+class AddressRecognizer(DutchPatternRecognizer):
     """
     Recognizes the address of a person in the Netherlands.
 
@@ -77,6 +77,7 @@ class AddressRecognizer(PatternRecognizer):
     """
 
     COUNTRY_CODE = "nl"
+    ENTITY = "ADDRESS"
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Street and house number", _STREET_START + _STREET + r"[ ]" + _HOUSE_NUMBER, 0.7),
@@ -105,23 +106,6 @@ class AddressRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[list[str]] = ["adres", "woont", "wonende", "woonachtig", "verblijft", "verhuisd", "address"]
 
     POSTCODE = re.compile(r"\b[1-9]\d{3} ?[A-Z]{2}\b")
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "nl",
-        supported_entity: str = "ADDRESS",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-            global_regex_flags=REGEX_FLAGS,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Rule out a postcode PostNL does not issue; a street without one is left to its pattern."""

@@ -6,9 +6,9 @@ import re
 from datetime import date
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
-from recognizers.engine import REGEX_FLAGS
+from recognizers.base import DutchPatternRecognizer
 
 _MONTHS = {
     "januari": 1, "january": 1, "jan": 1,
@@ -45,7 +45,7 @@ _PLACE = rf"[ \t]+(?i:te|in)[ \t]+{_PLACE_WORDS}(?:,[ ]{_PLACE_WORDS},?)?"
 _GAP = rf"(?:{_PLACE})?(?:[ \t]+(?i:op))?[ \t]*[:(/\u2013-]?[ \t]*\n?[ \t]*"
 
 
-class DateOfBirthRecognizer(PatternRecognizer):
+class DateOfBirthRecognizer(DutchPatternRecognizer):
     """
     Recognizes a date that a label marks as a birth date.
 
@@ -59,6 +59,7 @@ class DateOfBirthRecognizer(PatternRecognizer):
     """
 
     COUNTRY_CODE = "nl"
+    ENTITY = "DATE_OF_BIRTH"
 
     PATTERNS: ClassVar[list[Pattern]] = [Pattern("Date after a birth label", rf"(?=\d)(?<={_LABEL}{_GAP}){_DATE}", 0.9)]
 
@@ -67,23 +68,6 @@ class DateOfBirthRecognizer(PatternRecognizer):
     NUMERIC = re.compile(r"(\d{1,4})[-./](\d{1,2})[-./](\d{1,4})")
     WRITTEN = re.compile(r"(\d{1,2}) ([A-Za-z]+)\.? (\d{4})")
     EARLIEST_YEAR = 1900
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "nl",
-        supported_entity: str = "DATE_OF_BIRTH",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-            global_regex_flags=REGEX_FLAGS,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Rule out dates that do not exist or lie in the future; a real date keeps the label's score."""

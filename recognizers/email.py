@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
-from recognizers.engine import REGEX_FLAGS
+from recognizers.base import DutchPatternRecognizer
 
 _LOCAL = r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
 _LABEL = r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?)"
 _TLD = r"(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{2,59})"
 
 
-class EmailRecognizer(PatternRecognizer):
+class EmailRecognizer(DutchPatternRecognizer):
     """
     Recognizes an e-mail address.
 
@@ -24,6 +24,8 @@ class EmailRecognizer(PatternRecognizer):
     top-level domain of letters or "xn--" punycode; the local part may not start
     or end with a dot or hold two in a row.
     """
+
+    ENTITY = "EMAIL_ADDRESS"
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
@@ -36,23 +38,6 @@ class EmailRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[list[str]] = ["e-mail", "email", "mail", "mailadres"]
 
     MAX_LENGTH = 254
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "nl",
-        supported_entity: str = "EMAIL_ADDRESS",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-            global_regex_flags=REGEX_FLAGS,
-        )
 
     def validate_result(self, pattern_text: str) -> bool:
         """Confirm lengths RFC 5321 allows: 64 for the local part, 254 for the whole address."""

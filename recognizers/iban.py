@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum import iban
 from stdnum.exceptions import InvalidComponent, ValidationError
 
-from recognizers.engine import REGEX_FLAGS
+from recognizers.base import DutchPatternRecognizer
 
 
-class IbanRecognizer(PatternRecognizer):
+class IbanRecognizer(DutchPatternRecognizer):
     """
     Recognizes an International Bank Account Number (IBAN).
 
@@ -28,6 +28,8 @@ class IbanRecognizer(PatternRecognizer):
     word ("... 6769 BIC GEBABEBB", "... 00 t.n.v.") does not hide the IBAN.
     """
 
+    ENTITY = "IBAN"
+
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "IBAN (whole or with single spaces, dots or dashes)",
@@ -39,23 +41,6 @@ class IbanRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[list[str]] = ["iban", "rekeningnummer", "bankrekening", "rekening", "bank"]
 
     LAST_GROUP = re.compile(r"[ .-]?[A-Za-z0-9]*$")
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "nl",
-        supported_entity: str = "IBAN",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-            global_regex_flags=REGEX_FLAGS,
-        )
 
     def validate_result(self, pattern_text: str) -> bool:
         """Check digits (mod 97), BBAN structure and national check digits."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 from stdnum.nl import identiteitskaartnummer
 
-from recognizers.engine import REGEX_FLAGS
+from recognizers.base import DutchPatternRecognizer
 
 _START = r"(?<![\w-])"
 _END = r"(?![\w-])"
@@ -22,7 +22,7 @@ _LABEL = (
 )
 
 
-class IdDocumentRecognizer(PatternRecognizer):
+class IdDocumentRecognizer(DutchPatternRecognizer):
     """
     Recognizes the number of an identity document.
 
@@ -38,6 +38,8 @@ class IdDocumentRecognizer(PatternRecognizer):
       "passport no.", "documentnummer"), since foreign passports follow no single
       format.
     """
+
+    ENTITY = "ID_DOCUMENT"
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Dutch passport or ID card", _START + r"[A-NP-Z]{2}[A-NP-Z0-9]{6}\d" + _END, 0.4),
@@ -66,23 +68,6 @@ class IdDocumentRecognizer(PatternRecognizer):
     ]
 
     DUTCH_LENGTH = 9
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "nl",
-        supported_entity: str = "ID_DOCUMENT",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-            global_regex_flags=REGEX_FLAGS,
-        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Rule out a nine-character Dutch-shaped number stdnum refuses; others keep their pattern's score."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
-from recognizers.engine import REGEX_FLAGS
+from recognizers.base import DutchPatternRecognizer
 
 _LABEL = (
     r"(?i:\b(?:(?:ind|coa|dt&v|dtv)[- ]?)?(?:klant|cli[eë]nt|relatie)(?:nummer|nr\.?)"
@@ -15,7 +15,7 @@ _LABEL = (
 )
 
 
-class KlantnummerRecognizer(PatternRecognizer):
+class KlantnummerRecognizer(DutchPatternRecognizer):
     """
     Recognizes a client number of a chain organisation (COA, DT&V, IND).
 
@@ -27,6 +27,7 @@ class KlantnummerRecognizer(PatternRecognizer):
     """
 
     COUNTRY_CODE = "nl"
+    ENTITY = "KLANTNUMMER"
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
@@ -44,20 +45,3 @@ class KlantnummerRecognizer(PatternRecognizer):
         "coa-nummer",
         "dt&v-nummer",
     ]
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "nl",
-        supported_entity: str = "KLANTNUMMER",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-            global_regex_flags=REGEX_FLAGS,
-        )

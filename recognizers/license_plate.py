@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
-from recognizers.engine import REGEX_FLAGS
+from recognizers.base import DutchPatternRecognizer
 
 # RDW sidecodes: X a letter, 9 a digit.
 _SIDECODES = {
@@ -30,7 +30,7 @@ def _regex(sidecodes: list[int], letters: str, dashes: bool) -> str:
     return _START + "(?:" + "|".join(forms) + ")" + _END
 
 
-class LicensePlateRecognizer(PatternRecognizer):
+class LicensePlateRecognizer(DutchPatternRecognizer):
     """
     Recognizes a Dutch kenteken.
 
@@ -41,6 +41,7 @@ class LicensePlateRecognizer(PatternRecognizer):
     """
 
     COUNTRY_CODE = "nl"
+    ENTITY = "LICENSE_PLATE"
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Kenteken (sidecode 4-14)", _regex(list(range(4, 15)), _LETTERS_SINCE_4, dashes=True), 0.6),
@@ -49,20 +50,3 @@ class LicensePlateRecognizer(PatternRecognizer):
     ]
 
     CONTEXT: ClassVar[list[str]] = ["kenteken", "nummerbord", "voertuig"]
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "nl",
-        supported_entity: str = "LICENSE_PLATE",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-            global_regex_flags=REGEX_FLAGS,
-        )

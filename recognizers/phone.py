@@ -10,6 +10,8 @@ from phonenumbers import Leniency, PhoneNumberType
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.base import nearest_label
+
 
 class PhoneRecognizer(LocalRecognizer):
     """
@@ -42,7 +44,6 @@ class PhoneRecognizer(LocalRecognizer):
         r"|zaak|kenmerk|referentie|ref|bsn|iban|kvk|btw|awb|ecli)\b)",
         re.IGNORECASE,
     )
-    LABEL_WINDOW = 40
     # Part of a longer code such as case number "96/0388/060/029" or "07-681054-10".
     GLUED_BEFORE = re.compile(r"[\w/-]$")
     GLUED_AFTER = re.compile(r"[\w/]|-\d")
@@ -90,9 +91,7 @@ class PhoneRecognizer(LocalRecognizer):
                 or len(str(number.national_number)) < self.MIN_NATIONAL_DIGITS
             ):
                 continue
-            label = None
-            for found in self.LABELS.finditer(text, max(0, match.start - self.LABEL_WINDOW), match.start):
-                label = found.lastgroup
+            label = nearest_label(self.LABELS, text, match.start)
             if label == "other":
                 continue
             score = self.LABELLED_SCORE if label == "own" else self.SCORE

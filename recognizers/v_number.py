@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern, RecognizerResult
 
-from recognizers.engine import REGEX_FLAGS
+from recognizers.base import DutchPatternRecognizer, number_labels
 
 # Left edge: not glued to a letter, a "+" (country code) or a digit group (IBAN,
 # phone, amount); right edge: no further digits or digit groups.
@@ -16,7 +15,7 @@ _START = r"(?<![\w+]|\d[.,/ -])"
 _END = r"(?![\w]|[.,/ -]\d)"
 
 
-class VNumberRecognizer(PatternRecognizer):
+class VNumberRecognizer(DutchPatternRecognizer):
     """
     Recognizes the Dutch vreemdelingennummer (V-nummer) of a foreign national.
 
@@ -31,6 +30,7 @@ class VNumberRecognizer(PatternRecognizer):
     """
 
     COUNTRY_CODE = "nl"
+    ENTITY = "V_NUMBER"
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("V-nummer (10 digits)", _START + r"\d{10}" + _END, 0.6),
@@ -46,16 +46,8 @@ class VNumberRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[list[str]] = ["vreemdelingennummer", "v-nummer", "v-nr", "vnr"]
 
     # The last label before a number names it; the window is short so a label
-    # of the previous sentence does not reach. Any other "...nummer" or "...nr"
-    # (zaaknummer, huisnummer, SR-nummer) names a different number.
-    LABELS = re.compile(
-        r"(?P<own>\b(?:vreemdelingen-?nummer|vreemdelingennr|v-?nummer|v-?nr)s?\b)"
-        r"|(?P<other>\b(?:[\w&]+-?(?:nummer|nr)s?|zaak|kenmerk|referentie|ref|bsn|tel|telefoon|mobiel|gsm|fax"
-        r"|iban|kvk|btw|awb|ecli)\b)",
-        re.IGNORECASE,
-    )
-    LABEL_WINDOW = 40
-    AMOUNT = re.compile(r"(?:€|\bEUR|\beuro)\s*$", re.IGNORECASE)
+    # of the previous sentence does not reach, and the label of another number rules it out.
+    LABELS = number_labels(r"(?:vreemdelingen-?nummer|vreemdelingennr|v-?nummer|v-?nr)s?")
 
     # Acronyms are matched in capitals only: "ind" is part of many Dutch words.
     IMMIGRATION_WORDS = re.compile(
@@ -65,59 +57,21 @@ class VNumberRecognizer(PatternRecognizer):
     )
     IMMIGRATION_WINDOW = 200
 
-    LABELLED_SCORE = 0.95
     IMMIGRATION_SCORE = 0.8
-
-    def __init__(
-        self,
-        patterns: list[Pattern] | None = None,
-        context: list[str] | None = None,
-        supported_language: str = "nl",
-        supported_entity: str = "V_NUMBER",
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            name=name,
-            global_regex_flags=REGEX_FLAGS,
-        )
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Rule out numbers of one repeated digit (0000000000, 1111111111 …)."""
         digits = re.sub(r"\D", "", pattern_text)
         return len(set(digits)) == 1
 
-    def enhance_using_context(
-        self,
-        text: str,
-        raw_recognizer_results: list[RecognizerResult],
-        other_raw_recognizer_results: list[RecognizerResult],
-        nlp_artifacts: NlpArtifacts,
-        context: list[str] | None = None,
-    ) -> list[RecognizerResult]:
-        """Score each candidate by the nearest label before it and immigration words around it; drop amounts."""
-        results = []
-        for result in raw_recognizer_results:
-            window_start = max(0, result.start - self.LABEL_WINDOW)
-            label = None
-            for match in self.LABELS.finditer(text, window_start, result.start):
-                label = match.lastgroup
-            if label == "other" or self.AMOUNT.search(text, window_start, result.start):
-                continue
-            if label == "own":
-                result.score = max(result.score, self.LABELLED_SCORE)
-            elif text[result.start] == "0":
-                continue
-            elif self.IMMIGRATION_WORDS.search(
-                text,
-                max(0, result.start - self.IMMIGRATION_WINDOW),
-                result.end + self.IMMIGRATION_WINDOW,
-            ):
-                result.score = max(result.score, self.IMMIGRATION_SCORE)
-            # A labelled number is decided; Presidio's lemma window may still raise the others.
-            result.recognition_metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = label == "own"
-            results.append(result)
-        return results
+    def keep_unlabelled(self, text: str, result: RecognizerResult) -> bool:
+        """Drop an unlabelled number starting with 0 (a phone number); immigration words around raise the rest."""
+        if text[result.start] == "0":
+            return False
+        if self.IMMIGRATION_WORDS.search(
+            text,
+            max(0, result.start - self.IMMIGRATION_WINDOW),
+            result.end + self.IMMIGRATION_WINDOW,
+        ):
+            result.score = max(result.score, self.IMMIGRATION_SCORE)
+        return True
