@@ -62,7 +62,7 @@ def _plain_texts(data: bytes) -> list[str]:
                 texts.append("\n".join(p.text for p in docx.Document(io.BytesIO(payload)).paragraphs))
             elif ctype.startswith("text/"):
                 texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
-        except Exception:  # noqa: S112 - the baseline skips what it cannot read
+        except Exception:
             continue
     return texts
 

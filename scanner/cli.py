@@ -16,7 +16,8 @@ log = logging.getLogger("verzendcheck")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="verzendcheck", description="Controleer uitgaande e-mail op persoonsgegevens.")
+    parser = argparse.ArgumentParser(prog="verzendcheck",
+                                     description="Controleer uitgaande e-mail op persoonsgegevens.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     scan = sub.add_parser("scan", help="scan mails (.eml, .msg) and documents")

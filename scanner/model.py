@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from redaction.model import mask as redaction_mask
+
 ENTITY_CATEGORY: dict[str, str] = {
     "V_NUMBER": "gewoon",
     "BSN": "gewoon",
@@ -210,15 +212,10 @@ class Result:
 
 
 def mask(text: str, entity: str) -> str:
-    """A form that shows the kind of value without revealing it."""
+    """A form that shows the kind of value without revealing it: `23******01`, `T*`, `a***@ind.nl`."""
     if entity in SPECIAL_ENTITIES:
         return f"[{entity}]"
     if entity == "EMAIL_ADDRESS" and "@" in text:
         local, _, domain = text.partition("@")
         return f"{local[:1]}***@{domain}"
-    compact = text.strip()
-    alnum = sum(c.isalnum() for c in compact)
-    if alnum >= 8:
-        return "".join(c if (i < 2 or i >= len(compact) - 2 or not c.isalnum()) else "*" for i, c in enumerate(compact))
-    words = compact.split()
-    return " ".join(w[:1] + "*" * max(len(w) - 1, 1) for w in words) or "*"
+    return redaction_mask(text)

@@ -80,10 +80,10 @@ def _line_around(text: str, start: int, end: int) -> str:
 
 def redact_path(args: argparse.Namespace) -> int:
     """`verzendcheck redact`: scan the document, pick the targets, write a verified redacted copy."""
+    from recognizers.engine import get_analyzer
     from redaction import RedactionError, redact_file
     from scanner.analysis import analyse_message
     from scanner.ingest import load_path
-    from recognizers.engine import get_analyzer
 
     entities = None
     if args.entities:

@@ -63,7 +63,8 @@ def test_nested_rfc822_and_inline_forward_are_marked_forwarded():
     inner["Subject"] = "Origineel"
     outer = MIMEMultipart("mixed")
     outer["From"] = "a@ind.nl"
-    outer.attach(MIMEText("Zie hieronder.\n\n---------- Doorgestuurd bericht ----------\nVan: d@coa.nl\nTekst", "plain"))
+    body = "Zie hieronder.\n\n---------- Doorgestuurd bericht ----------\nVan: d@coa.nl\nTekst"
+    outer.attach(MIMEText(body, "plain"))
     outer.attach(MIMEMessage(inner))
     m = parse_eml(outer.as_bytes())
     forwarded = [p for p in m.parts if p.forwarded]

@@ -17,6 +17,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".webp"}
 TEXT_EXTENSIONS = {".txt", ".text", ".md", ".log"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGE_COUNT_PAGES = 20  # pages searched for images (signatures, photos)
 
 
 class Unreadable(Exception):
@@ -113,10 +114,23 @@ def extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
             if total > limits.max_chars:
                 text = text[: max(0, limits.max_chars - (total - len(text)))]
             pages.append(text)
-        meta = {"page_count": n, "truncated": n > limits.max_pages or total > limits.max_chars}
+        meta = {"page_count": n, "truncated": n > limits.max_pages or total > limits.max_chars,
+                "images": _count_images(pdf, min(n, IMAGE_COUNT_PAGES))}
         return pages, meta
     finally:
         pdf.close()
+
+
+def _count_images(pdf, pages: int) -> int:
+    """Image objects on the first pages (a signed machtiging carries a signature image)."""
+    import pypdfium2.raw as pdfium_c
+
+    count = 0
+    for i in range(pages):
+        page = pdf[i]
+        count += sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+        page.close()
+    return count
 
 
 def _xml_paragraphs(xml: bytes) -> list[str]:

@@ -215,7 +215,8 @@ def parse_msg(data: bytes, name: str | None = "message.msg", *, limits: Limits =
         raise MsgUnavailable("Outlook-bericht (.msg) kan niet worden gelezen: installeer de extra 'msg'") from exc
     out = Message(input=name or "message.msg")
     try:
-        msg = extract_msg.openMsg(data, delayAttachments=False, errorBehavior=extract_msg.enums.ErrorBehavior.SUPPRESS_ALL)
+        msg = extract_msg.openMsg(data, delayAttachments=False,
+                                  errorBehavior=extract_msg.enums.ErrorBehavior.SUPPRESS_ALL)
     except Exception as exc:  # not an Outlook message, or corrupt
         out.parts.append(Part(part="attachment", kind="msg", name=name, size=len(data),
                               error=f"Outlook-bericht is beschadigd ({type(exc).__name__})"))
