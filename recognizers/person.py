@@ -31,14 +31,15 @@ LISTED_SURNAME_SCORE = 0.8  # an unlisted capitalised word before a listed surna
 REPEAT_SCORE = 0.8  # a surname already found elsewhere in the same text
 BYLINE_SCORE = 0.6  # an author's initials on a line of their own
 
-COUNTRY_CODE = re.compile(r"^(?:[A-Z][a-z]{1,2}|[A-Z]{2,3}|[A-Z][A-Z]?[a-z][A-Z]?)$")  # "( Ita )", "( VSt )", "( USA )"
+COUNTRY_CODE = re.compile(r"^(?:[A-Z][a-z]{2}|[A-Z][a-z][A-Z]|[A-Z][A-Z][a-z])$")  # "( Ita )", "( VSt )", "( WRu )"
 REGNAL_NUMBER = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|IX|X)$")  # "Albert II", "Johannes Paulus I"
-INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
+INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^[A-Z]{2,3}\.$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
 ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed as names
 MAX_NAME_TOKENS = 6
 
 
 def _read(path: Path) -> list[str]:
+    """The entries of a data file: one a line, "#" comments and blank lines skipped."""
     entries = []
     for line in path.read_text(encoding="utf-8").splitlines():
         entry = line.strip()
@@ -84,6 +85,8 @@ def _dutch_stems(word: str) -> list[str]:
     stems = []
     if word.endswith("ële"):
         stems.append(word[:-3] + "eel")
+    if word.endswith("s") and len(word) >= 9:
+        stems.append(word[:-1])  # long plurals: "asielzoekers"; short ones may be surnames ("Peeters")
     for suffix in ("e", "en", "ste"):
         stem = word[: -len(suffix)]
         if not word.endswith(suffix) or len(stem) < 3:
@@ -294,8 +297,9 @@ class _Matcher:
                 end = j
                 prefixed = False
                 continue
-            if token.text == "-" and cores and j + 1 < self.n and self.is_name_token(self.doc[j + 1]):
-                j += 1
+            glued = token.text == "-" and not token.whitespace_ and not self.doc[j - 1].whitespace_
+            if glued and cores and j + 1 < self.n and self.is_name_token(self.doc[j + 1]):
+                j += 1  # "Jean - Luc" written without spaces but split by the tokenizer
                 continue
             if cores and REGNAL_NUMBER.match(token.text):
                 j += 1
@@ -591,22 +595,24 @@ class _Matcher:
         last = low.rsplit("-", 1)[-1]
         return "-" in low and (last,) in self.lex.roles.get(last, ())
 
-    def with_country_code(self) -> Iterable[PersonSpan]:
-        """A name followed by a country code in brackets, as in sports results: "Simoni ( Ita )",
-        "Plaza ( Spa / Festina )", "De Lone ( VSt )"."""
+    def with_bracket_note(self) -> Iterable[PersonSpan]:
+        """A name followed by an age or a country code in brackets: "Yonas (8)", "Jan Peeters ( 45 )",
+        "Simoni ( Ita )", "Plaza ( Spa / Festina )"."""
         for i in range(1, self.n - 2):
-            if self.doc[i].text != "(" or not COUNTRY_CODE.match(self.doc[i + 1].text):
+            if self.doc[i].text != "(" or self.doc[i + 2].text not in {")", "/"}:
                 continue
-            if self.doc[i + 2].text not in {")", "/"} or self.doc[i + 1].lower_ in self.lex.not_names:
+            note = self.doc[i + 1].text
+            is_age = note.isdigit() and len(note) <= 2 and self.doc[i + 2].text == ")"
+            if not (is_age or COUNTRY_CODE.match(note)) or note.lower() in self.lex.not_names:
                 continue
-            for start in range(max(0, i - MAX_NAME_TOKENS), i):
-                if self.name_run(start) == i and not (start and self.is_name_token(self.doc[start - 1])):
-                    if not self.lex.is_place(self.doc[start:i].text) and not self.lone_common_word(start, i):
-                        yield PersonSpan(start, i, MODEL_SCORE, "results")
+            for start in range(max(0, i - MAX_NAME_TOKENS), i):  # longest name first
+                if self.name_run(start) != i or not self.doc[start].text[:1].isupper():
+                    continue
+                if self.lex.is_place(self.doc[start:i].text):
                     break
-
-    def lone_common_word(self, start: int, end: int) -> bool:
-        return end - start == 1 and self.lex.is_common_word(self.doc[start].text)
+                if not any(self.common_not_listed(t) or self.is_descriptor(t.i) for t in self.core_tokens(start, i)):
+                    yield PersonSpan(start, i, MODEL_SCORE, "bracket note")
+                    break
 
     def byline_initials(self) -> Iterable[PersonSpan]:
         """An author's initials on a line of their own: "( GSC )", "(ABx)", "JS"."""
@@ -710,7 +716,7 @@ class _Matcher:
                 *self.after_roles(),
                 *self.listed_full_names(),
                 *self.byline_initials(),
-                *self.with_country_code(),
+                *self.with_bracket_note(),
             ]
         )
         found = overlay(ruled, list(self.model_spans()))
@@ -758,8 +764,9 @@ class PersonRecognizer(EntityRecognizer):
     """Presidio recognizer for PERSON in Dutch text.
 
     Reads the PER spans the NER component (added with `add_person_ner`) left in
-    the doc of the NLP engine's single spaCy pass, and adds titles, anchors,
-    "Naam:" fields, "SURNAME, Given" headers, listed names and repeated
+    the doc of the NLP engine's single spaCy pass (`nlp_artifacts.tokens`), and
+    adds titles and role anchors, "Naam:" fields, "SURNAME, Given" headers,
+    listed names, names before "(8)" or "( Ita )", initials lines and repeated
     surnames. Without NLP artifacts it runs its own pipeline.
     """
 
