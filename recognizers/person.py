@@ -190,6 +190,8 @@ class _Matcher:
         self.lex = lexicon
         self.n = len(doc)
         self.has_sentences = doc.has_annotation("SENT_START")
+        # Token lookups through the Doc cost a Python object each time; read the keys once.
+        self.keys = [t.lower_.rstrip(".") for t in doc]
 
     # token tests -------------------------------------------------------
 
@@ -229,11 +231,12 @@ class _Matcher:
 
     def phrase_at(self, i: int, phrases: PhraseIndex) -> int:
         """End index of the longest phrase starting at token i (a dot after it is included), else i."""
-        for phrase in phrases.get(self.doc[i].lower_.rstrip("."), ()):
+        keys = self.keys
+        for phrase in phrases.get(keys[i], ()):
             end = i + len(phrase)
             if end > self.n:
                 continue
-            if all(self.doc[i + k].lower_.rstrip(".") == word for k, word in enumerate(phrase)):
+            if list(phrase) == keys[i:end]:
                 if end < self.n and self.doc[end].text == "." and not self.doc[end - 1].text.endswith("."):
                     end += 1
                 return end
@@ -756,8 +759,20 @@ def default_lexicon() -> NameLexicon:
 
 
 def find_persons(doc: Doc, lexicon: NameLexicon | None = None) -> list[PersonSpan]:
-    """All person names in a processed doc (doc.ents from the PER model plus the rules)."""
-    return _Matcher(doc, lexicon or default_lexicon()).find()
+    """All person names in a processed doc (doc.ents from the PER model plus the rules).
+
+    With the default lexicon the answer is kept on the doc: the PERSON recognizer and the
+    special-data anchors both ask for it in the same analysis.
+    """
+    if lexicon is not None and lexicon is not default_lexicon():
+        return _Matcher(doc, lexicon).find()
+    cached = doc.user_data.get(_PERSONS_KEY)
+    if cached is None:
+        cached = doc.user_data[_PERSONS_KEY] = _Matcher(doc, default_lexicon()).find()
+    return cached
+
+
+_PERSONS_KEY = "verzendcheck.persons"
 
 
 class PersonRecognizer(EntityRecognizer):
