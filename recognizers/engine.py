@@ -12,6 +12,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from spacy.language import Language
 
+from recognizers.person_model import add_person_ner
 from recognizers.registry import RECOGNIZERS
 
 LANGUAGE = "nl"
@@ -45,13 +46,8 @@ def build_nlp() -> Language:
     nlp = spacy.blank(LANGUAGE)
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
-    try:
-        from recognizers.person_model import add_person_ner
-    except ImportError:
-        return nlp
-    add_person_ner(nlp)
-    return nlp
+    nlp.initialize()  # before the NER is added: initialising afterwards would reset its weights
+    return add_person_ner(nlp)
 
 
 def _load_recognizer(path: str):
