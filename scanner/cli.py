@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import sys
@@ -71,8 +72,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     results: list[Result] = []
     for path in args.paths:
         result = scan_message(_with_flags(load_path(path), args), policy, org=args.org, lang=args.lang)
-        log.info("scanned input=%s verdict=%s rules=%s", path.name, result.verdict,
-                 ",".join(v.rule for v in result.violations))
+        # File names can carry a person's name ("Besluit Karimi.pdf"): log a hash, never the name.
+        log.info("scanned input=%s verdict=%s rules=%s", hashlib.sha256(str(path).encode()).hexdigest()[:12],
+                 result.verdict, ",".join(v.rule for v in result.violations))
         worst = max(worst, EXIT_BY_VERDICT[result.verdict])
         if args.format == "json":
             print(json.dumps(result.to_json(reveal=args.reveal), ensure_ascii=False), flush=True)
