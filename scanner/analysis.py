@@ -97,10 +97,14 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine) -> list[Finding]
     for (index, part, page_no, offset, chunk), (_text, nlp_artifacts) in zip(jobs, artifacts, strict=True):
         results = analyzer.analyze(chunk, LANGUAGE, nlp_artifacts=nlp_artifacts, regex_flags=REGEX_FLAGS,
                                    score_threshold=SCORE_THRESHOLD)
-        excluded = [s for s in (_signature_span(part, chunk), _greeting_span(part, chunk)) if s]
+        signature, greeting = _signature_span(part, chunk), _greeting_span(part, chunk)
         for res in _resolve_overlaps(results):
             value = chunk[res.start:res.end]
-            if any(s <= res.start < e for s, e in excluded):
+            # The sender's signature says nothing about a data subject; the salutation names the
+            # recipient, but the rest of its line may already be about someone else.
+            if signature and signature[0] <= res.start < signature[1]:
+                continue
+            if greeting and res.entity_type == "PERSON" and greeting[0] <= res.start < greeting[1]:
                 continue
             if res.entity_type == "EMAIL_ADDRESS" and value.lower() in own_addresses:
                 continue

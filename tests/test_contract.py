@@ -115,3 +115,15 @@ def test_every_shared_fixture_gives_a_schema_valid_result(result_schema):
     finally:
         signal.signal(signal.SIGALRM, old)
     assert not failures, "\n".join(failures)
+
+
+def test_salutation_and_signature_are_not_data_subjects_but_the_rest_of_the_line_is(tmp_path):
+    mail = tmp_path / "m.eml"
+    mail.write_text("From: Jan de Vries <j.devries@coa.nl>\nTo: a.bakker@ind.nl\nSubject: vraag\n\n"
+                    "Beste Anouk, betrokkene is opgenomen met een psychose.\n\n"
+                    "Met vriendelijke groet,\nJan de Vries\nCOA locatie Zwolle\n06-12345678\n", encoding="utf-8")
+    result = json.loads(_run("scan", "--format", "json", "--reveal", str(mail)).stdout)
+    found = {(f["entity"], f["text"]) for f in result["findings"]}
+    assert ("PERSON", "Anouk") not in found and ("PHONE_NUMBER", "06-12345678") not in found
+    assert not [f for f in result["findings"] if f["text"].startswith("Jan")]
+    assert any(f["entity"] == "SPECIAL_CATEGORY" and f["subcategory"] == "health" for f in result["findings"])
