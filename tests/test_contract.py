@@ -127,3 +127,13 @@ def test_salutation_and_signature_are_not_data_subjects_but_the_rest_of_the_line
     assert ("PERSON", "Anouk") not in found and ("PHONE_NUMBER", "06-12345678") not in found
     assert not [f for f in result["findings"] if f["text"].startswith("Jan")]
     assert any(f["entity"] == "SPECIAL_CATEGORY" and f["subcategory"] == "health" for f in result["findings"])
+
+
+def test_malformed_url_is_still_checked_and_never_crashes(tmp_path):
+    mail = tmp_path / "m.eml"
+    mail.write_text("From: a@coa.nl\nTo: b@gemeente-venlo.nl\nSubject: stukken\n\n"
+                    "Het dossier staat op https://wetransfer.com/[downloads/abc en http://[::1 .\n", encoding="utf-8")
+    proc = _run("scan", "--format", "json", str(mail))
+    result = json.loads(proc.stdout)
+    assert proc.returncode == 20
+    assert any(v["rule"] == "BANNED_CHANNEL" and v["severity"] == "block" for v in result["violations"])

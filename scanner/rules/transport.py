@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import ParseResult, parse_qs, unquote, urlparse
 
 from scanner.documents import fold, load_toml
 from scanner.model import Suggestion
@@ -17,11 +17,19 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b(?:we\.tl|1drv\.ms|db\.t
                   re.IGNORECASE)
 
 
+def _parse(url: str) -> ParseResult | None:
+    """urlparse, or None for a malformed URL (a stray "[" makes it raise)."""
+    try:
+        return urlparse(url if "://" in url else "http://" + url)
+    except ValueError:
+        return None
+
+
 def _unwrap(url: str, params: tuple[str, ...]) -> str:
     """The real target of a safe-link redirect (Outlook safelinks, URL defence …)."""
     for _ in range(3):
-        parsed = urlparse(url if "://" in url else "http://" + url)
-        query = parse_qs(parsed.query)
+        parsed = _parse(url)
+        query = parse_qs(parsed.query) if parsed else {}
         inner = next((query[p][0] for p in params if p in query and "." in query[p][0]), None)
         if not inner:
             return url
@@ -30,8 +38,15 @@ def _unwrap(url: str, params: tuple[str, ...]) -> str:
 
 
 def _host(url: str) -> str:
-    parsed = urlparse(url if "://" in url else "http://" + url)
-    return (parsed.hostname or "").lower()
+    parsed = _parse(url)
+    try:
+        if parsed is not None:
+            return (parsed.hostname or "").lower()
+    except ValueError:
+        pass
+    # Malformed: take what stands between the scheme and the first "/", "?", "#" or ":".
+    rest = url.split("://", 1)[-1]
+    return re.split(r"[/?#:\[\]@]", rest, maxsplit=1)[0].lower()
 
 
 def _channel_for(url: str, channels: tuple[Channel, ...]) -> Channel | None:
