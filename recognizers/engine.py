@@ -7,12 +7,11 @@ import re
 import threading
 from functools import lru_cache
 
-import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from spacy.language import Language
 
-from recognizers.person_model import add_person_ner
+from recognizers.person_model import build_person_pipeline
 from recognizers.registry import RECOGNIZERS
 
 LANGUAGE = "nl"
@@ -43,11 +42,7 @@ class DutchNlpEngine(SpacyNlpEngine):
 
 def build_nlp() -> Language:
     """Blank Dutch tokenizer, sentence splitter, lookup lemmatizer and the trained person NER."""
-    nlp = spacy.blank(LANGUAGE)
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()  # before the NER is added: initialising afterwards would reset its weights
-    return add_person_ner(nlp)
+    return build_person_pipeline()
 
 
 def _load_recognizer(path: str):

@@ -28,9 +28,16 @@ def add_person_ner(nlp: Language, name: str = "ner") -> Language:
     return nlp
 
 
-def build_person_pipeline(lemmatizer: bool = True) -> Language:
-    """The production pipeline: blank Dutch tokenizer, lookup lemmatizer, PER NER."""
+def build_person_pipeline(lemmatizer: bool = True, sentencizer: bool = True) -> Language:
+    """The production pipeline: blank Dutch tokenizer, sentence splitter, lookup lemmatizer, PER NER.
+
+    The analyzer engine uses it whole; the PER evaluation and a recognizer called without NLP
+    artifacts may leave out the parts they do not need.
+    """
     nlp = spacy.blank("nl")
+    if sentencizer:
+        nlp.add_pipe("sentencizer")
     if lemmatizer:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize()
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()  # before the NER is added: initialising afterwards would reset its weights
     return add_person_ner(nlp)
