@@ -51,6 +51,10 @@ def _load_recognizer(path: str):
 
 
 _lock = threading.Lock()
+# spaCy's Vocab and StringStore are not thread-safe: two threads making Docs at once can
+# corrupt them (CI saw a segfault in Language.pipe). Whoever runs the pipeline, or reads
+# the Docs it made through the recognizers, holds this lock; ingest and rules run outside it.
+ANALYSIS_LOCK = threading.RLock()
 
 
 @lru_cache(maxsize=1)

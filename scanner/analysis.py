@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
-from recognizers.engine import LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD
+from recognizers.engine import ANALYSIS_LOCK, LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD
 from scanner.model import SPECIAL_ENTITIES, Finding, Message, Part
 
 CHUNK = 20_000  # characters handed to spaCy at once; pages longer than this are split on line ends
@@ -91,12 +91,15 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine) -> list[Finding]
             for offset, chunk in _chunks(page):
                 if chunk.strip():
                     jobs.append((index, part, page_no, offset, chunk))
-    nlp_engine = analyzer.nlp_engine
-    artifacts = nlp_engine.process_batch([job[4] for job in jobs], LANGUAGE, batch_size=32)
+    with ANALYSIS_LOCK:
+        artifacts = analyzer.nlp_engine.process_batch([job[4] for job in jobs], LANGUAGE, batch_size=32)
+        analysed = [
+            analyzer.analyze(job[4], LANGUAGE, nlp_artifacts=nlp_artifacts, regex_flags=REGEX_FLAGS,
+                             score_threshold=SCORE_THRESHOLD)
+            for job, (_text, nlp_artifacts) in zip(jobs, artifacts, strict=True)
+        ]
     findings: list[Finding] = []
-    for (index, part, page_no, offset, chunk), (_text, nlp_artifacts) in zip(jobs, artifacts, strict=True):
-        results = analyzer.analyze(chunk, LANGUAGE, nlp_artifacts=nlp_artifacts, regex_flags=REGEX_FLAGS,
-                                   score_threshold=SCORE_THRESHOLD)
+    for (index, part, page_no, offset, chunk), results in zip(jobs, analysed, strict=True):
         signature, greeting = _signature_span(part, chunk), _greeting_span(part, chunk)
         for res in _resolve_overlaps(results):
             value = chunk[res.start:res.end]

@@ -17,8 +17,8 @@ def _summary(path):
 
 
 def test_threads_give_the_same_results_as_one_thread():
-    paths = sorted((REPO / "samples").glob("*.eml"))[:16]
+    paths = sorted((REPO / "samples").glob("*.eml"))[:24]
     sequential = [_summary(p) for p in paths]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        threaded = list(pool.map(_summary, paths * 2))
-    assert threaded == sequential * 2
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        threaded = list(pool.map(_summary, paths * 3))
+    assert threaded == sequential * 3
