@@ -128,6 +128,7 @@ class NameLexicon:
     non_name_suffixes: tuple[str, ...]
     org_words: frozenset[str]
     places: frozenset[str]
+    world_places: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, directory: Path = DATA_DIR) -> NameLexicon:
@@ -149,6 +150,7 @@ class NameLexicon:
             non_name_suffixes=tuple(e.lower() for e in _read(directory / "non_name_suffixes.txt")),
             org_words=lower_set("org_words.txt") - first_names - surnames,
             places=lower_set("places.txt"),
+            world_places=lower_set("world_places.txt"),
         )
 
     def is_place(self, text: str) -> bool:
@@ -521,6 +523,8 @@ class _Matcher:
             return None
         if self.lex.is_place(tokens.text):
             return None
+        if end - start == 1 and tokens[0].lower_ in self.lex.world_places and not self.lex.is_listed(tokens[0].text):
+            return None  # "Millau", "Wimbledon": a lone word the model guessed, and a known place
         if end - start == 1 and (self.is_lone_word(tokens[0]) or self.is_descriptor(start)):
             return None  # "Algemeen", "Beslismedewerker"
         if all(t.text.isupper() and len(t.text) <= ALL_CAPS_MIN and not self.lex.is_listed(t.text) for t in tokens):
