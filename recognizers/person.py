@@ -514,8 +514,8 @@ class _Matcher:
             end = self.name_end_within(start, end)
         while end > start and (self.doc[end - 1].is_space or self.is_punct_not_initial(self.doc[end - 1])):
             end -= 1
-        while end > start and (self.doc[end - 1].lower_ in STOP_WORDS or self.doc[end - 1].is_lower):
-            end -= 1  # a name does not end in "van" or a lower-case word
+        while end > start and self.doc[end - 1].is_lower:
+            end -= 1  # a name does not end in "van" or a lower-case word ("Paul Allen" does end in "Allen")
         if end <= start:
             return None
         tokens = self.doc[start:end]
