@@ -68,15 +68,23 @@ class _DutchWords:
 
         lookups = load_lookups("nl", ["lemma_index", "lemma_lookup"])
         self.forms = lookups.get_table("lemma_lookup")
-        lemmas = {str(lemma).lower() for lemma in self.forms.values()}
+        inflected = {str(lemma).lower() for lemma in self.forms.values()}
+        lemmas = set(inflected)
         for words in lookups.get_table("lemma_index").values():
             lemmas.update(str(word).lower() for word in words)
         self.lemmas = frozenset(lemmas)
+        # Lemmas with inflected forms in the table: "biografie", "zakenbank". The index also
+        # holds bare proper nouns ("jaak", "hector", "carolina") that never inflect.
+        self.inflected = frozenset(inflected)
 
     def __contains__(self, word: str) -> bool:
         if word in self.lemmas or word in self.forms:
             return True
         return any(stem in self.lemmas for stem in _dutch_stems(word))
+
+    def inflects(self, word: str) -> bool:
+        """A word the tables inflect (or an inflected form): an ordinary word, not a first name."""
+        return word in self.forms or word in self.inflected or any(s in self.inflected for s in _dutch_stems(word))
 
 
 def _dutch_stems(word: str) -> list[str]:
@@ -657,6 +665,8 @@ class _Matcher:
             return True
         if not self.lex.is_common_word(text):
             return False
+        if self.at_sentence_start(i) and end - i == 2:
+            return token.lower_ in STOP_WORDS or token.lower_ in _english_words() or _dutch_words().inflects(token.lower_)
         return end - i >= 3 or self.at_sentence_start(i) or self.doc[i + 1].lower_ in self.lex.first_names
 
     def is_punct_not_initial(self, token: Token) -> bool:
