@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -137,6 +137,7 @@ class NameLexicon:
     org_words: frozenset[str]
     places: frozenset[str]
     world_places: frozenset[str] = frozenset()
+    org_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, directory: Path = DATA_DIR) -> NameLexicon:
@@ -159,12 +160,21 @@ class NameLexicon:
             org_words=lower_set("org_words.txt") - first_names - surnames,
             places=lower_set("places.txt"),
             world_places=lower_set("world_places.txt"),
+            org_nouns=lower_set("org_nouns.txt"),
         )
 
     def is_place(self, text: str) -> bool:
         """A listed place that is not also a listed name ("Sierra Leone" yes, "Nancy" no)."""
         low = text.lower()
         return low in self.places and low not in self.first_names and low not in self.surnames
+
+    def is_org_noun(self, word: str) -> bool:
+        """A lower-case noun that introduces an organisation's name, also as the end of a compound."""
+        if not word.islower():
+            return False
+        return word in self.org_nouns or any(
+            word.endswith(noun) and len(word) > len(noun) + 2 for noun in self.org_nouns
+        )
 
     def is_listed(self, word: str) -> bool:
         low = word.lower()
@@ -494,8 +504,23 @@ class _Matcher:
             if vote[ent.label_] < sum(vote.values()) - vote[ent.label_]:
                 continue  # elsewhere in this text the model calls it a place or an organisation
             span = self.clean_model_span(ent)
-            if span is not None:
+            if span is not None and not self.names_organisation(PersonSpan(span[0], span[1], MODEL_SCORE, "model")):
                 yield PersonSpan(span[0], span[1], MODEL_SCORE, "model")
+
+    def names_organisation(self, span: PersonSpan) -> bool:
+        return bool(self.organisation_words.intersection(t.lower_ for t in self.doc[span.start : span.end]))
+
+    @cached_property
+    def organisation_words(self) -> frozenset[str]:
+        """Capitalised words that follow an organisation noun somewhere in this text ("tuincentrum
+        Floralux"): one sense per text, so the model's "Floralux" elsewhere is no person either."""
+        return frozenset(
+            self.doc[i + 1].lower_
+            for i in range(self.n - 1)
+            if self.doc[i + 1].text[:1].isupper()
+            and self.lex.is_org_noun(self.doc[i].text)
+            and not self.lex.is_listed(self.doc[i + 1].text)
+        )
 
     def clean_model_span(self, ent: Span) -> tuple[int, int] | None:
         """Trim titles, roles, punctuation and glued-on words; None when no name is left."""
@@ -666,7 +691,8 @@ class _Matcher:
         if not self.lex.is_common_word(text):
             return False
         if self.at_sentence_start(i) and end - i == 2:
-            return token.lower_ in STOP_WORDS or token.lower_ in _english_words() or _dutch_words().inflects(token.lower_)
+            low = token.lower_
+            return low in STOP_WORDS or low in _english_words() or _dutch_words().inflects(low)
         return end - i >= 3 or self.at_sentence_start(i) or self.doc[i + 1].lower_ in self.lex.first_names
 
     def is_punct_not_initial(self, token: Token) -> bool:
@@ -709,6 +735,8 @@ class _Matcher:
             word = key[-1]
             if len(word) < 3 or word in self.lex.ambiguous or word in self.lex.not_names or self.lex.is_place(word):
                 continue
+            if span.source in {"model", "role"} and word in self.organisation_words:
+                continue
             if len(key) == 1 and all(self.common_not_listed(t) for t in cores):
                 continue  # "Koninklijke Commissie" (but "Van der Voort" has a prefix: a name)
             keys.add(key)
@@ -730,7 +758,7 @@ class _Matcher:
                 *self.after_titles(),
                 *self.in_fields(),
                 *self.reversed_headers(),
-                *self.after_roles(),
+                *(span for span in self.after_roles() if not self.names_organisation(span)),
                 *self.listed_full_names(),
                 *self.byline_initials(),
                 *self.with_bracket_note(),
