@@ -650,7 +650,9 @@ class _Matcher:
                     continue
                 if self.lex.is_place(self.doc[start:i].text):
                     break
-                if not any(self.common_not_listed(t) or self.is_descriptor(t.i) for t in self.core_tokens(start, i)):
+                # After a country code only a word the tables inflect is ordinary ("Mantilla ( Spa )" is a name).
+                ordinary = self.common_not_listed if is_age else self.inflecting_not_listed
+                if not any(ordinary(t) or self.is_descriptor(t.i) for t in self.core_tokens(start, i)):
                     yield PersonSpan(start, i, MODEL_SCORE, "bracket note")
                     break
 
@@ -701,6 +703,13 @@ class _Matcher:
     def common_not_listed(self, token: Token) -> bool:
         """A Dutch word that is not in the name lists ("Cultuur", "Volgens")."""
         return self.lex.is_common_word(token.text) and not self.lex.is_listed(token.text)
+
+    def inflecting_not_listed(self, token: Token) -> bool:
+        """An ordinary Dutch or English word that is not in the name lists ("Brug", "Team")."""
+        low = token.lower_
+        if self.lex.is_listed(low):
+            return False
+        return low in STOP_WORDS or low in self.lex.not_names or low in _english_words() or _dutch_words().inflects(low)
 
     def at_sentence_start(self, i: int) -> bool:
         if i == 0 or (self.has_sentences and self.doc[i].is_sent_start):
