@@ -138,6 +138,7 @@ class NameLexicon:
     places: frozenset[str]
     world_places: frozenset[str] = frozenset()
     org_nouns: frozenset[str] = frozenset()
+    function_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, directory: Path = DATA_DIR) -> NameLexicon:
@@ -161,6 +162,7 @@ class NameLexicon:
             places=lower_set("places.txt"),
             world_places=lower_set("world_places.txt"),
             org_nouns=lower_set("org_nouns.txt"),
+            function_words=lower_set("dutch_function_words.txt"),
         )
 
     def is_place(self, text: str) -> bool:
@@ -189,7 +191,13 @@ class NameLexicon:
 
     def is_common_word(self, word: str) -> bool:
         low = word.lower()
-        return low in STOP_WORDS or low in _dutch_words() or low in self.not_names or low in _english_words()
+        return (
+            low in STOP_WORDS
+            or low in self.function_words
+            or low in _dutch_words()
+            or low in self.not_names
+            or low in _english_words()
+        )
 
 
 @dataclass(frozen=True)
@@ -694,7 +702,7 @@ class _Matcher:
             return False
         if self.at_sentence_start(i) and end - i == 2:
             low = token.lower_
-            return low in STOP_WORDS or low in _english_words() or _dutch_words().inflects(low)
+            return self.inflecting_not_listed(token) or low in STOP_WORDS
         return end - i >= 3 or self.at_sentence_start(i) or self.doc[i + 1].lower_ in self.lex.first_names
 
     def is_punct_not_initial(self, token: Token) -> bool:
@@ -709,7 +717,13 @@ class _Matcher:
         low = token.lower_
         if self.lex.is_listed(low):
             return False
-        return low in STOP_WORDS or low in self.lex.not_names or low in _english_words() or _dutch_words().inflects(low)
+        return (
+            low in STOP_WORDS
+            or low in self.lex.function_words
+            or low in self.lex.not_names
+            or low in _english_words()
+            or _dutch_words().inflects(low)
+        )
 
     def at_sentence_start(self, i: int) -> bool:
         if i == 0 or (self.has_sentences and self.doc[i].is_sent_start):
