@@ -33,6 +33,7 @@ BYLINE_SCORE = 0.6  # an author's initials on a line of their own
 
 COUNTRY_CODE = re.compile(r"^(?:[A-Z][a-z]{2}|[A-Z][a-z][A-Z]|[A-Z][A-Z][a-z])$")  # "( Ita )", "( VSt )", "( WRu )"
 REGNAL_NUMBER = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|IX|X)$")  # "Albert II", "Johannes Paulus I"
+AGE_ADJECTIVE = re.compile(r"^\d{1,3}-jarige$")  # "de 26-jarige Karimi"
 INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^[A-Z]{2,3}\.$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
 ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed as names
 MAX_NAME_TOKENS = 6
@@ -139,6 +140,7 @@ class NameLexicon:
     world_places: frozenset[str] = frozenset()
     org_nouns: frozenset[str] = frozenset()
     function_words: frozenset[str] = frozenset()
+    speech_verbs: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, directory: Path = DATA_DIR) -> NameLexicon:
@@ -163,6 +165,7 @@ class NameLexicon:
             world_places=lower_set("world_places.txt"),
             org_nouns=lower_set("org_nouns.txt"),
             function_words=lower_set("dutch_function_words.txt"),
+            speech_verbs=lower_set("speech_verbs.txt"),
         )
 
     def is_place(self, text: str) -> bool:
@@ -419,6 +422,10 @@ class _Matcher:
             k = self.phrase_at(i, self.lex.roles)
             if k == i and "-" in self.doc[i].text and self.is_role_word(self.doc[i].lower_):
                 k = i + 1
+            if k == i and AGE_ADJECTIVE.match(self.doc[i].text) and i + 1 < self.n:
+                k = i + 1  # "de 26-jarige Karimi", not "de 54-jarige Vietnam-veteraan" or "Schot"
+                if self.is_descriptor(k) or self.common_not_listed(self.doc[k]):
+                    continue
             greeting = k == i
             if greeting:
                 k = self.phrase_at(i, self.lex.greetings)
@@ -427,6 +434,23 @@ class _Matcher:
             end = self.name_run(k, lower_prefix_start=False)
             if end > k and not (greeting and self.common_not_listed(self.doc[k])):
                 yield PersonSpan(k, end, ROLE_SCORE, "role")
+
+    def after_speech_verbs(self) -> Iterable[PersonSpan]:
+        """The speaker after a quote: '" ... " , zegt Gminder', '... , aldus Karimi'."""
+        for i in range(1, self.n - 1):
+            token = self.doc[i]
+            if token.lower_ not in self.lex.speech_verbs:
+                continue
+            if token.lower_ != "aldus" and self.doc[i - 1].text not in {",", '"', "'", "\u201d", "\u2019"}:
+                continue
+            if self.is_descriptor(i + 1) or self.inflecting_not_listed(self.doc[i + 1]):
+                continue  # ", zegt ACV-voorzitter Luc Cortebeeck": the role rule takes the name
+            end = self.name_run(i + 1, lower_prefix_start=False)
+            if end == i + 1 or self.lex.is_place(self.doc[i + 1 : end].text):
+                continue
+            if end - i - 1 == 1 and self.common_not_listed(self.doc[i + 1]):
+                continue  # ", aldus Justitie"
+            yield PersonSpan(i + 1, end, MODEL_SCORE, "speech")
 
     def reversed_headers(self) -> Iterable[PersonSpan]:
         """ "KARIMI, Ahmad" and "GEBREMEDHIN, T." without a label."""
@@ -758,7 +782,7 @@ class _Matcher:
             word = key[-1]
             if len(word) < 3 or word in self.lex.ambiguous or word in self.lex.not_names or self.lex.is_place(word):
                 continue
-            if span.source in {"model", "role"} and word in self.organisation_words:
+            if span.source in {"model", "role", "speech"} and word in self.organisation_words:
                 continue
             if len(key) == 1 and all(self.common_not_listed(t) for t in cores):
                 continue  # "Koninklijke Commissie" (but "Van der Voort" has a prefix: a name)
@@ -782,6 +806,7 @@ class _Matcher:
                 *self.in_fields(),
                 *self.reversed_headers(),
                 *(span for span in self.after_roles() if not self.names_organisation(span)),
+                *(span for span in self.after_speech_verbs() if not self.names_organisation(span)),
                 *self.listed_full_names(),
                 *self.byline_initials(),
                 *self.with_bracket_note(),
