@@ -183,6 +183,31 @@ def test_whole_names_are_kept(text: str, name: str, nlp: spacy.language.Language
     assert [found for found, _ in persons(text, nlp, recognizer)] == [name]
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ('"Dat klopt niet" , zucht Gminder .', "Gminder"),  # the model alone misses each of these
+        ("Het dossier is compleet, aldus Mersha.", "Mersha"),
+        ("Zijn vriend Dawit belde de advocaat.", "Dawit"),
+        ("Het mediadebuut van tekenaar Nix dateert van 1996.", "Nix"),
+    ],
+)
+def test_the_speaker_after_a_quote_and_a_name_after_a_role_are_found(
+    text: str, name: str, nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert [found for found, _ in persons(text, nlp, recognizer)] == [name]
+
+
+def test_a_name_after_an_age_is_anchored(nlp: spacy.language.Language, recognizer: PersonRecognizer) -> None:
+    assert persons("De 17-jarige Mersha woont bij een gastgezin.", nlp, recognizer) == [("Mersha", 0.85)]
+
+
+def test_an_organisation_after_a_verb_of_saying_is_no_person(
+    nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert persons("De termijn is verlopen, aldus Justitie.", nlp, recognizer) == []
+
+
 def test_analyze_without_nlp_artifacts_runs_its_own_pipeline() -> None:
     results = PersonRecognizer().analyze("Betreft: dhr. Ahmad KARIMI, V-nummer 1234567890", ["PERSON"])
     assert [(r.start, r.end, r.score) for r in results] == [(14, 26, 0.95)]
