@@ -33,6 +33,8 @@ BYLINE_SCORE = 0.6  # an author's initials on a line of their own
 
 COUNTRY_CODE = re.compile(r"^(?:[A-Z][a-z]{2}|[A-Z][a-z][A-Z]|[A-Z][A-Z][a-z])$")  # "( Ita )", "( VSt )", "( WRu )"
 REGNAL_NUMBER = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|IX|X)$")  # "Albert II", "Johannes Paulus I"
+# Lower-case words inside an organisation's name after its noun: "café des Arts".
+ORG_NAME_PARTICLES = frozenset({"de", "des", "du", "la", "le", "les", "di", "da", "del", "della"})
 AGE_ADJECTIVE = re.compile(r"^\d{1,3}-jarige$")  # "de 26-jarige Karimi"
 INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^[A-Z]{2,3}\.$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
 ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed as names
@@ -174,9 +176,7 @@ class NameLexicon:
         return low in self.places and low not in self.first_names and low not in self.surnames
 
     def is_org_noun(self, word: str) -> bool:
-        """A lower-case noun that introduces an organisation's name, also as the end of a compound."""
-        if not word.islower():
-            return False
+        """A noun that introduces an organisation's name ("Radio Donna"), also as the end of a compound."""
         return word in self.org_nouns or any(
             word.endswith(noun) and len(word) > len(noun) + 2 for noun in self.org_nouns
         )
@@ -546,13 +546,16 @@ class _Matcher:
     def organisation_words(self) -> frozenset[str]:
         """Capitalised words that follow an organisation noun somewhere in this text ("tuincentrum
         Floralux"): one sense per text, so the model's "Floralux" elsewhere is no person either."""
-        return frozenset(
-            self.doc[i + 1].lower_
-            for i in range(self.n - 1)
-            if self.doc[i + 1].text[:1].isupper()
-            and self.lex.is_org_noun(self.doc[i].text)
-            and not self.lex.is_listed(self.doc[i + 1].text)
-        )
+        words = set()
+        for i in range(self.n - 1):
+            if not self.lex.is_org_noun(self.doc[i].lower_):
+                continue
+            j = i + 1
+            while j < self.n - 1 and self.doc[j].text in ORG_NAME_PARTICLES:
+                j += 1  # "café des Arts" (but "de film van Nakano" names its maker)
+            if self.doc[j].text[:1].isupper() and not self.lex.is_listed(self.doc[j].text):
+                words.add(self.doc[j].lower_)
+        return frozenset(words)
 
     def clean_model_span(self, ent: Span) -> tuple[int, int] | None:
         """Trim titles, roles, punctuation and glued-on words; None when no name is left."""
