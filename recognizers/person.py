@@ -35,6 +35,8 @@ COUNTRY_CODE = re.compile(r"^(?:[A-Z][a-z]{2}|[A-Z][a-z][A-Z]|[A-Z][A-Z][a-z])$"
 REGNAL_NUMBER = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|IX|X)$")  # "Albert II", "Johannes Paulus I"
 # Lower-case words inside an organisation's name after its noun: "café des Arts".
 ORG_NAME_PARTICLES = frozenset({"de", "des", "du", "la", "le", "les", "di", "da", "del", "della"})
+MIN_COMPOUND_HEAD, MIN_ROLE_TAIL = 3, 5  # "jeugd|rechter", "bonds|coach"
+NOT_COMPOUND_ROLES = frozenset({"dochter"})  # "computerdochter Dolmen" is a subsidiary
 AGE_ADJECTIVE = re.compile(r"^\d{1,3}-jarige$")  # "de 26-jarige Karimi"
 INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^[A-Z]{2,3}\.$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
 ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed as names
@@ -420,8 +422,8 @@ class _Matcher:
         """ "tolk Olena Koval", "minister Verhofstadt", "de Belg Museeuw", "Beste Ahmad"."""
         for i in range(self.n):
             k = self.phrase_at(i, self.lex.roles)
-            if k == i and "-" in self.doc[i].text and self.is_role_word(self.doc[i].lower_):
-                k = i + 1
+            if k == i and self.is_role_word(self.doc[i].lower_):
+                k = i + 1  # "KNVB-woordvoerder De Leede", "jeugdrechter Rota"
             if k == i and AGE_ADJECTIVE.match(self.doc[i].text) and i + 1 < self.n:
                 k = i + 1  # "de 26-jarige Karimi", not "de 54-jarige Vietnam-veteraan" or "Schot"
                 if self.is_descriptor(k) or self.common_not_listed(self.doc[k]):
@@ -668,7 +670,13 @@ class _Matcher:
         if (low,) in self.lex.roles.get(low, ()):
             return True
         last = low.rsplit("-", 1)[-1]
-        return "-" in low and (last,) in self.lex.roles.get(last, ())
+        if "-" in low:
+            return (last,) in self.lex.roles.get(last, ())
+        # A closed compound: "jeugdrechter", "bondscoach" (the role at least five letters).
+        return any(
+            (low[k:],) in self.lex.roles.get(low[k:], ()) and low[k:] not in NOT_COMPOUND_ROLES
+            for k in range(MIN_COMPOUND_HEAD, len(low) - MIN_ROLE_TAIL + 1)
+        )
 
     def with_bracket_note(self) -> Iterable[PersonSpan]:
         """A name followed by an age or a country code in brackets: "Yonas (8)", "Jan Peeters ( 45 )",
