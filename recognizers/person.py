@@ -694,8 +694,10 @@ class _Matcher:
                 if self.lex.is_place(self.doc[start:i].text):
                     break
                 # After a country code only a word the tables inflect is ordinary ("Mantilla ( Spa )" is a name).
+                # A sports line's first name may be a word ("Angel Casero ( Spa )"): only its surname is checked.
+                checked = self.core_tokens(start, i) if is_age else self.core_tokens(start, i)[-1:]
                 ordinary = self.common_not_listed if is_age else self.inflecting_not_listed
-                if not any(ordinary(t) or self.is_descriptor(t.i) for t in self.core_tokens(start, i)):
+                if checked and not any(ordinary(t) or self.is_descriptor(t.i) for t in checked):
                     yield PersonSpan(start, i, MODEL_SCORE, "bracket note")
                     break
 
