@@ -215,3 +215,39 @@ def test_smime_and_pgp_detected():
     enc.attach(MIMEApplication(b"-----BEGIN PGP MESSAGE-----", "octet-stream"))
     m = parse_eml(enc.as_bytes())
     assert m.pgp and m.encrypted
+
+
+def _mail_with_pdf(pages: int) -> bytes:
+    writer = pypdf.PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(200, 200)
+    buf = io.BytesIO()
+    writer.write(buf)
+    outer = MIMEMultipart()
+    outer["From"] = "medewerker@ind.nl"
+    outer["To"] = "collega@ind.nl"
+    outer["Subject"] = "stukken"
+    outer.attach(MIMEText("Zie de bijlage.", "plain"))
+    att = MIMEApplication(buf.getvalue(), "pdf")
+    att.add_header("Content-Disposition", "attachment", filename="dossier.pdf")
+    outer.attach(att)
+    return outer.as_bytes()
+
+
+@pytest.mark.parametrize("limits", [Limits(max_pages=2), Limits(max_part_seconds=0)])
+def test_a_document_read_only_in_part_is_reported_as_not_fully_checked(limits):
+    from scanner.core import scan_message
+
+    message = load_bytes(_mail_with_pdf(5), "stukken.eml", limits=limits)
+    pdf = next(p for p in message.parts if p.name == "dossier.pdf")
+    assert pdf.error is None and pdf.meta["truncated"] and len(pdf.pages) < 5
+    hits = [v for v in scan_message(message).violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
+    assert len(hits) == 1 and "alleen het begin" in hits[0].message
+
+
+def test_a_document_read_whole_is_not_reported():
+    from scanner.core import scan_message
+
+    message = load_bytes(_mail_with_pdf(3), "stukken.eml")
+    assert not next(p for p in message.parts if p.name == "dossier.pdf").meta["truncated"]
+    assert all(v.rule != "UNSCANNABLE_ATTACHMENT" for v in scan_message(message).violations)

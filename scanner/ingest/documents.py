@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import PurePosixPath
@@ -100,11 +101,14 @@ def extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
         if "password" in reason:
             raise Unreadable("PDF is versleuteld met een wachtwoord") from exc
         raise Unreadable("PDF is beschadigd of geen geldig PDF-bestand") from exc
+    deadline = time.monotonic() + limits.max_part_seconds
     try:
         n = len(pdf)
         pages: list[str] = []
         total = 0
         for i in range(min(n, limits.max_pages)):
+            if total >= limits.max_chars or time.monotonic() > deadline:
+                break
             page = pdf[i]
             textpage = page.get_textpage()
             text = textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n")
@@ -114,7 +118,7 @@ def extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
             if total > limits.max_chars:
                 text = text[: max(0, limits.max_chars - (total - len(text)))]
             pages.append(text)
-        meta = {"page_count": n, "truncated": n > limits.max_pages or total > limits.max_chars,
+        meta = {"page_count": n, "truncated": len(pages) < n or total > limits.max_chars,
                 "images": _count_images(pdf, min(n, IMAGE_COUNT_PAGES))}
         return pages, meta
     finally:
@@ -188,7 +192,8 @@ def extract_docx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
             chunks.append(text)
             if total > limits.max_chars:
                 break
-        meta = {"parts": [n.rsplit("/", 1)[-1] for n in order], "comments": "word/comments.xml" in names}
+        meta = {"parts": [n.rsplit("/", 1)[-1] for n in order], "comments": "word/comments.xml" in names,
+                "truncated": total > limits.max_chars}
     return ["\n".join(c for c in chunks if c)], meta
 
 
@@ -203,6 +208,8 @@ def extract_xlsx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     lines: list[str] = []
     rows = 0
     total = 0
+    deadline = time.monotonic() + limits.max_part_seconds
+    truncated = False
     try:
         for ws in wb.worksheets:
             lines.append(f"[{ws.title}]")
@@ -213,21 +220,25 @@ def extract_xlsx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
                     lines.append(line)
                     rows += 1
                     total += len(line)
-                if total > limits.max_chars:
+                if total > limits.max_chars or time.monotonic() > deadline:
+                    truncated = True
                     break
+            if truncated:
+                break
     finally:
         wb.close()
-    return ["\n".join(lines)], {"rows": rows}
+    return ["\n".join(lines)], {"rows": rows, "truncated": truncated}
 
 
 def extract_csv(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     text = decode_text(data[: limits.max_chars])
+    truncated = len(data) > limits.max_chars
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
         rows = ["\t".join(r) for r in csv.reader(io.StringIO(text), dialect)]
     except csv.Error:
         rows = text.splitlines()
-    return ["\n".join(rows)], {"rows": len(rows)}
+    return ["\n".join(rows)], {"rows": len(rows), "truncated": truncated}
 
 
 def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
@@ -243,7 +254,7 @@ def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
 
 
 def extract_text(data: bytes, limits: Limits, charset: str | None = None) -> tuple[list[str], dict]:
-    return [decode_text(data[: limits.max_chars], charset)], {}
+    return [decode_text(data[: limits.max_chars], charset)], {"truncated": len(data) > limits.max_chars}
 
 
 EXTRACTORS: dict[str, Callable[[bytes, Limits], tuple[list[str], dict]]] = {

@@ -16,6 +16,7 @@ class Limits:
     max_zip_ratio: int = 200  # compression ratio above which a member counts as a bomb
     max_depth: int = 4  # nesting of zip / message/rfc822 / msg
     max_parts: int = 500  # MIME parts walked in one message
+    max_part_seconds: float = 60.0  # reading one document; the rest is reported as not checked
 
 
 DEFAULT_LIMITS = Limits()

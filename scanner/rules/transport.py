@@ -214,9 +214,10 @@ def unscannable_attachment(ctx: RuleContext) -> list[Hit]:
     all_chain = bool(ctx.targets) and all(ctx.match(r).category in CHAIN_CATEGORIES for r in ctx.targets)
     hits = []
     for _, part in ctx.indexed_parts(bodies=False):
-        if not part.error or part.kind == "image":
+        if part.kind == "image" or not (part.error or part.meta.get("truncated")):
             continue
-        reason = unscannable_reason(part.error)
+        # A truncated document was read only up to the page, size or time limit.
+        reason = unscannable_reason(part.error) if part.error else "partial"
         variant = "encrypted_chain" if reason == "encrypted" and all_chain else None
         hits.append(Hit(rule, policy.severity(rule, variant), "default", recipients, attachment=part.name,
                         fields={"bijlage": part.name or policy.common("the_message", ctx.lang),
