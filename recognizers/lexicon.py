@@ -347,6 +347,7 @@ class Lexicon:
                 add(fold_term(phrase), Entry("anchor", kind, fold_term(phrase)))
         self.salutations = frozenset(fold_term(s) for s in split_items(anchors.get("salutations", "")))
         self.not_names = tuple(fold_term(s) for s in split_items(anchors.get("not_names", "")))
+        self.sender_subjects = frozenset(fold_term(s) for s in split_items(anchors.get("sender_subjects", "")))
         self.anchor_patterns = re.compile("|".join(f"(?:{p})" for p in anchors["patterns"]))
 
         general = tomllib.loads((data_dir / "general.toml").read_text(encoding="utf-8"))
@@ -448,6 +449,7 @@ class SentenceFeatures:
     anchor: float = 0.0  # strongest person anchor (STRONG, ROLE, CONTINUATION)
     anchor_spans: list[tuple[int, int, float]] = field(default_factory=list)  # normalised offsets
     first_person: bool = False
+    sender_subjects: list[int] = field(default_factory=list)  # where "ik", "wij" start (normalised)
     strong_general: bool = False
     weak_general: float = 0.0
     category_names: set[str] = field(default_factory=set)
@@ -542,6 +544,8 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
                 anchor(hit.start, hit.end, strength)
             if entry.ref == "first_person":
                 sentence.first_person = True
+                if entry.term in lexicon.sender_subjects:
+                    sentence.sender_subjects.append(hit.start)
         elif entry.kind == "general":
             if entry.ref == "strong":
                 sentence.strong_general = True
@@ -656,6 +660,22 @@ def _possessive_before(analysis: _Analysis, index: int, start: int, weakest: flo
     return False
 
 
+def _sender_is_subject(analysis: _Analysis, index: int, start: int) -> bool:
+    """The sender ("ik", "wij") is the last person named before the term: "Ik ben ziek, collega Jeroen neemt waar"."""
+    sentence = analysis.sentences[index]
+    last_sender = max((pos for pos in sentence.sender_subjects if pos < start), default=-1)
+    last_anchor = max((aend for _, aend, _ in sentence.anchor_spans if aend <= start), default=-1)
+    return last_sender > last_anchor
+
+
+def _surname_after_title(title_ends: set[int], norm: NormalizedText, original: str, hit: Hit) -> bool:
+    """A capitalised term right after a title is a surname: "meneer Baloch", "mevrouw Koerd"."""
+    ostart = norm.offsets[hit.start]
+    if not original[ostart : ostart + 1].isupper() or original[ostart : ostart + 2].isupper():
+        return False
+    return len(norm.text[: hit.start].rstrip(" .")) in title_ends
+
+
 def _adjacent_anchor(analysis: _Analysis, index: int) -> float:
     sentences = analysis.sentences
     around = [sentences[i].anchor for i in (index - 1, index + 1) if 0 <= i < len(sentences)]
@@ -694,6 +714,7 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
     analysis = _analyse(text, person_spans)
     norm = analysis.norm
     vetoes = [(h.start, h.end, h.entry.ref) for h in analysis.hits if h.entry.kind == "veto"]
+    title_ends = {h.end for h in analysis.hits if h.entry.kind == "anchor" and h.entry.ref == "titles"}
     candidates: list[tuple[bool, int, tuple[int, int, int], TermMatch]] = []
     for hit in analysis.hits:
         kind = hit.entry.kind
@@ -712,10 +733,14 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
                 continue
             if group.needs_cue and not _outside(sentence.cues.get(hit.entry.ref, ()), hit):
                 continue
-            if _inside_longer_name(ostart, oend, person_spans) or _looks_like_name(text, ostart, oend):
+            if _inside_longer_name(ostart, oend, person_spans) or (
+                _looks_like_name(text, ostart, oend) and not _organisation_word(hit.entry.term, lexicon.not_names)
+            ):
                 continue
         else:
             category_index = hit.entry.ref
+        if _surname_after_title(title_ends, norm, text, hit):
+            continue
         if _overlaps(hit.start, hit.end, [(s, e) for s, e, ref in vetoes if ref in (EVERY_CATEGORY, category_index)]):
             continue
         category = lexicon.categories[category_index]
@@ -723,7 +748,11 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
         possessive = _possessive_before(
             analysis, index, hit.start, CONTINUATION if hit.entry.category_term else SECOND_PERSON
         )
-        own_statement = sentence.first_person and sentence.anchor < ROLE and not possessive
+        own_statement = (
+            sentence.first_person
+            and not possessive
+            and (sentence.anchor < ROLE or _sender_is_subject(analysis, index, hit.start))
+        )
         general = sentence.general
         adjacent = _adjacent_anchor(analysis, index)
         if general or own_statement or category_index in sentence.category_blockers:

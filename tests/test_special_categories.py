@@ -190,7 +190,22 @@ SENDER_STATEMENTS = [
     "Afwezig wegens ziekte. Voor dringende zaken: bel de locatie.",
     "Onze teamleider is met ziekteverlof, daarom reageer ik op uw mail.",
     "Ik ben opgenomen in het ziekenhuis en ben twee weken afwezig. Mevrouw De Vries neemt waar.",
+    # A name after the sender's own statement does not make it about that person.
+    "Ik ben ziek thuis, mijn collega Jeroen neemt mijn mail waar.",
+    "Ik ben zwanger en vanaf maart met verlof; mevrouw De Vries neemt waar.",
 ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik heb met dhr. El Idrissi gesproken: hij heeft suïcidegedachten.",
+        "Wij hebben mevrouw Yusuf doorverwezen naar de psychiater.",
+        "Hij vertelde mij over de psychose van zijn broer.",
+    ],
+)
+def test_a_person_named_after_the_sender_is_still_linked(analyzer, text):
+    assert linked(analyzer, text) == {"health"}
 
 
 @pytest.mark.parametrize("text", SENDER_STATEMENTS)
@@ -246,6 +261,8 @@ MATCHES = [
     ("Hij is verdacht van verkrachting.", "criminal"),
     ("Mevrouw is 30 weken zwanger.", "health"),
     ("Hij is door IS ontvoerd.", "asylum_motive"),
+    # An organisation noun next to a name is a hospital, not a person called "Ziekenhuis".
+    ("Mevrouw Habte ligt sinds gisteren in het Martini Ziekenhuis.", "health"),
 ]
 
 
@@ -278,6 +295,9 @@ NO_MATCH = [
     "Mevrouw heeft aangifte gedaan van de geboorte van haar dochter.",
     "Zij is slachtoffer van huiselijk geweld.",
     "Betrokkene is in vreemdelingenbewaring gesteld.",
+    # A capitalised term right after a title is a surname.
+    "Meneer Baloch is de advocaat van betrokkene.",
+    "Dhr. Christen is de voogd van betrokkene.",
 ]
 
 
