@@ -392,6 +392,8 @@ class Lexicon:
                     if not right:
                         continue
                     token_start = _token_start(text, start)
+                    if token_start == start and _hyphen_before(norm, original, start):
+                        token_start = _token_start(text, start - 1)  # "stress-stoornis", "PTSS-kliniek"
                     if start - token_start < MIN_COMPOUND_REST:
                         continue
                     out.append(Hit(entry, token_start, end))
@@ -416,6 +418,14 @@ def _token_start(text: str, pos: int) -> int:
     while pos > 0 and text[pos - 1].isalnum():
         pos -= 1
     return pos
+
+
+def _hyphen_before(norm: NormalizedText, original: str, start: int) -> bool:
+    """The word at `start` follows a hyphen inside a word in the original ("stress-stoornis")."""
+    if start < 2 or norm.text[start - 1] != " " or not norm.text[start - 2].isalnum():
+        return False
+    between = original[norm.offsets[start - 2] + 1 : norm.offsets[start]]
+    return between == "-"
 
 
 def _cased_match(cased: str, norm: NormalizedText, start: int, end: int, original: str) -> bool:

@@ -263,6 +263,9 @@ MATCHES = [
     ("Hij is door IS ontvoerd.", "asylum_motive"),
     # An organisation noun next to a name is a hospital, not a person called "Ziekenhuis".
     ("Mevrouw Habte ligt sinds gisteren in het Martini Ziekenhuis.", "health"),
+    # A tail after a hyphen inside a word: "stress-stoornis" is "stressstoornis".
+    ("Cliënte heeft een posttraumatische stress-stoornis.", "health"),
+    ("Hij heeft een angst-stoornis.", "health"),
 ]
 
 
