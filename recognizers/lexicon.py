@@ -41,6 +41,8 @@ MIN_HEAD_LENGTH = 5
 CLOSE_ANCHOR_WORDS = 3
 # Weight of weak general-discussion cues at which a sentence without a strong anchor is general.
 WEAK_GENERAL_THRESHOLD = 2.0
+# Words from the sender ("ik ben", "ik lig in het") to a term that is about the sender.
+SENDER_STATE_WORDS = 3
 # Distinct category names in one sentence that make it a category list ("ras, etniciteit, godsdienst").
 CATEGORY_LIST_MIN = 3
 # Distinct document markers that make a whole text a quoted policy or parliamentary document.
@@ -348,6 +350,7 @@ class Lexicon:
         self.salutations = frozenset(fold_term(s) for s in split_items(anchors.get("salutations", "")))
         self.not_names = tuple(fold_term(s) for s in split_items(anchors.get("not_names", "")))
         self.sender_subjects = frozenset(fold_term(s) for s in split_items(anchors.get("sender_subjects", "")))
+        self.owner_prepositions = frozenset(fold_term(s) for s in split_items(anchors.get("owner_prepositions", "")))
         self.anchor_patterns = re.compile("|".join(f"(?:{p})" for p in anchors["patterns"]))
 
         general = tomllib.loads((data_dir / "general.toml").read_text(encoding="utf-8"))
@@ -670,12 +673,25 @@ def _possessive_before(analysis: _Analysis, index: int, start: int, weakest: flo
     return False
 
 
-def _sender_is_subject(analysis: _Analysis, index: int, start: int) -> bool:
-    """The sender ("ik", "wij") is the last person named before the term: "Ik ben ziek, collega Jeroen neemt waar"."""
+def _sender_is_subject(analysis: _Analysis, index: int, start: int, end: int) -> bool:
+    """The sender states something about themselves: "Ik ben ziek thuis, collega Jeroen neemt waar".
+
+    "ik" or "wij" is the last person before the term, at most a few words before it, and no
+    person follows the term as its owner ("Ik heb de medische verklaring van dhr. Karimi").
+    """
     sentence = analysis.sentences[index]
-    last_sender = max((pos for pos in sentence.sender_subjects if pos < start), default=-1)
-    last_anchor = max((aend for _, aend, _ in sentence.anchor_spans if aend <= start), default=-1)
-    return last_sender > last_anchor
+    text = analysis.norm.text
+    sender = max((pos for pos in sentence.sender_subjects if pos < start), default=None)
+    if sender is None or _gap_words(text, sender, start) > SENDER_STATE_WORDS + 1:
+        return False
+    lexicon = get_lexicon()
+    for astart, aend, _ in sentence.anchor_spans:
+        if sender < aend <= start:
+            return False
+        between = text[end:astart].split()  # "van", "rapportage van" (PTSS-rapportage van mevrouw X)
+        if astart >= end and len(between) <= 3 and lexicon.owner_prepositions.intersection(between[:2]):
+            return False
+    return True
 
 
 def _surname_after_title(title_ends: set[int], norm: NormalizedText, original: str, hit: Hit) -> bool:
@@ -761,7 +777,7 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
         own_statement = (
             sentence.first_person
             and not possessive
-            and (sentence.anchor < ROLE or _sender_is_subject(analysis, index, hit.start))
+            and (sentence.anchor < ROLE or _sender_is_subject(analysis, index, hit.start, hit.end))
         )
         general = sentence.general
         adjacent = _adjacent_anchor(analysis, index)

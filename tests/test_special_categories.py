@@ -202,6 +202,11 @@ SENDER_STATEMENTS = [
         "Ik heb met dhr. El Idrissi gesproken: hij heeft suïcidegedachten.",
         "Wij hebben mevrouw Yusuf doorverwezen naar de psychiater.",
         "Hij vertelde mij over de psychose van zijn broer.",
+        # The person owning the term comes after it.
+        "Ik stuur u hierbij de medische verklaring van dhr. Karimi.",
+        "Ik heb zorgen over de psychose van dhr. Karimi.",
+        "Ik heb de PTSS-rapportage van mevrouw Yusuf ontvangen.",
+        "Ik stuur het BMA-advies over betrokkene door.",
     ],
 )
 def test_a_person_named_after_the_sender_is_still_linked(analyzer, text):
