@@ -19,7 +19,7 @@ ENTITIES = ["SPECIAL_CATEGORY", "CRIMINAL_DATA", "ASYLUM_MOTIVE"]
 # Hand-written sentences about fictional people: `expect` lists every category that must be
 # linked in the sentence; `source` "holdout" rows were written after the lexicon was tuned.
 DEV_SET = Path(__file__).parent / "data" / "special_dev.tsv"
-# Floors on the labelled development set, per category (measured: recall >= 0.98, precision >= 0.98).
+# Floors on the labelled development set, per category (measured: recall >= 0.97, precision >= 0.98).
 RECALL_FLOOR = 0.90
 PRECISION_FLOOR = 0.95
 # The three recognizers share one scan; a 600-character mail takes well under a millisecond.
