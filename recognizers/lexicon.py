@@ -41,6 +41,8 @@ MIN_HEAD_LENGTH = 5
 CLOSE_ANCHOR_WORDS = 3
 # Weight of weak general-discussion cues at which a sentence without a strong anchor is general.
 WEAK_GENERAL_THRESHOLD = 2.0
+# Words from the sender ("ik ben", "ik lig in het") to a term that is about the sender.
+SENDER_STATE_WORDS = 3
 # Distinct category names in one sentence that make it a category list ("ras, etniciteit, godsdienst").
 CATEGORY_LIST_MIN = 3
 # Distinct document markers that make a whole text a quoted policy or parliamentary document.
@@ -347,6 +349,8 @@ class Lexicon:
                 add(fold_term(phrase), Entry("anchor", kind, fold_term(phrase)))
         self.salutations = frozenset(fold_term(s) for s in split_items(anchors.get("salutations", "")))
         self.not_names = tuple(fold_term(s) for s in split_items(anchors.get("not_names", "")))
+        self.sender_subjects = frozenset(fold_term(s) for s in split_items(anchors.get("sender_subjects", "")))
+        self.owner_prepositions = frozenset(fold_term(s) for s in split_items(anchors.get("owner_prepositions", "")))
         self.anchor_patterns = re.compile("|".join(f"(?:{p})" for p in anchors["patterns"]))
 
         general = tomllib.loads((data_dir / "general.toml").read_text(encoding="utf-8"))
@@ -391,6 +395,8 @@ class Lexicon:
                     if not right:
                         continue
                     token_start = _token_start(text, start)
+                    if token_start == start and _hyphen_before(norm, original, start):
+                        token_start = _token_start(text, start - 1)  # "stress-stoornis", "PTSS-kliniek"
                     if start - token_start < MIN_COMPOUND_REST:
                         continue
                     out.append(Hit(entry, token_start, end))
@@ -415,6 +421,14 @@ def _token_start(text: str, pos: int) -> int:
     while pos > 0 and text[pos - 1].isalnum():
         pos -= 1
     return pos
+
+
+def _hyphen_before(norm: NormalizedText, original: str, start: int) -> bool:
+    """The word at `start` follows a hyphen inside a word in the original ("stress-stoornis")."""
+    if start < 2 or norm.text[start - 1] != " " or not norm.text[start - 2].isalnum():
+        return False
+    between = original[norm.offsets[start - 2] + 1 : norm.offsets[start]]
+    return between == "-"
 
 
 def _cased_match(cased: str, norm: NormalizedText, start: int, end: int, original: str) -> bool:
@@ -448,6 +462,7 @@ class SentenceFeatures:
     anchor: float = 0.0  # strongest person anchor (STRONG, ROLE, CONTINUATION)
     anchor_spans: list[tuple[int, int, float]] = field(default_factory=list)  # normalised offsets
     first_person: bool = False
+    sender_subjects: list[int] = field(default_factory=list)  # where "ik", "wij" start (normalised)
     strong_general: bool = False
     weak_general: float = 0.0
     category_names: set[str] = field(default_factory=set)
@@ -542,6 +557,8 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
                 anchor(hit.start, hit.end, strength)
             if entry.ref == "first_person":
                 sentence.first_person = True
+                if entry.term in lexicon.sender_subjects:
+                    sentence.sender_subjects.append(hit.start)
         elif entry.kind == "general":
             if entry.ref == "strong":
                 sentence.strong_general = True
@@ -656,6 +673,35 @@ def _possessive_before(analysis: _Analysis, index: int, start: int, weakest: flo
     return False
 
 
+def _sender_is_subject(analysis: _Analysis, index: int, start: int, end: int) -> bool:
+    """The sender states something about themselves: "Ik ben ziek thuis, collega Jeroen neemt waar".
+
+    "ik" or "wij" is the last person before the term, at most a few words before it, and no
+    person follows the term as its owner ("Ik heb de medische verklaring van dhr. Karimi").
+    """
+    sentence = analysis.sentences[index]
+    text = analysis.norm.text
+    sender = max((pos for pos in sentence.sender_subjects if pos < start), default=None)
+    if sender is None or _gap_words(text, sender, start) > SENDER_STATE_WORDS + 1:
+        return False
+    lexicon = get_lexicon()
+    for astart, aend, _ in sentence.anchor_spans:
+        if sender < aend <= start:
+            return False
+        between = text[end:astart].split()  # "van", "rapportage van" (PTSS-rapportage van mevrouw X)
+        if astart >= end and len(between) <= 3 and lexicon.owner_prepositions.intersection(between[:2]):
+            return False
+    return True
+
+
+def _surname_after_title(title_ends: set[int], norm: NormalizedText, original: str, hit: Hit) -> bool:
+    """A capitalised term right after a title is a surname: "meneer Baloch", "mevrouw Koerd"."""
+    ostart = norm.offsets[hit.start]
+    if not original[ostart : ostart + 1].isupper() or original[ostart : ostart + 2].isupper():
+        return False
+    return len(norm.text[: hit.start].rstrip(" .")) in title_ends
+
+
 def _adjacent_anchor(analysis: _Analysis, index: int) -> float:
     sentences = analysis.sentences
     around = [sentences[i].anchor for i in (index - 1, index + 1) if 0 <= i < len(sentences)]
@@ -694,6 +740,7 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
     analysis = _analyse(text, person_spans)
     norm = analysis.norm
     vetoes = [(h.start, h.end, h.entry.ref) for h in analysis.hits if h.entry.kind == "veto"]
+    title_ends = {h.end for h in analysis.hits if h.entry.kind == "anchor" and h.entry.ref == "titles"}
     candidates: list[tuple[bool, int, tuple[int, int, int], TermMatch]] = []
     for hit in analysis.hits:
         kind = hit.entry.kind
@@ -712,10 +759,14 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
                 continue
             if group.needs_cue and not _outside(sentence.cues.get(hit.entry.ref, ()), hit):
                 continue
-            if _inside_longer_name(ostart, oend, person_spans) or _looks_like_name(text, ostart, oend):
+            if _inside_longer_name(ostart, oend, person_spans) or (
+                _looks_like_name(text, ostart, oend) and not _organisation_word(hit.entry.term, lexicon.not_names)
+            ):
                 continue
         else:
             category_index = hit.entry.ref
+        if _surname_after_title(title_ends, norm, text, hit):
+            continue
         if _overlaps(hit.start, hit.end, [(s, e) for s, e, ref in vetoes if ref in (EVERY_CATEGORY, category_index)]):
             continue
         category = lexicon.categories[category_index]
@@ -723,7 +774,11 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
         possessive = _possessive_before(
             analysis, index, hit.start, CONTINUATION if hit.entry.category_term else SECOND_PERSON
         )
-        own_statement = sentence.first_person and sentence.anchor < ROLE and not possessive
+        own_statement = (
+            sentence.first_person
+            and not possessive
+            and (sentence.anchor < ROLE or _sender_is_subject(analysis, index, hit.start, hit.end))
+        )
         general = sentence.general
         adjacent = _adjacent_anchor(analysis, index)
         if general or own_statement or category_index in sentence.category_blockers:

@@ -19,7 +19,7 @@ ENTITIES = ["SPECIAL_CATEGORY", "CRIMINAL_DATA", "ASYLUM_MOTIVE"]
 # Hand-written sentences about fictional people: `expect` lists every category that must be
 # linked in the sentence; `source` "holdout" rows were written after the lexicon was tuned.
 DEV_SET = Path(__file__).parent / "data" / "special_dev.tsv"
-# Floors on the labelled development set, per category (measured: recall >= 0.98, precision >= 0.98).
+# Floors on the labelled development set, per category (measured: recall >= 0.97, precision >= 0.98).
 RECALL_FLOOR = 0.90
 PRECISION_FLOOR = 0.95
 # The three recognizers share one scan; a 600-character mail takes well under a millisecond.
@@ -190,7 +190,27 @@ SENDER_STATEMENTS = [
     "Afwezig wegens ziekte. Voor dringende zaken: bel de locatie.",
     "Onze teamleider is met ziekteverlof, daarom reageer ik op uw mail.",
     "Ik ben opgenomen in het ziekenhuis en ben twee weken afwezig. Mevrouw De Vries neemt waar.",
+    # A name after the sender's own statement does not make it about that person.
+    "Ik ben ziek thuis, mijn collega Jeroen neemt mijn mail waar.",
+    "Ik ben zwanger en vanaf maart met verlof; mevrouw De Vries neemt waar.",
 ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik heb met dhr. El Idrissi gesproken: hij heeft suïcidegedachten.",
+        "Wij hebben mevrouw Yusuf doorverwezen naar de psychiater.",
+        "Hij vertelde mij over de psychose van zijn broer.",
+        # The person owning the term comes after it.
+        "Ik stuur u hierbij de medische verklaring van dhr. Karimi.",
+        "Ik heb zorgen over de psychose van dhr. Karimi.",
+        "Ik heb de PTSS-rapportage van mevrouw Yusuf ontvangen.",
+        "Ik stuur het BMA-advies over betrokkene door.",
+    ],
+)
+def test_a_person_named_after_the_sender_is_still_linked(analyzer, text):
+    assert linked(analyzer, text) == {"health"}
 
 
 @pytest.mark.parametrize("text", SENDER_STATEMENTS)
@@ -246,6 +266,11 @@ MATCHES = [
     ("Hij is verdacht van verkrachting.", "criminal"),
     ("Mevrouw is 30 weken zwanger.", "health"),
     ("Hij is door IS ontvoerd.", "asylum_motive"),
+    # An organisation noun next to a name is a hospital, not a person called "Ziekenhuis".
+    ("Mevrouw Habte ligt sinds gisteren in het Martini Ziekenhuis.", "health"),
+    # A tail after a hyphen inside a word: "stress-stoornis" is "stressstoornis".
+    ("Cliënte heeft een posttraumatische stress-stoornis.", "health"),
+    ("Hij heeft een angst-stoornis.", "health"),
 ]
 
 
@@ -278,6 +303,9 @@ NO_MATCH = [
     "Mevrouw heeft aangifte gedaan van de geboorte van haar dochter.",
     "Zij is slachtoffer van huiselijk geweld.",
     "Betrokkene is in vreemdelingenbewaring gesteld.",
+    # A capitalised term right after a title is a surname.
+    "Meneer Baloch is de advocaat van betrokkene.",
+    "Dhr. Christen is de voogd van betrokkene.",
 ]
 
 
