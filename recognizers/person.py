@@ -36,11 +36,16 @@ REGNAL_NUMBER = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|IX|X)$")  # "Albert II", "J
 # Lower-case words inside an organisation's name after its noun: "café des Arts".
 ORG_NAME_PARTICLES = frozenset({"de", "des", "du", "la", "le", "les", "di", "da", "del", "della"})
 MIN_COMPOUND_HEAD, MIN_ROLE_TAIL = 3, 5  # "jeugd|rechter", "bonds|coach"
+MIN_COMPOUND_TAIL = 7  # "gezins|gegevens"; shorter tails end surnames too ("Zand|bergen", "Wolfs|winkel")
 NOT_COMPOUND_ROLES = frozenset({"dochter"})  # "computerdochter Dolmen" is a subsidiary
 AGE_ADJECTIVE = re.compile(r"^\d{1,3}-jarige$")  # "de 26-jarige Karimi"
 INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^[A-Z]{2,3}\.$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
 ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed as names
 MAX_NAME_TOKENS = 6
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
 
 
 def _read(path: Path) -> list[str]:
@@ -85,7 +90,14 @@ class _DutchWords:
     def __contains__(self, word: str) -> bool:
         if word in self.lemmas or word in self.forms:
             return True
-        return any(stem in self.lemmas for stem in _dutch_stems(word))
+        return any(stem in self.lemmas for stem in _dutch_stems(word)) or self.is_compound(word)
+
+    def is_compound(self, word: str) -> bool:
+        """A closed compound ending in a long Dutch word: "Gezinsgegevens", "Identiteitsdocumenten"."""
+        return any(
+            word[k:] in self.lemmas or word[k:] in self.forms
+            for k in range(MIN_COMPOUND_HEAD, len(word) - MIN_COMPOUND_TAIL + 1)
+        )
 
     def inflects(self, word: str) -> bool:
         """A word the tables inflect (or an inflected form): an ordinary word, not a first name."""
@@ -245,7 +257,7 @@ class _Matcher:
             return False
         if self.is_initial(token):
             return False
-        if text.isupper() and len(text) < ALL_CAPS_MIN and not self.lex.is_listed(text):
+        if text.isupper() and _letters(text) < ALL_CAPS_MIN and not self.lex.is_listed(text):
             return False
         return (low.rstrip("."),) not in self.lex.titles.get(low.rstrip("."), ())
 
@@ -434,7 +446,12 @@ class _Matcher:
             if k == i or k >= self.n:
                 continue
             end = self.name_run(k, lower_prefix_start=False)
-            if end > k and not (greeting and self.common_not_listed(self.doc[k])):
+            # "Beste Collega" and "Directeur Uitvoering" (a capitalised job title) name no one.
+            job_title = self.doc[i].text[:1].isupper() and end - k == 1
+            if end == k or ((greeting or job_title) and self.common_not_listed(self.doc[k])):
+                continue
+            cores = self.core_tokens(k, end)
+            if len(cores) < 2 or not self.looks_like_a_title(cores):  # "t.a.v. Bureau Documenten"
                 yield PersonSpan(k, end, ROLE_SCORE, "role")
 
     def after_speech_verbs(self) -> Iterable[PersonSpan]:
@@ -597,8 +614,8 @@ class _Matcher:
             return None  # "Millau", "Wimbledon": a lone word the model guessed, and a known place
         if end - start == 1 and (self.is_lone_word(tokens[0]) or self.is_descriptor(start)):
             return None  # "Algemeen", "Beslismedewerker"
-        if all(t.text.isupper() and len(t.text) <= ALL_CAPS_MIN and not self.lex.is_listed(t.text) for t in tokens):
-            return None  # "NYSE", "ZCTU": acronyms
+        if all(t.text.isupper() and _letters(t.text) <= ALL_CAPS_MIN and not self.lex.is_listed(t.text) for t in tokens):
+            return None  # "NYSE", "ZCTU", "DT&V.": acronyms
         if any(self.names_something_else(t) for t in self.doc[max(start - 1, 0) : min(end + 1, self.n)]):
             return None
         capitalised = [t for t in tokens if t.text[:1].isupper() and t.is_alpha and not self.is_initial(t)]

@@ -250,3 +250,36 @@ def test_conll2002_testa_per_f1_floor() -> None:
     for document, found in predictions(documents, model_only=False, min_score=0.5):
         score.add(set(found), document.spans)
     assert score.f1 >= CONLL_TESTA_F1_FLOOR, (score.precision, score.recall, score.f1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Volgens MediFirst is de afspraak verzet; Humanitas en Pharos zijn ingelicht.",  # chain partners
+        "Volgens Mendix is de zaak gesloten; Topdesk heeft de melding.",  # systems
+        "Het verzoek is namens Dokters van de Wereld ingediend.",
+        "Gisteren had ik contact met Sociale Verzekeringsbank.",
+        "Aanwezig: betrokkene, tolk Arabisch, medewerker DT&V.",  # an acronym with '&' and a dot
+        "Hoofd Vertrek en Directeur Uitvoering zijn akkoord.",  # capitalised job titles
+        "Gezinsgegevens\nVader: onbekend",  # a compound heading
+        "Volgens Gezinslocatie Katwijk is er plek; de overtocht via Lampedusa duurde drie dagen.",
+        "Graag retour t.a.v. Bureau Documenten of t.a.v. de Directie.",
+    ],
+)
+def test_chain_organisations_systems_and_headings_are_no_person(
+    text: str, nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert persons(text, nlp, recognizer) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Gezinssamenstelling\n- echtgenote: Nour\n- zoon: Hamza", ["Nour", "Hamza"]),  # household list
+        ("T.a.v. A. Farah: de afspraak is verzet.", ["A. Farah"]),
+    ],
+)
+def test_names_after_family_labels_and_for_the_attention_of(
+    text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert [found for found, _ in persons(text, nlp, recognizer)] == names
