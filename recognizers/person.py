@@ -42,6 +42,7 @@ AGE_ADJECTIVE = re.compile(r"^\d{1,3}-jarige$")  # "de 26-jarige Karimi"
 INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^[A-Z]{2,3}\.$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
 ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed as names
 MAX_NAME_TOKENS = 6
+LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting"})  # "in Brecht": a place
 
 
 def _letters(text: str) -> int:
@@ -519,11 +520,37 @@ class _Matcher:
             if lex.is_place(self.doc[i:end].text):
                 return None  # "Sierra Leone", "San Marino"
             return PersonSpan(i, end, GAZETTEER_SCORE, "names")
-        if token.is_lower and i + 1 < self.n and self.is_lower_name(token, False):
-            j = self.prefix_at(i + 1)
+        if token.is_lower and self.is_lower_name(token, False):
+            j = self.prefix_at(i + 1) if i + 1 < self.n else self.n
             if j < self.n and self.is_lower_name(self.doc[j], False) and self.doc[j].lower_ in lex.surnames:
                 return PersonSpan(i, j + 1, GAZETTEER_SCORE, "names")
         return None
+
+    def lone_given_names(self) -> Iterable[PersonSpan]:
+        """A listed given name on its own that is no word: "ontbrak Abdelkader", "tsega zit op de ziekenboeg";
+        not inside a longer proper noun ("Camp David", "Roda JC") nor after "in" or "naar" (a place)."""
+        lex = self.lex
+        for i, token in enumerate(self.doc):
+            low = token.lower_
+            if low not in lex.first_names or low in lex.ambiguous or lex.is_common_word(low):
+                continue
+            if token.text.isupper() or not (token.text[:1].isupper() or self.is_lower_name(token, False)):
+                continue
+            before = self.doc[i - 1] if i else None
+            after = self.doc[i + 1] if i + 1 < self.n else None
+            if before is not None and (
+                before.lower_ in LOCATIVE_PREPOSITIONS
+                or (before.is_alpha and before.text[:1].isupper() and not self.at_sentence_start(i - 1))
+            ):
+                continue
+            if after is not None and after.is_alpha and after.text[:1].isupper():
+                continue
+            behind_prefix = self.prefix_at(i + 1) if after is not None else i + 1
+            if behind_prefix > i + 1 and behind_prefix < self.n and self.doc[behind_prefix].text[:1].isupper():
+                continue  # "de Johan de Wittlaan": part of a longer proper noun
+            if lex.is_place(low) or low in self.organisation_words:
+                continue
+            yield PersonSpan(i, i + 1, MODEL_SCORE, "given name")
 
     def unknown_given_name_at(self, i: int) -> PersonSpan | None:
         """An unlisted capitalised word before a listed surname: "Haider Al-Obeidi"."""
@@ -842,7 +869,7 @@ class _Matcher:
                 *self.with_bracket_note(),
             ]
         )
-        found = overlay(ruled, list(self.model_spans()))
+        found = overlay(overlay(ruled, list(self.model_spans())), list(self.lone_given_names()))
         return overlay(found, list(self.repeated_surnames(found)))
 
 

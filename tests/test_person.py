@@ -283,3 +283,33 @@ def test_names_after_family_labels_and_for_the_attention_of(
     text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
 ) -> None:
     assert [found for found, _ in persons(text, nlp, recognizer)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Bij de uitgifte van het leefgeld ontbrak Abdelkader.", ["Abdelkader"]),
+        ("mw Haile vraagt of Yonas mee mag naar de afspraak.", ["Haile", "Yonas"]),
+        ("tsega zit nog steeds op de ziekenboeg.", ["tsega"]),  # typed in lower case
+    ],
+)
+def test_a_listed_given_name_on_its_own_is_found(
+    text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    found = persons(text, nlp, recognizer)
+    assert [name for name, _ in found] == names
+    assert all(score >= 0.5 for _, score in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De besprekingen in Camp David zijn mislukt.",  # part of a longer proper noun
+        "Het ongeval gebeurde in Brecht.",  # after "in": a place
+        "Het kantoor zit aan de Johan de Wittlaan.",
+    ],
+)
+def test_a_given_name_inside_a_place_or_street_is_no_person(
+    text: str, nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert persons(text, nlp, recognizer) == []
