@@ -822,11 +822,15 @@ class _Matcher:
     def repeated_surnames(self, found: list[PersonSpan]) -> Iterable[PersonSpan]:
         """Later (or earlier) mentions of a surname already found in the same text."""
         keys: set[tuple[str, ...]] = set()
+        lower_keys: set[tuple[str, ...]] = set()  # found written in lower case: "hossein moradi ... moradi"
         lone_model_words = Counter(
             self.doc[span.start].lower_ for span in found if span.source == "model" and span.end - span.start == 1
         )
         for span in found:
             cores = self.core_tokens(span.start, span.end)
+            lower = not cores and self.doc[span.end - 1].is_lower
+            if lower:
+                cores = [self.doc[span.end - 1]]
             if not cores:
                 continue
             if span.source == "model" and len(cores) < 2 and lone_model_words[cores[0].lower_] < 2:
@@ -843,13 +847,14 @@ class _Matcher:
                 continue
             if len(key) == 1 and all(self.common_not_listed(t) for t in cores):
                 continue  # "Koninklijke Commissie" (but "Van der Voort" has a prefix: a name)
-            keys.add(key)
+            (lower_keys if lower else keys).add(key)
+        keys |= lower_keys
         if not keys:
             return
         for i in range(self.n):
             for key in keys:
                 end = i + len(key)
-                if end > self.n or not self.doc[end - 1].text[:1].isupper():
+                if end > self.n or not (self.doc[end - 1].text[:1].isupper() or key in lower_keys):
                     continue
                 if all(self.doc[i + k].lower_ == word for k, word in enumerate(key)):
                     if end < self.n and self.is_name_token(self.doc[end]) and key[-1] not in self.lex.first_names:

@@ -313,3 +313,8 @@ def test_a_given_name_inside_a_place_or_street_is_no_person(
     text: str, nlp: spacy.language.Language, recognizer: PersonRecognizer
 ) -> None:
     assert persons(text, nlp, recognizer) == []
+
+
+def test_a_surname_typed_in_lower_case_is_found_again(nlp: spacy.language.Language, recognizer: PersonRecognizer) -> None:
+    text = "hossein moradi belde net. moradi vraagt of zijn gehoor doorgaat."
+    assert [name for name, _ in persons(text, nlp, recognizer)] == ["hossein moradi", "moradi"]
