@@ -473,10 +473,13 @@ class _Matcher:
             yield PersonSpan(i + 1, end, MODEL_SCORE, "speech")
 
     def reversed_headers(self) -> Iterable[PersonSpan]:
-        """ "KARIMI, Ahmad" and "GEBREMEDHIN, T." without a label."""
+        """ "KARIMI, Ahmad" and "GEBREMEDHIN, T." without a label; "Savchenko, Bohdan" at the start of a line."""
         for i in range(self.n):
             token = self.doc[i]
             if not (token.text.isupper() and token.is_alpha and len(token.text) >= ALL_CAPS_MIN):
+                span = self.title_case_reversed_at(i)
+                if span is not None:
+                    yield span
                 continue
             if i and self.doc[i - 1].text.isupper() and self.doc[i - 1].is_alpha:
                 continue
@@ -488,6 +491,46 @@ class _Matcher:
             nxt = self.doc[end + 1]
             if self.is_initial(nxt) or (nxt.lower_ in self.lex.first_names and nxt.text[:1].isupper()):
                 yield PersonSpan(i, self.given_run(end + 1, allow_lower=False), HEADER_SCORE, "header")
+
+    def title_case_reversed_at(self, i: int) -> PersonSpan | None:
+        """ "Savchenko, Bohdan heeft zich niet gemeld": a surname that opens a line, a comma and a listed
+        given name, not a list of given names ("Tesfay, Yonas en Selam")."""
+        token = self.doc[i]
+        if not (self.line_start(i) and self.is_name_token(token)) or self.lex.is_common_word(token.text):
+            return None
+        if token.lower_ in self.lex.first_names and token.lower_ not in self.lex.surnames:
+            return None
+        end = self.name_run(i)
+        if end == i or end + 1 >= self.n or self.doc[end].text != ",":
+            return None
+        given = self.doc[end + 1]
+        if given.lower_ not in self.lex.first_names or given.lower_ in self.lex.ambiguous:
+            return None
+        given_end = self.given_run(end + 1, allow_lower=False)
+        if given_end < self.n and self.doc[given_end].lower_ in {",", "en", "of", "&"}:
+            return None
+        return PersonSpan(i, given_end, HEADER_SCORE, "header")
+
+    def surnames_with_initials(self) -> Iterable[PersonSpan]:
+        """ "Karimi A." and "Haidari N.M." in a list: a name, its initials, then the end of the cell."""
+        for i in range(self.n - 1):
+            token = self.doc[i]
+            if not self.is_name_token(token) or self.lex.is_common_word(token.text):
+                continue
+            if i and self.is_name_token(self.doc[i - 1]):
+                continue
+            j = i + 1
+            while j < self.n and self.is_initial(self.doc[j]):
+                j += 1
+            if j == i + 1:
+                continue
+            cell_end = j == self.n or self.doc[j].is_space or self.doc[j].text in {",", ";", ")", "|"}
+            if cell_end and (self.lex.is_listed(token.text) or j == self.n or "\t" in self.doc[j].text
+                             or "  " in self.doc[j].text or "\n" in self.doc[j].text):
+                yield PersonSpan(i, j, GAZETTEER_SCORE, "initials after name")
+
+    def line_start(self, i: int) -> bool:
+        return i == 0 or self.doc[i - 1].is_space or "\n" in self.doc[i - 1].whitespace_
 
     def listed_full_names(self) -> Iterable[PersonSpan]:
         """A listed first name and a surname: "Tesfay Gebremedhin", "AHMAD KARIMI", "ahmad karimi"."""
@@ -867,6 +910,7 @@ class _Matcher:
                 *self.after_titles(),
                 *self.in_fields(),
                 *self.reversed_headers(),
+                *self.surnames_with_initials(),
                 *(span for span in self.after_roles() if not self.names_organisation(span)),
                 *(span for span in self.after_speech_verbs() if not self.names_organisation(span)),
                 *self.listed_full_names(),

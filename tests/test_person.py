@@ -318,3 +318,18 @@ def test_a_given_name_inside_a_place_or_street_is_no_person(
 def test_a_surname_typed_in_lower_case_is_found_again(nlp: spacy.language.Language, recognizer: PersonRecognizer) -> None:
     text = "hossein moradi belde net. moradi vraagt of zijn gehoor doorgaat."
     assert [name for name, _ in persons(text, nlp, recognizer)] == ["hossein moradi", "moradi"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Planning gehoren\n09.00  Karimi A.       tolk Dari\n11.00  Haidari N.      tolk Pashtu",
+         ["Karimi A.", "Haidari N."]),
+        ("Savchenko, Bohdan heeft zich niet gemeld.", ["Savchenko, Bohdan"]),
+    ],
+)
+def test_surname_first_in_lists_and_notes(
+    text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert [name for name, _ in persons(text, nlp, recognizer)] == names
+
