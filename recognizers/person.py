@@ -504,8 +504,11 @@ class _Matcher:
         if end == i or end + 1 >= self.n or self.doc[end].text != ",":
             return None
         given = self.doc[end + 1]
-        if given.lower_ not in self.lex.first_names or given.lower_ in self.lex.ambiguous:
-            return None
+        listed_surname = token.lower_ in self.lex.surnames and token.lower_ not in self.lex.ambiguous
+        if given.lower_ in self.lex.ambiguous or not (
+            given.lower_ in self.lex.first_names or (listed_surname and not self.lex.is_common_word(given.text))
+        ):
+            return None  # a listed given name, or any name after a listed surname ("Omar, Abdiweli")
         given_end = self.given_run(end + 1, allow_lower=False)
         if given_end < self.n and self.doc[given_end].lower_ in {",", "en", "of", "&"}:
             return None
@@ -874,6 +877,8 @@ class _Matcher:
             lower = not cores and self.doc[span.end - 1].is_lower
             if lower:
                 cores = [self.doc[span.end - 1]]
+            comma = next((t.i for t in self.doc[span.start : span.end] if t.text == ","), span.end)
+            cores = [t for t in cores if t.i < comma] or cores  # "AL-ZOUBI, Khaled": the surname comes first
             if not cores:
                 continue
             if span.source == "model" and len(cores) < 2 and lone_model_words[cores[0].lower_] < 2:

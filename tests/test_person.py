@@ -333,3 +333,19 @@ def test_surname_first_in_lists_and_notes(
 ) -> None:
     assert [name for name, _ in persons(text, nlp, recognizer)] == names
 
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Sayed Jawad Hosseini is Hazara en vreest vervolging.", ["Sayed Jawad Hosseini"]),  # an ethnicity
+        ("De bewoners hebben samen Nowruz gevierd.", []),  # a feast
+        ("NAAM: AL-ZOUBI, Khaled\n\nSamenvatting: Al-Zoubi stelt dat hij wordt gezocht.",
+         ["AL-ZOUBI, Khaled", "Al-Zoubi"]),  # the surname of a header is found again
+        ("Omar, Abdiweli is gisteren niet teruggekeerd.", ["Omar, Abdiweli"]),  # a listed surname first
+    ],
+)
+def test_ethnic_groups_and_feasts_are_no_name_and_header_surnames_recur(
+    text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert [name for name, _ in persons(text, nlp, recognizer)] == names
