@@ -42,6 +42,8 @@ AGE_ADJECTIVE = re.compile(r"^\d{1,3}-jarige$")  # "de 26-jarige Karimi"
 INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^[A-Z]{2,3}\.$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
 ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed as names
 MAX_NAME_TOKENS = 6
+# Before "Gebremedhin, Tesfay" in mail headers: "Van: ...", "Aan: ...; ...", "Op 3 juni schreef ... <adres>:".
+REVERSED_NAME_OPENERS = frozenset({":", ";", "schreef", "wrote"})
 LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting"})  # "in Brecht": a place
 
 
@@ -496,7 +498,8 @@ class _Matcher:
         """ "Savchenko, Bohdan heeft zich niet gemeld": a surname that opens a line, a comma and a listed
         given name, not a list of given names ("Tesfay, Yonas en Selam")."""
         token = self.doc[i]
-        if not (self.line_start(i) and self.is_name_token(token)) or self.lex.is_common_word(token.text):
+        opens = self.line_start(i) or self.doc[i - 1].lower_ in REVERSED_NAME_OPENERS
+        if not (opens and self.is_name_token(token)) or self.lex.is_common_word(token.text):
             return None
         if token.lower_ in self.lex.first_names and token.lower_ not in self.lex.surnames:
             return None
@@ -584,6 +587,9 @@ class _Matcher:
                 continue
             before = self.doc[i - 1] if i else None
             after = self.doc[i + 1] if i + 1 < self.n else None
+            start = i
+            if before is not None and before.text[:1].isupper() and self.prefix_at(i - 1) == i:
+                start, before = i - 1, None  # "Abu Khaled", "Umm Ahmad", "El Mehdi"
             if before is not None and (
                 before.lower_ in LOCATIVE_PREPOSITIONS
                 or (before.is_alpha and before.text[:1].isupper() and not self.at_sentence_start(i - 1))
@@ -596,7 +602,7 @@ class _Matcher:
                 continue  # "de Johan de Wittlaan": part of a longer proper noun
             if lex.is_place(low) or low in self.organisation_words:
                 continue
-            yield PersonSpan(i, i + 1, MODEL_SCORE, "given name")
+            yield PersonSpan(start, i + 1, MODEL_SCORE, "given name")
 
     def unknown_given_name_at(self, i: int) -> PersonSpan | None:
         """An unlisted capitalised word before a listed surname: "Haider Al-Obeidi"."""

@@ -349,3 +349,18 @@ def test_ethnic_groups_and_feasts_are_no_name_and_header_surnames_recur(
     text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
 ) -> None:
     assert [name for name, _ in persons(text, nlp, recognizer)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Van: Gebremedhin, Tesfay <t.gebremedhin@example.com>\nOnderwerp: afspraak", ["Gebremedhin, Tesfay"]),
+        ("Op 3 juni 2024 om 10:12 schreef Noorzai, Farid <f.noorzai@example.com>:", ["Noorzai, Farid"]),
+        ("Iedereen op de gang noemt hem Abu Khaled.", ["Abu Khaled"]),  # a kunya
+        ("From: Omar Farah <o.farah@example.com>\nSent: Monday", ["Omar Farah"]),
+    ],
+)
+def test_names_in_forwarded_mail_headers_and_kunyas(
+    text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert [name for name, _ in persons(text, nlp, recognizer)] == names
