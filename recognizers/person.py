@@ -97,9 +97,10 @@ class _DutchWords:
 
     def is_compound(self, word: str) -> bool:
         """A closed compound ending in a long Dutch word: "Gezinsgegevens", "Identiteitsdocumenten"."""
+        tails = (word[k:] for k in range(MIN_COMPOUND_HEAD, len(word) - MIN_COMPOUND_TAIL + 1))
         return any(
-            word[k:] in self.lemmas or word[k:] in self.forms
-            for k in range(MIN_COMPOUND_HEAD, len(word) - MIN_COMPOUND_TAIL + 1)
+            tail in self.lemmas or tail in self.forms or any(stem in self.lemmas for stem in _dutch_stems(tail))
+            for tail in tails
         )
 
     def inflects(self, word: str) -> bool:
@@ -446,8 +447,8 @@ class _Matcher:
             greeting = k == i
             if greeting:
                 k = self.phrase_at(i, self.lex.greetings)
-            if k == i or k >= self.n:
-                continue
+            if k == i or k >= self.n or self.doc[k - 1].text == ".":
+                continue  # "... van de vreemdeling. Controleer ...": the sentence ended
             end = self.name_run(k, lower_prefix_start=False)
             # "Beste Collega" and "Directeur Uitvoering" (a capitalised job title) name no one.
             job_title = self.doc[i].text[:1].isupper() and end - k == 1
@@ -507,6 +508,8 @@ class _Matcher:
         if end == i or end + 1 >= self.n or self.doc[end].text != ",":
             return None
         given = self.doc[end + 1]
+        if not given.text[:1].isupper():
+            return None  # "de LKO-leden, dan kun je"
         listed_surname = token.lower_ in self.lex.surnames and token.lower_ not in self.lex.ambiguous
         if given.lower_ in self.lex.ambiguous or not (
             given.lower_ in self.lex.first_names or (listed_surname and not self.lex.is_common_word(given.text))

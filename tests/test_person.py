@@ -325,7 +325,8 @@ def test_a_surname_typed_in_lower_case_is_found_again(nlp: spacy.language.Langua
     [
         ("Planning gehoren\n09.00  Karimi A.       tolk Dari\n11.00  Haidari N.      tolk Pashtu",
          ["Karimi A.", "Haidari N."]),
-        ("Savchenko, Bohdan heeft zich niet gemeld.", ["Savchenko, Bohdan"]),
+        # not "LKO-leden, dan": a word on its own line before a comma and a lower-case word
+        ("Savchenko, Bohdan heeft zich niet gemeld bij de\nLKO-leden, dan weten zij het.", ["Savchenko, Bohdan"]),
     ],
 )
 def test_surname_first_in_lists_and_notes(
@@ -364,3 +365,18 @@ def test_names_in_forwarded_mail_headers_and_kunyas(
     text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
 ) -> None:
     assert [name for name, _ in persons(text, nlp, recognizer)] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deel dit nooit via WeTransfer of Dropbox; ook Webex en Skype zijn niet toegestaan.",
+        "Zoek het op in artikel 9 lid 2 (Rva).\nDVO",  # regulations and units as bylines
+        "Ja\n- Persoonsgerichte vragen kunnen niet altijd worden beantwoord.",  # an inflected compound
+        "Er is geen toestemming nodig van de vreemdeling. Controleer zo nodig bij de NOvA.",  # sentence ended
+    ],
+)
+def test_words_in_policy_text_are_no_person(
+    text: str, nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert persons(text, nlp, recognizer) == []
