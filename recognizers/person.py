@@ -44,6 +44,7 @@ ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed
 MAX_NAME_TOKENS = 6
 # Before "Gebremedhin, Tesfay" in mail headers: "Van: ...", "Aan: ...; ...", "Op 3 juni schreef ... <adres>:".
 REVERSED_NAME_OPENERS = frozenset({":", ";", "schreef", "wrote"})
+KUNYA_PREFIXES = frozenset({"abu", "umm", "ibn", "bin", "bint"})
 LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting"})  # "in Brecht": a place
 
 
@@ -534,9 +535,10 @@ class _Matcher:
             if j == i + 1:
                 continue
             cell_end = j == self.n or self.doc[j].is_space or self.doc[j].text in {",", ";", ")", "|"}
-            if cell_end and (self.lex.is_listed(token.text) or j == self.n or "\t" in self.doc[j].text
-                             or "  " in self.doc[j].text or "\n" in self.doc[j].text):
-                yield PersonSpan(i, j, GAZETTEER_SCORE, "initials after name")
+            given = token.lower_ in self.lex.first_names and token.lower_ not in self.lex.ambiguous
+            if given or (cell_end and (self.lex.is_listed(token.text) or j == self.n or "\t" in self.doc[j].text
+                                       or "  " in self.doc[j].text or "\n" in self.doc[j].text)):
+                yield PersonSpan(i, j, GAZETTEER_SCORE, "initials after name")  # also "Ronny M. belde"
 
     def line_start(self, i: int) -> bool:
         return i == 0 or self.doc[i - 1].is_space or "\n" in self.doc[i - 1].whitespace_
@@ -591,11 +593,15 @@ class _Matcher:
             before = self.doc[i - 1] if i else None
             after = self.doc[i + 1] if i + 1 < self.n else None
             start = i
-            if before is not None and before.text[:1].isupper() and self.prefix_at(i - 1) == i:
-                start, before = i - 1, None  # "Abu Khaled", "Umm Ahmad", "El Mehdi"
+            if before is not None and before.lower_ in KUNYA_PREFIXES and before.text[:1].isupper():
+                start, before = i - 1, None  # "Abu Khaled", "Umm Ahmad"
+            if before is not None and before.text == "(" and after is not None and after.text == ")":
+                if COUNTRY_CODE.match(token.text):
+                    continue  # "Milosevic ( Joe )": a country code
             if before is not None and (
                 before.lower_ in LOCATIVE_PREPOSITIONS
-                or (before.is_alpha and before.text[:1].isupper() and not self.at_sentence_start(i - 1))
+                or (before.text[:1].isupper() and not self.at_sentence_start(i - 1))
+                or lex.is_place(self.doc[i - 1 : i + 1].text)  # "St. Louis", "Addis Abeba"
             ):
                 continue
             if after is not None and after.is_alpha and after.text[:1].isupper():
@@ -892,6 +898,8 @@ class _Matcher:
                 continue
             if span.source == "model" and len(cores) < 2 and lone_model_words[cores[0].lower_] < 2:
                 continue  # a lone word the model saw once is not sure enough to spread through the text
+            if span.source == "given name":
+                continue  # its rule finds the other mentions itself, not those that name a place
             last = cores[-1]
             first_of_surname = last.i
             while first_of_surname > span.start and self.prefix_at(first_of_surname - 1) > first_of_surname - 1:

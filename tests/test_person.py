@@ -307,6 +307,10 @@ def test_a_listed_given_name_on_its_own_is_found(
         "De besprekingen in Camp David zijn mislukt.",  # part of a longer proper noun
         "Het ongeval gebeurde in Brecht.",  # after "in": a place
         "Het kantoor zit aan de Johan de Wittlaan.",
+        "Zij verhuisde als tiener naar St. Louis.",
+        "Addis Abeba heeft het gemunt op de grensstreek.",
+        "Ken je het gevoel dat niemand luistert?",  # a given name that is a verb
+        "De opeenvolging van heersers in Florence is een erezaak.",
     ],
 )
 def test_a_given_name_inside_a_place_or_street_is_no_person(
@@ -380,3 +384,8 @@ def test_words_in_policy_text_are_no_person(
     text: str, nlp: spacy.language.Language, recognizer: PersonRecognizer
 ) -> None:
     assert persons(text, nlp, recognizer) == []
+
+
+def test_a_country_code_in_brackets_is_no_given_name(nlp: spacy.language.Language, recognizer: PersonRecognizer) -> None:
+    text = "Doelpunten: Kluivert ( Ned ), Milosevic ( Joe )."
+    assert [name for name, _ in persons(text, nlp, recognizer)] == ["Kluivert", "Milosevic"]
