@@ -36,11 +36,20 @@ REGNAL_NUMBER = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|IX|X)$")  # "Albert II", "J
 # Lower-case words inside an organisation's name after its noun: "café des Arts".
 ORG_NAME_PARTICLES = frozenset({"de", "des", "du", "la", "le", "les", "di", "da", "del", "della"})
 MIN_COMPOUND_HEAD, MIN_ROLE_TAIL = 3, 5  # "jeugd|rechter", "bonds|coach"
+MIN_COMPOUND_TAIL = 7  # "gezins|gegevens"; shorter tails end surnames too ("Zand|bergen", "Wolfs|winkel")
 NOT_COMPOUND_ROLES = frozenset({"dochter"})  # "computerdochter Dolmen" is a subsidiary
 AGE_ADJECTIVE = re.compile(r"^\d{1,3}-jarige$")  # "de 26-jarige Karimi"
 INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^[A-Z]{2,3}\.$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
 ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed as names
 MAX_NAME_TOKENS = 6
+# Before "Gebremedhin, Tesfay" in mail headers: "Van: ...", "Aan: ...; ...", "Op 3 juni schreef ... <adres>:".
+REVERSED_NAME_OPENERS = frozenset({":", ";", "schreef", "wrote"})
+KUNYA_PREFIXES = frozenset({"abu", "umm", "ibn", "bin", "bint"})
+LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting"})  # "in Brecht": a place
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
 
 
 def _read(path: Path) -> list[str]:
@@ -85,7 +94,15 @@ class _DutchWords:
     def __contains__(self, word: str) -> bool:
         if word in self.lemmas or word in self.forms:
             return True
-        return any(stem in self.lemmas for stem in _dutch_stems(word))
+        return any(stem in self.lemmas for stem in _dutch_stems(word)) or self.is_compound(word)
+
+    def is_compound(self, word: str) -> bool:
+        """A closed compound ending in a long Dutch word: "Gezinsgegevens", "Identiteitsdocumenten"."""
+        tails = (word[k:] for k in range(MIN_COMPOUND_HEAD, len(word) - MIN_COMPOUND_TAIL + 1))
+        return any(
+            tail in self.lemmas or tail in self.forms or any(stem in self.lemmas for stem in _dutch_stems(tail))
+            for tail in tails
+        )
 
     def inflects(self, word: str) -> bool:
         """A word the tables inflect (or an inflected form): an ordinary word, not a first name."""
@@ -245,7 +262,7 @@ class _Matcher:
             return False
         if self.is_initial(token):
             return False
-        if text.isupper() and len(text) < ALL_CAPS_MIN and not self.lex.is_listed(text):
+        if text.isupper() and _letters(text) < ALL_CAPS_MIN and not self.lex.is_listed(text):
             return False
         return (low.rstrip("."),) not in self.lex.titles.get(low.rstrip("."), ())
 
@@ -431,10 +448,15 @@ class _Matcher:
             greeting = k == i
             if greeting:
                 k = self.phrase_at(i, self.lex.greetings)
-            if k == i or k >= self.n:
-                continue
+            if k == i or k >= self.n or self.doc[k - 1].text == ".":
+                continue  # "... van de vreemdeling. Controleer ...": the sentence ended
             end = self.name_run(k, lower_prefix_start=False)
-            if end > k and not (greeting and self.common_not_listed(self.doc[k])):
+            # "Beste Collega" and "Directeur Uitvoering" (a capitalised job title) name no one.
+            job_title = self.doc[i].text[:1].isupper() and end - k == 1
+            if end == k or ((greeting or job_title) and self.common_not_listed(self.doc[k])):
+                continue
+            cores = self.core_tokens(k, end)
+            if len(cores) < 2 or not self.looks_like_a_title(cores):  # "t.a.v. Bureau Documenten"
                 yield PersonSpan(k, end, ROLE_SCORE, "role")
 
     def after_speech_verbs(self) -> Iterable[PersonSpan]:
@@ -455,10 +477,13 @@ class _Matcher:
             yield PersonSpan(i + 1, end, MODEL_SCORE, "speech")
 
     def reversed_headers(self) -> Iterable[PersonSpan]:
-        """ "KARIMI, Ahmad" and "GEBREMEDHIN, T." without a label."""
+        """ "KARIMI, Ahmad" and "GEBREMEDHIN, T." without a label; "Savchenko, Bohdan" at the start of a line."""
         for i in range(self.n):
             token = self.doc[i]
             if not (token.text.isupper() and token.is_alpha and len(token.text) >= ALL_CAPS_MIN):
+                span = self.title_case_reversed_at(i)
+                if span is not None:
+                    yield span
                 continue
             if i and self.doc[i - 1].text.isupper() and self.doc[i - 1].is_alpha:
                 continue
@@ -470,6 +495,53 @@ class _Matcher:
             nxt = self.doc[end + 1]
             if self.is_initial(nxt) or (nxt.lower_ in self.lex.first_names and nxt.text[:1].isupper()):
                 yield PersonSpan(i, self.given_run(end + 1, allow_lower=False), HEADER_SCORE, "header")
+
+    def title_case_reversed_at(self, i: int) -> PersonSpan | None:
+        """ "Savchenko, Bohdan heeft zich niet gemeld": a surname that opens a line, a comma and a listed
+        given name, not a list of given names ("Tesfay, Yonas en Selam")."""
+        token = self.doc[i]
+        opens = self.line_start(i) or self.doc[i - 1].lower_ in REVERSED_NAME_OPENERS
+        if not (opens and self.is_name_token(token)) or self.lex.is_common_word(token.text):
+            return None
+        if token.lower_ in self.lex.first_names and token.lower_ not in self.lex.surnames:
+            return None
+        end = self.name_run(i)
+        if end == i or end + 1 >= self.n or self.doc[end].text != ",":
+            return None
+        given = self.doc[end + 1]
+        if not given.text[:1].isupper():
+            return None  # "de LKO-leden, dan kun je"
+        listed_surname = token.lower_ in self.lex.surnames and token.lower_ not in self.lex.ambiguous
+        if given.lower_ in self.lex.ambiguous or not (
+            given.lower_ in self.lex.first_names or (listed_surname and not self.lex.is_common_word(given.text))
+        ):
+            return None  # a listed given name, or any name after a listed surname ("Omar, Abdiweli")
+        given_end = self.given_run(end + 1, allow_lower=False)
+        if given_end < self.n and self.doc[given_end].lower_ in {",", "en", "of", "&"}:
+            return None
+        return PersonSpan(i, given_end, HEADER_SCORE, "header")
+
+    def surnames_with_initials(self) -> Iterable[PersonSpan]:
+        """ "Karimi A." and "Haidari N.M." in a list: a name, its initials, then the end of the cell."""
+        for i in range(self.n - 1):
+            token = self.doc[i]
+            if not self.is_name_token(token) or self.lex.is_common_word(token.text):
+                continue
+            if i and self.is_name_token(self.doc[i - 1]):
+                continue
+            j = i + 1
+            while j < self.n and self.is_initial(self.doc[j]):
+                j += 1
+            if j == i + 1:
+                continue
+            cell_end = j == self.n or self.doc[j].is_space or self.doc[j].text in {",", ";", ")", "|"}
+            given = token.lower_ in self.lex.first_names and token.lower_ not in self.lex.ambiguous
+            if given or (cell_end and (self.lex.is_listed(token.text) or j == self.n or "\t" in self.doc[j].text
+                                       or "  " in self.doc[j].text or "\n" in self.doc[j].text)):
+                yield PersonSpan(i, j, GAZETTEER_SCORE, "initials after name")  # also "Ronny M. belde"
+
+    def line_start(self, i: int) -> bool:
+        return i == 0 or self.doc[i - 1].is_space or "\n" in self.doc[i - 1].whitespace_
 
     def listed_full_names(self) -> Iterable[PersonSpan]:
         """A listed first name and a surname: "Tesfay Gebremedhin", "AHMAD KARIMI", "ahmad karimi"."""
@@ -502,11 +574,44 @@ class _Matcher:
             if lex.is_place(self.doc[i:end].text):
                 return None  # "Sierra Leone", "San Marino"
             return PersonSpan(i, end, GAZETTEER_SCORE, "names")
-        if token.is_lower and i + 1 < self.n and self.is_lower_name(token, False):
-            j = self.prefix_at(i + 1)
+        if token.is_lower and self.is_lower_name(token, False):
+            j = self.prefix_at(i + 1) if i + 1 < self.n else self.n
             if j < self.n and self.is_lower_name(self.doc[j], False) and self.doc[j].lower_ in lex.surnames:
                 return PersonSpan(i, j + 1, GAZETTEER_SCORE, "names")
         return None
+
+    def lone_given_names(self) -> Iterable[PersonSpan]:
+        """A listed given name on its own that is no word: "ontbrak Abdelkader", "tsega zit op de ziekenboeg";
+        not inside a longer proper noun ("Camp David", "Roda JC") nor after "in" or "naar" (a place)."""
+        lex = self.lex
+        for i, token in enumerate(self.doc):
+            low = token.lower_
+            if low not in lex.first_names or low in lex.ambiguous or lex.is_common_word(low):
+                continue
+            if token.text.isupper() or not (token.text[:1].isupper() or self.is_lower_name(token, False)):
+                continue
+            before = self.doc[i - 1] if i else None
+            after = self.doc[i + 1] if i + 1 < self.n else None
+            start = i
+            if before is not None and before.lower_ in KUNYA_PREFIXES and before.text[:1].isupper():
+                start, before = i - 1, None  # "Abu Khaled", "Umm Ahmad"
+            if before is not None and before.text == "(" and after is not None and after.text == ")":
+                if COUNTRY_CODE.match(token.text):
+                    continue  # "Milosevic ( Joe )": a country code
+            if before is not None and (
+                before.lower_ in LOCATIVE_PREPOSITIONS
+                or (before.text[:1].isupper() and not self.at_sentence_start(i - 1))
+                or lex.is_place(self.doc[i - 1 : i + 1].text)  # "St. Louis", "Addis Abeba"
+            ):
+                continue
+            if after is not None and after.is_alpha and after.text[:1].isupper():
+                continue
+            behind_prefix = self.prefix_at(i + 1) if after is not None else i + 1
+            if behind_prefix > i + 1 and behind_prefix < self.n and self.doc[behind_prefix].text[:1].isupper():
+                continue  # "de Johan de Wittlaan": part of a longer proper noun
+            if lex.is_place(low) or low in self.organisation_words:
+                continue
+            yield PersonSpan(start, i + 1, MODEL_SCORE, "given name")
 
     def unknown_given_name_at(self, i: int) -> PersonSpan | None:
         """An unlisted capitalised word before a listed surname: "Haider Al-Obeidi"."""
@@ -597,8 +702,8 @@ class _Matcher:
             return None  # "Millau", "Wimbledon": a lone word the model guessed, and a known place
         if end - start == 1 and (self.is_lone_word(tokens[0]) or self.is_descriptor(start)):
             return None  # "Algemeen", "Beslismedewerker"
-        if all(t.text.isupper() and len(t.text) <= ALL_CAPS_MIN and not self.lex.is_listed(t.text) for t in tokens):
-            return None  # "NYSE", "ZCTU": acronyms
+        if all(t.text.isupper() and _letters(t.text) <= ALL_CAPS_MIN and not self.lex.is_listed(t.text) for t in tokens):
+            return None  # "NYSE", "ZCTU", "DT&V.": acronyms
         if any(self.names_something_else(t) for t in self.doc[max(start - 1, 0) : min(end + 1, self.n)]):
             return None
         capitalised = [t for t in tokens if t.text[:1].isupper() and t.is_alpha and not self.is_initial(t)]
@@ -778,15 +883,23 @@ class _Matcher:
     def repeated_surnames(self, found: list[PersonSpan]) -> Iterable[PersonSpan]:
         """Later (or earlier) mentions of a surname already found in the same text."""
         keys: set[tuple[str, ...]] = set()
+        lower_keys: set[tuple[str, ...]] = set()  # found written in lower case: "hossein moradi ... moradi"
         lone_model_words = Counter(
             self.doc[span.start].lower_ for span in found if span.source == "model" and span.end - span.start == 1
         )
         for span in found:
             cores = self.core_tokens(span.start, span.end)
+            lower = not cores and self.doc[span.end - 1].is_lower
+            if lower:
+                cores = [self.doc[span.end - 1]]
+            comma = next((t.i for t in self.doc[span.start : span.end] if t.text == ","), span.end)
+            cores = [t for t in cores if t.i < comma] or cores  # "AL-ZOUBI, Khaled": the surname comes first
             if not cores:
                 continue
             if span.source == "model" and len(cores) < 2 and lone_model_words[cores[0].lower_] < 2:
                 continue  # a lone word the model saw once is not sure enough to spread through the text
+            if span.source == "given name":
+                continue  # its rule finds the other mentions itself, not those that name a place
             last = cores[-1]
             first_of_surname = last.i
             while first_of_surname > span.start and self.prefix_at(first_of_surname - 1) > first_of_surname - 1:
@@ -799,13 +912,14 @@ class _Matcher:
                 continue
             if len(key) == 1 and all(self.common_not_listed(t) for t in cores):
                 continue  # "Koninklijke Commissie" (but "Van der Voort" has a prefix: a name)
-            keys.add(key)
+            (lower_keys if lower else keys).add(key)
+        keys |= lower_keys
         if not keys:
             return
         for i in range(self.n):
             for key in keys:
                 end = i + len(key)
-                if end > self.n or not self.doc[end - 1].text[:1].isupper():
+                if end > self.n or not (self.doc[end - 1].text[:1].isupper() or key in lower_keys):
                     continue
                 if all(self.doc[i + k].lower_ == word for k, word in enumerate(key)):
                     if end < self.n and self.is_name_token(self.doc[end]) and key[-1] not in self.lex.first_names:
@@ -818,6 +932,7 @@ class _Matcher:
                 *self.after_titles(),
                 *self.in_fields(),
                 *self.reversed_headers(),
+                *self.surnames_with_initials(),
                 *(span for span in self.after_roles() if not self.names_organisation(span)),
                 *(span for span in self.after_speech_verbs() if not self.names_organisation(span)),
                 *self.listed_full_names(),
@@ -825,7 +940,7 @@ class _Matcher:
                 *self.with_bracket_note(),
             ]
         )
-        found = overlay(ruled, list(self.model_spans()))
+        found = overlay(overlay(ruled, list(self.model_spans())), list(self.lone_given_names()))
         return overlay(found, list(self.repeated_surnames(found)))
 
 

@@ -250,3 +250,142 @@ def test_conll2002_testa_per_f1_floor() -> None:
     for document, found in predictions(documents, model_only=False, min_score=0.5):
         score.add(set(found), document.spans)
     assert score.f1 >= CONLL_TESTA_F1_FLOOR, (score.precision, score.recall, score.f1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Volgens MediFirst is de afspraak verzet; Humanitas en Pharos zijn ingelicht.",  # chain partners
+        "Volgens Mendix is de zaak gesloten; Topdesk heeft de melding.",  # systems
+        "Het verzoek is namens Dokters van de Wereld ingediend.",
+        "Gisteren had ik contact met Sociale Verzekeringsbank.",
+        "Aanwezig: betrokkene, tolk Arabisch, medewerker DT&V.",  # an acronym with '&' and a dot
+        "Hoofd Vertrek en Directeur Uitvoering zijn akkoord.",  # capitalised job titles
+        "Gezinsgegevens\nVader: onbekend",  # a compound heading
+        "Volgens Gezinslocatie Katwijk is er plek; de overtocht via Lampedusa duurde drie dagen.",
+        "Graag retour t.a.v. Bureau Documenten of t.a.v. de Directie.",
+    ],
+)
+def test_chain_organisations_systems_and_headings_are_no_person(
+    text: str, nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert persons(text, nlp, recognizer) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Gezinssamenstelling\n- echtgenote: Nour\n- zoon: Hamza", ["Nour", "Hamza"]),  # household list
+        ("T.a.v. A. Farah: de afspraak is verzet.", ["A. Farah"]),
+    ],
+)
+def test_names_after_family_labels_and_for_the_attention_of(
+    text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert [found for found, _ in persons(text, nlp, recognizer)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Bij de uitgifte van het leefgeld ontbrak Abdelkader.", ["Abdelkader"]),
+        ("mw Haile vraagt of Yonas mee mag naar de afspraak.", ["Haile", "Yonas"]),
+        ("tsega zit nog steeds op de ziekenboeg.", ["tsega"]),  # typed in lower case
+    ],
+)
+def test_a_listed_given_name_on_its_own_is_found(
+    text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    found = persons(text, nlp, recognizer)
+    assert [name for name, _ in found] == names
+    assert all(score >= 0.5 for _, score in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De besprekingen in Camp David zijn mislukt.",  # part of a longer proper noun
+        "Het ongeval gebeurde in Brecht.",  # after "in": a place
+        "Het kantoor zit aan de Johan de Wittlaan.",
+        "Zij verhuisde als tiener naar St. Louis.",
+        "Addis Abeba heeft het gemunt op de grensstreek.",
+        "Ken je het gevoel dat niemand luistert?",  # a given name that is a verb
+        "De opeenvolging van heersers in Florence is een erezaak.",
+    ],
+)
+def test_a_given_name_inside_a_place_or_street_is_no_person(
+    text: str, nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert persons(text, nlp, recognizer) == []
+
+
+def test_a_surname_typed_in_lower_case_is_found_again(nlp: spacy.language.Language, recognizer: PersonRecognizer) -> None:
+    text = "hossein moradi belde net. moradi vraagt of zijn gehoor doorgaat."
+    assert [name for name, _ in persons(text, nlp, recognizer)] == ["hossein moradi", "moradi"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Planning gehoren\n09.00  Karimi A.       tolk Dari\n11.00  Haidari N.      tolk Pashtu",
+         ["Karimi A.", "Haidari N."]),
+        # not "LKO-leden, dan": a word on its own line before a comma and a lower-case word
+        ("Savchenko, Bohdan heeft zich niet gemeld bij de\nLKO-leden, dan weten zij het.", ["Savchenko, Bohdan"]),
+    ],
+)
+def test_surname_first_in_lists_and_notes(
+    text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert [name for name, _ in persons(text, nlp, recognizer)] == names
+
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Sayed Jawad Hosseini is Hazara en vreest vervolging.", ["Sayed Jawad Hosseini"]),  # an ethnicity
+        ("De bewoners hebben samen Nowruz gevierd.", []),  # a feast
+        ("NAAM: AL-ZOUBI, Khaled\n\nSamenvatting: Al-Zoubi stelt dat hij wordt gezocht.",
+         ["AL-ZOUBI, Khaled", "Al-Zoubi"]),  # the surname of a header is found again
+        ("Omar, Abdiweli is gisteren niet teruggekeerd.", ["Omar, Abdiweli"]),  # a listed surname first
+    ],
+)
+def test_ethnic_groups_and_feasts_are_no_name_and_header_surnames_recur(
+    text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert [name for name, _ in persons(text, nlp, recognizer)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Van: Gebremedhin, Tesfay <t.gebremedhin@example.com>\nOnderwerp: afspraak", ["Gebremedhin, Tesfay"]),
+        ("Op 3 juni 2024 om 10:12 schreef Noorzai, Farid <f.noorzai@example.com>:", ["Noorzai, Farid"]),
+        ("Iedereen op de gang noemt hem Abu Khaled.", ["Abu Khaled"]),  # a kunya
+        ("From: Omar Farah <o.farah@example.com>\nSent: Monday", ["Omar Farah"]),
+    ],
+)
+def test_names_in_forwarded_mail_headers_and_kunyas(
+    text: str, names: list[str], nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert [name for name, _ in persons(text, nlp, recognizer)] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deel dit nooit via WeTransfer of Dropbox; ook Webex en Skype zijn niet toegestaan.",
+        "Zoek het op in artikel 9 lid 2 (Rva).\nDVO",  # regulations and units as bylines
+        "Ja\n- Persoonsgerichte vragen kunnen niet altijd worden beantwoord.",  # an inflected compound
+        "Er is geen toestemming nodig van de vreemdeling. Controleer zo nodig bij de NOvA.",  # sentence ended
+    ],
+)
+def test_words_in_policy_text_are_no_person(
+    text: str, nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert persons(text, nlp, recognizer) == []
+
+
+def test_a_country_code_in_brackets_is_no_given_name(nlp: spacy.language.Language, recognizer: PersonRecognizer) -> None:
+    text = "Doelpunten: Kluivert ( Ned ), Milosevic ( Joe )."
+    assert [name for name, _ in persons(text, nlp, recognizer)] == ["Kluivert", "Milosevic"]
