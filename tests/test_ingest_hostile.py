@@ -215,3 +215,38 @@ def test_encrypted_smime_stays_encrypted():
     m = parse_eml(HDR + b"Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n"
                   b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.encodebytes(b"\x30\x80" + b"\x00" * 64))
     assert m.smime and m.encrypted and not _errors(m)
+
+
+def _pdf(lines: list[str]) -> bytes:
+    """A minimal PDF with one line of Helvetica text per page."""
+    objs = ["<< /Type /Catalog /Pages 2 0 R >>", "", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for line in lines:
+        stream = f"BT /F1 10 Tf 40 700 Td ({line}) Tj ET"
+        objs.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {len(objs)} 0 R "
+                    f"/Resources << /Font << /F1 3 0 R >> >> >>")
+        kids.append(f"{len(objs)} 0 R")
+    objs[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out, offsets = b"%PDF-1.4\n", []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{obj}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    return out + f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+
+
+@pytest.mark.parametrize("damage", ["no_xref", "cut_off"])
+def test_damaged_pdf_is_repaired_and_read(damage):
+    whole = _pdf([SECRET, "Tweede pagina"])
+    data = whole[: whole.find(b"xref")] if damage == "no_xref" else whole[: whole.find(b"Tweede") + 3]
+    part = load_bytes(data, "dossier.pdf").parts[0]
+    assert part.error is None and part.meta["repaired"]
+    assert SECRET in part.text
+
+
+def test_intact_pdf_is_not_marked_repaired():
+    part = load_bytes(_pdf([SECRET]), "dossier.pdf").parts[0]
+    assert SECRET in part.text and not part.meta["repaired"]

@@ -125,13 +125,16 @@ def extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     """Text per page with PDFium (about 3x pypdf's speed); an encrypted PDF is unreadable."""
     import pypdfium2 as pdfium
 
+    repaired = False
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        reason = str(exc).lower()
-        if "password" in reason:
+        if "password" in str(exc).lower():
             raise Unreadable("PDF is versleuteld met een wachtwoord") from exc
-        raise Unreadable("PDF is beschadigd of geen geldig PDF-bestand") from exc
+        try:  # a truncated file or a broken cross-reference table: rebuild it as PDF viewers do
+            pdf, repaired = pdfium.PdfDocument(_repair_pdf(data)), True
+        except Exception:
+            raise Unreadable("PDF is beschadigd of geen geldig PDF-bestand") from exc
     deadline = time.monotonic() + limits.max_part_seconds
     try:
         n = len(pdf)
@@ -149,11 +152,21 @@ def extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
             if total > limits.max_chars:
                 text = text[: max(0, limits.max_chars - (total - len(text)))]
             pages.append(text)
-        meta = {"page_count": n, "truncated": len(pages) < n or total > limits.max_chars,
+        meta = {"page_count": n, "truncated": len(pages) < n or total > limits.max_chars, "repaired": repaired,
                 "images": _count_images(pdf, min(n, IMAGE_COUNT_PAGES))}
         return pages, meta
     finally:
         pdf.close()
+
+
+def _repair_pdf(data: bytes) -> bytes:
+    """The PDF rewritten by qpdf, which recovers objects from a damaged or cut-off file."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
 
 
 def _count_images(pdf, pages: int) -> int:
