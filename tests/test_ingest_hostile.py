@@ -250,3 +250,53 @@ def test_damaged_pdf_is_repaired_and_read(damage):
 def test_intact_pdf_is_not_marked_repaired():
     part = load_bytes(_pdf([SECRET]), "dossier.pdf").parts[0]
     assert SECRET in part.text and not part.meta["repaired"]
+
+
+def _replace_in_zip(data: bytes, name: str, content: bytes) -> bytes:
+    import io
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, content if item.filename == name else src.read(item))
+    return out.getvalue()
+
+
+LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+          + "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10)) + "]>")
+
+
+def test_xml_entity_bomb_in_xlsx_is_refused_as_damaged_not_as_encrypted():
+    import io
+
+    import openpyxl
+
+    from scanner.core import scan_message
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["tekst"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    sheet = (LAUGHS + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>').encode()
+    message = load_bytes(_replace_in_zip(buf.getvalue(), "xl/worksheets/sheet1.xml", sheet), "lijst.xlsx")
+    part = message.parts[0]
+    assert part.error and "beschadigd" in part.error and "versleuteld" not in part.error
+    hits = [v for v in scan_message(message).violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
+    assert hits and "beschadigd" in hits[0].message
+
+
+@pytest.mark.parametrize("doctype", [LAUGHS, '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY lol9 SYSTEM "file:///etc/passwd">]>'])
+def test_docx_entities_are_neither_expanded_nor_fetched(doctype):
+    import io
+    import zipfile
+
+    xml = (doctype + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+           f"<w:p><w:r><w:t>{SECRET} &lol9;</w:t></w:r></w:p></w:body></w:document>").encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("word/document.xml", xml)
+    part = load_bytes(buf.getvalue(), "verslag.docx").parts[0]
+    assert "lollol" not in part.text and "root:" not in part.text
+    assert part.error or SECRET in part.text

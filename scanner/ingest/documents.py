@@ -247,8 +247,8 @@ def extract_xlsx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise Unreadable("Excel-bestand is beschadigd of versleuteld") from exc
+    except Exception as exc:  # openpyxl raises many types for broken files (expat refuses entity bombs)
+        raise Unreadable("Excel-bestand is beschadigd") from exc  # a password-protected one is an OLE file
     lines: list[str] = []
     rows = 0
     total = 0
