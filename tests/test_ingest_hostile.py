@@ -300,3 +300,33 @@ def test_docx_entities_are_neither_expanded_nor_fetched(doctype):
     part = load_bytes(buf.getvalue(), "verslag.docx").parts[0]
     assert "lollol" not in part.text and "root:" not in part.text
     assert part.error or SECRET in part.text
+
+
+def test_mails_attached_as_files_count_towards_the_nesting_limit():
+    # Each level attaches the previous mail as a .eml file (not message/rfc822): the depth used to restart at 0.
+    data = HDR + b"Content-Type: text/plain\r\n\r\n" + SECRET.encode() + b"\r\n"
+    for _ in range(8):
+        data = _mixed(b"Content-Type: text/plain\r\n\r\nZie bijlage.", _attachment(b"fw.eml", data, b"application/octet-stream"))
+    m = parse_eml(data)
+    assert any("te diep genest" in e for e in _errors(m))
+    shallow = parse_eml(data, limits=Limits(max_depth=10))
+    assert SECRET in _text(shallow) and not _errors(shallow)
+
+
+def test_outlook_messages_nested_in_outlook_messages_are_limited():
+    from types import SimpleNamespace
+
+    from scanner.ingest.mail import _fill_from_msg
+    from scanner.model import Message
+
+    msg = SimpleNamespace(subject="binnenste", body=SECRET, attachments=[])
+    for level in range(8):
+        msg = SimpleNamespace(subject=f"niveau {level}", body="Zie bijlage.",
+                              attachments=[SimpleNamespace(longFilename=f"fw{level}.msg", data=msg)])
+    out = Message(input="x.msg")
+    _fill_from_msg(msg, out, Limits(max_depth=4))
+    assert any(p.error and "te diep genest" in p.error for p in out.parts)
+    assert SECRET not in "\n".join(p.text for p in out.parts)
+    out = Message(input="x.msg")
+    _fill_from_msg(msg, out, Limits(max_depth=10))
+    assert SECRET in "\n".join(p.text for p in out.parts)

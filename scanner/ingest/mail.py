@@ -54,8 +54,11 @@ def addresses(values: list[str]) -> list[str]:
     return out
 
 
-def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAULT_LIMITS) -> Message:
-    """Parse raw RFC 5322 bytes; unreadable pieces become parts with an `error`, never exceptions."""
+def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAULT_LIMITS, depth: int = 0) -> Message:
+    """Parse raw RFC 5322 bytes; unreadable pieces become parts with an `error`, never exceptions.
+
+    `depth` is the nesting of an attached mail: attached mails, archives and forwards count together.
+    """
     out = Message(input=name)
     try:
         msg = email.message_from_bytes(data)
@@ -78,7 +81,7 @@ def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAUL
     if msg.defects:
         out.errors.extend(sorted({type(d).__name__ for d in msg.defects}))
     try:
-        _walk(msg, out, limits, depth=0, forwarded=False, counter=[0])
+        _walk(msg, out, limits, depth=depth, forwarded=False, counter=[0])
     except Exception as exc:  # a malformed structure must not lose the parts read so far
         out.parts.append(Part(part="attachment", kind="other", name="(rest van het bericht)",
                               error=f"bericht kon niet volledig worden gelezen ({type(exc).__name__})"))
@@ -134,7 +137,7 @@ def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: i
     disposition = str(part.get("content-disposition") or "").split(";")[0].strip().lower()
     payload = _payload(part)
     if ctype in ("text/plain", "text/html") and not filename and disposition != "attachment":
-        _body(payload, ctype, part.get_content_charset(), out, forwarded=forwarded, limits=limits)
+        _body(payload, ctype, part.get_content_charset(), out, forwarded=forwarded, limits=limits, depth=depth)
         return
     name = filename or f"naamloos.{ctype.split('/')[-1]}"
     out.parts.extend(document_part(payload, name, ctype, limits=limits, depth=depth + 1))
@@ -208,7 +211,7 @@ def _preferred_alternative(children: list, out: Message) -> list:
 
 
 def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forwarded: bool,
-          limits: Limits = DEFAULT_LIMITS) -> None:
+          limits: Limits = DEFAULT_LIMITS, depth: int = 0) -> None:
     text = decode_text(payload, charset)
     if ctype == "text/html":
         text, links = html_to_text(text)
@@ -221,7 +224,7 @@ def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forw
     for match in UUENCODE.finditer(text):
         data = _uudecode(match.group("body"))
         if data is not None:
-            out.parts.extend(document_part(data, match.group("name").strip(), None))
+            out.parts.extend(document_part(data, match.group("name").strip(), None, limits=limits, depth=depth + 1))
     text = UUENCODE.sub("", text)
     if PGP_INLINE.search(text):
         out.pgp = True
@@ -274,7 +277,8 @@ def embedded_message_parts(data: bytes, name: str | None, kind: str, limits: Lim
     if depth > limits.max_depth:
         return [Part(part="attachment", kind=kind, name=name, error="bijgevoegde berichten zijn te diep genest")]
     try:
-        inner = parse_eml(data, name or "bericht.eml", limits=limits) if kind == "eml" else parse_msg(data, name)
+        parse = parse_eml if kind == "eml" else parse_msg
+        inner = parse(data, name or f"bericht.{kind}", limits=limits, depth=depth)
     except MsgUnavailable as exc:
         return [Part(part="attachment", kind=kind, name=name, size=len(data), error=str(exc))]
     parts = [Part(part="attachment", kind=kind, name=name, size=len(data), meta={"embedded_message": True})]
@@ -289,7 +293,8 @@ class MsgUnavailable(Exception):
     """An Outlook .msg needs the optional GPL extra `msg` (extract-msg)."""
 
 
-def parse_msg(data: bytes, name: str | None = "message.msg", *, limits: Limits = DEFAULT_LIMITS) -> Message:
+def parse_msg(data: bytes, name: str | None = "message.msg", *, limits: Limits = DEFAULT_LIMITS,
+              depth: int = 0) -> Message:
     """Parse an Outlook .msg with extract-msg (GPL-3.0, optional extra `msg`)."""
     try:
         import extract_msg
@@ -304,7 +309,7 @@ def parse_msg(data: bytes, name: str | None = "message.msg", *, limits: Limits =
                               error=f"Outlook-bericht is beschadigd ({type(exc).__name__})"))
         return out
     try:
-        _fill_from_msg(msg, out, limits)
+        _fill_from_msg(msg, out, limits, depth)
     finally:
         try:
             msg.close()
@@ -313,7 +318,7 @@ def parse_msg(data: bytes, name: str | None = "message.msg", *, limits: Limits =
     return out
 
 
-def _fill_from_msg(msg, out: Message, limits: Limits) -> None:
+def _fill_from_msg(msg, out: Message, limits: Limits, depth: int = 0) -> None:
     sender_name, sender = parseaddr(_safe(lambda: msg.sender) or "")
     out.sender = sender.lower() or None
     out.sender_name = sender_name or None
@@ -335,20 +340,25 @@ def _fill_from_msg(msg, out: Message, limits: Limits) -> None:
         out.parts.append(Part(part="subject", kind="subject", pages=[out.subject]))
     body = _safe(lambda: msg.body)
     if body and body.strip():
-        _body(body.encode("utf-8"), "text/plain", "utf-8", out, forwarded=False, limits=limits)
+        _body(body.encode("utf-8"), "text/plain", "utf-8", out, forwarded=False, limits=limits, depth=depth)
     else:
         html = _safe(lambda: msg.htmlBody)
         if html:
             _body(html if isinstance(html, bytes) else html.encode(), "text/html", None, out, forwarded=False,
-                  limits=limits)
+                  limits=limits, depth=depth)
     for att in _safe(lambda: msg.attachments) or []:
         att_name = _safe(lambda a=att: a.longFilename or a.shortFilename or a.name) or "bijlage"
         payload = _safe(lambda a=att: a.data)
         if isinstance(payload, bytes):
-            out.parts.extend(document_part(payload, att_name, _safe(lambda a=att: a.mimetype), limits=limits, depth=1))
+            out.parts.extend(document_part(payload, att_name, _safe(lambda a=att: a.mimetype), limits=limits,
+                                           depth=depth + 1))
         elif payload is not None and hasattr(payload, "subject"):
+            if depth + 1 > limits.max_depth:
+                out.parts.append(Part(part="attachment", kind="msg", name=att_name,
+                                      error="bijgevoegde berichten zijn te diep genest"))
+                continue
             nested = Message(input=att_name)
-            _fill_from_msg(payload, nested, limits)
+            _fill_from_msg(payload, nested, limits, depth + 1)
             out.parts.append(Part(part="attachment", kind="msg", name=att_name, meta={"embedded_message": True}))
             for p in nested.parts:
                 p.part, p.name, p.forwarded = "attachment", f"{att_name}/{p.name or 'bericht'}", True
