@@ -330,3 +330,25 @@ def test_outlook_messages_nested_in_outlook_messages_are_limited():
     out = Message(input="x.msg")
     _fill_from_msg(msg, out, Limits(max_depth=10))
     assert SECRET in "\n".join(p.text for p in out.parts)
+
+
+@pytest.mark.parametrize("junk", ["<a ", "</", "<?"])
+def test_html_with_thousands_of_unclosed_tags_is_read_in_linear_time(junk):
+    import time
+
+    from scanner.ingest.html import html_to_text
+
+    start = time.monotonic()
+    text, _ = html_to_text(f"<p>{SECRET}</p>" + junk * 50_000)
+    assert SECRET in text
+    assert time.monotonic() - start < 5  # html.parser needed minutes for 20k "<a "
+
+
+def test_html_text_skips_scripts_styles_and_comments_and_keeps_links():
+    from scanner.ingest.html import html_to_text
+
+    text, links = html_to_text('<html><head><title>Kop</title><style>p {color: red}</style></head><body>'
+                               '<p>Zie <a href="https://we.tl/t-1">link</a><br>en&nbsp;meer</p><!-- verborgen -->'
+                               '<table><tr><td>a</td><td>b</td></tr></table><script>var x;</script>einde</body></html>')
+    assert text == "Zie link\nen meer\n\na\tb\n\neinde"
+    assert links == ["https://we.tl/t-1"]
