@@ -32,7 +32,8 @@ def _attachment(name: bytes, data: bytes, ctype: bytes) -> bytes:
 
 def _mixed(*parts: bytes, boundary: bytes = b"GRENS") -> bytes:
     body = b"".join(b"--" + boundary + b"\r\n" + p + b"\r\n" for p in parts)
-    return HDR + b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\r\n\r\n' + body + b"--" + boundary + b"--\r\n"
+    head = HDR + b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\r\n\r\n'
+    return head + body + b"--" + boundary + b"--\r\n"
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
@@ -143,7 +144,8 @@ def test_inline_calendar_body_is_read():
 
 def _der(tag: int, content: bytes) -> bytes:
     n = len(content)
-    size = bytes([n]) if n < 128 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+    width = (n.bit_length() + 7) // 8
+    size = bytes([n]) if n < 128 else bytes([0x80 | width]) + n.to_bytes(width, "big")
     return bytes([tag]) + size + content
 
 
@@ -264,7 +266,7 @@ def _replace_in_zip(data: bytes, name: str, content: bytes) -> bytes:
 
 
 LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
-          + "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10)) + "]>")
+          + "".join(f'<!ENTITY lol{i} "{(f"&lol{i - 1};") * 10}">' for i in range(1, 10)) + "]>")
 
 
 def test_xml_entity_bomb_in_xlsx_is_refused_as_damaged_not_as_encrypted():
@@ -306,7 +308,8 @@ def test_mails_attached_as_files_count_towards_the_nesting_limit():
     # Each level attaches the previous mail as a .eml file (not message/rfc822): the depth used to restart at 0.
     data = HDR + b"Content-Type: text/plain\r\n\r\n" + SECRET.encode() + b"\r\n"
     for _ in range(8):
-        data = _mixed(b"Content-Type: text/plain\r\n\r\nZie bijlage.", _attachment(b"fw.eml", data, b"application/octet-stream"))
+        attached = _attachment(b"fw.eml", data, b"application/octet-stream")
+        data = _mixed(b"Content-Type: text/plain\r\n\r\nZie bijlage.", attached)
     m = parse_eml(data)
     assert any("te diep genest" in e for e in _errors(m))
     shallow = parse_eml(data, limits=Limits(max_depth=10))
