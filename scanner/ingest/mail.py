@@ -191,7 +191,7 @@ def _decode_embedded(part: email.message.Message) -> None:
     try:
         raw = inner[0].as_bytes().lstrip(b"\r\n")
         data = binascii.a2b_base64(raw) if _transfer_encoding(part) == "base64" else quopri.decodestring(raw)
-    except (binascii.Error, ValueError, LookupError, UnicodeError):
+    except Exception:  # not decodable: keep what the parser read
         return
     part.set_payload([email.message_from_bytes(data)])
 
