@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 import time
 import zipfile
 from collections.abc import Callable
@@ -16,7 +18,7 @@ from scanner.model import Part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".webp"}
-TEXT_EXTENSIONS = {".txt", ".text", ".md", ".log"}
+TEXT_EXTENSIONS = {".txt", ".text", ".md", ".log", ".ics", ".vcs", ".vcf"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 IMAGE_COUNT_PAGES = 20  # pages searched for images (signatures, photos)
 
@@ -50,10 +52,10 @@ def sniff_kind(name: str | None, content_type: str | None, data: bytes) -> str:
         return "eml"
     if ext == ".csv" or ctype == "text/csv":
         return "csv"
-    if ext in TEXT_EXTENSIONS or ctype.startswith("text/plain"):
-        return "text"
     if ext in (".html", ".htm") or ctype == "text/html":
         return "html"
+    if ext in TEXT_EXTENSIONS or ctype.startswith("text/"):  # also calendar invites, vCards
+        return "text"
     if ext == ".pdf":
         return "pdf"
     if ext in (".docx", ".xlsx", ".zip"):
@@ -78,8 +80,21 @@ def _zip_flavour(data: bytes) -> str | None:
     return None
 
 
+BLANK_RUN = re.compile(r"\n(?:[^\S\n]*\n){3,}")
+
+
+def squeeze_blank_lines(text: str) -> str:
+    """At most two empty lines in a row: long runs of blank lines make line-anchored patterns quadratic."""
+    return BLANK_RUN.sub("\n\n\n", text)
+
+
 def decode_text(data: bytes, charset: str | None = None) -> str:
-    """Bytes to text: the declared charset, else UTF-8 (with BOM), else cp1252 which never fails."""
+    """Bytes to text: a byte-order mark or UTF-16's zero bytes first (they outrank a label: Windows tools
+    write UTF-16 .txt/.csv files that mail clients label as anything), then the declared charset, else UTF-8,
+    else cp1252 which never fails."""
+    utf16 = _utf16(data)
+    if utf16:
+        return data.decode(utf16, errors="replace")
     for enc in (charset, "utf-8-sig"):
         if not enc:
             continue
@@ -90,17 +105,36 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+def _utf16(data: bytes) -> str | None:
+    """'utf-16' for a UTF-16 byte-order mark, 'utf-16-le'/'-be' for text with a zero byte in every other place."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
 def extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     """Text per page with PDFium (about 3x pypdf's speed); an encrypted PDF is unreadable."""
     import pypdfium2 as pdfium
 
+    repaired = False
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        reason = str(exc).lower()
-        if "password" in reason:
+        if "password" in str(exc).lower():
             raise Unreadable("PDF is versleuteld met een wachtwoord") from exc
-        raise Unreadable("PDF is beschadigd of geen geldig PDF-bestand") from exc
+        try:  # a truncated file or a broken cross-reference table: rebuild it as PDF viewers do
+            pdf, repaired = pdfium.PdfDocument(_repair_pdf(data)), True
+        except Exception:
+            raise Unreadable("PDF is beschadigd of geen geldig PDF-bestand") from exc
     deadline = time.monotonic() + limits.max_part_seconds
     try:
         n = len(pdf)
@@ -118,11 +152,21 @@ def extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
             if total > limits.max_chars:
                 text = text[: max(0, limits.max_chars - (total - len(text)))]
             pages.append(text)
-        meta = {"page_count": n, "truncated": len(pages) < n or total > limits.max_chars,
+        meta = {"page_count": n, "truncated": len(pages) < n or total > limits.max_chars, "repaired": repaired,
                 "images": _count_images(pdf, min(n, IMAGE_COUNT_PAGES))}
         return pages, meta
     finally:
         pdf.close()
+
+
+def _repair_pdf(data: bytes) -> bytes:
+    """The PDF rewritten by qpdf, which recovers objects from a damaged or cut-off file."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
 
 
 def _count_images(pdf, pages: int) -> int:
@@ -203,8 +247,8 @@ def extract_xlsx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise Unreadable("Excel-bestand is beschadigd of versleuteld") from exc
+    except Exception as exc:  # openpyxl raises many types for broken files (expat refuses entity bombs)
+        raise Unreadable("Excel-bestand is beschadigd") from exc  # a password-protected one is an OLE file
     lines: list[str] = []
     rows = 0
     total = 0
@@ -291,7 +335,7 @@ def document_part(
         from scanner.ingest.html import html_to_text
 
         text, links = html_to_text(decode_text(data))
-        base.pages = [text]
+        base.pages = [squeeze_blank_lines(text)]
         base.meta["links"] = links
         return [base]
     if kind == "encrypted_office":
@@ -309,7 +353,7 @@ def document_part(
     except Exception as exc:  # a hostile file must not crash the scan
         base.error = f"bijlage kon niet worden gelezen ({type(exc).__name__})"
         return [base]
-    base.pages = pages
+    base.pages = [squeeze_blank_lines(p) for p in pages]
     base.paged = kind == "pdf"
     base.meta.update(meta)
     if kind in ("pdf", "docx", "xlsx") and not any(p.strip() for p in pages):

@@ -5,13 +5,16 @@ from __future__ import annotations
 import binascii
 import email
 import email.message
+import email.parser
+import quopri
 import re
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parseaddr
 
-from scanner.ingest.documents import decode_text, document_part
+from scanner.ingest.documents import decode_text, document_part, squeeze_blank_lines
 from scanner.ingest.html import html_to_text
 from scanner.ingest.limits import DEFAULT_LIMITS, Limits
+from scanner.ingest.smime import signed_content
 from scanner.model import Message, Part
 
 FORWARD_MARKERS = re.compile(
@@ -22,6 +25,7 @@ FORWARD_MARKERS = re.compile(
 )
 URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 UUENCODE = re.compile(r"^begin [0-7]{3,4} (?P<name>[^\r\n]+)\r?\n(?P<body>.*?)^end\s*$", re.MULTILINE | re.DOTALL)
+BOUNDARY_LINE = re.compile(r"^--([^\s\"]{1,70}?)[ \t]*\r?\n(?=[\w-]+:)", re.MULTILINE)
 PGP_INLINE = re.compile(r"-----BEGIN PGP (MESSAGE|SIGNED MESSAGE)-----")
 KEPT_HEADERS = ("x-avg-motivering", "date", "importance", "sensitivity", "x-mailer", "auto-submitted",
                 "in-reply-to", "references", "reply-to", "content-type")
@@ -34,8 +38,11 @@ def header_text(value: object) -> str:
     raw = str(value)
     try:
         return str(make_header(decode_header(raw)))
-    except Exception:  # malformed encoded words or unknown charsets
-        return raw
+    except Exception:  # malformed encoded words or an unknown charset: decode each word as a body would be
+        try:
+            return "".join(decode_text(b, c) if isinstance(b, bytes) else b for b, c in decode_header(raw))
+        except Exception:
+            return raw
 
 
 def addresses(values: list[str]) -> list[str]:
@@ -47,10 +54,19 @@ def addresses(values: list[str]) -> list[str]:
     return out
 
 
-def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAULT_LIMITS) -> Message:
-    """Parse raw RFC 5322 bytes; unreadable pieces become parts with an `error`, never exceptions."""
-    msg = email.message_from_bytes(data)
+def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAULT_LIMITS, depth: int = 0) -> Message:
+    """Parse raw RFC 5322 bytes; unreadable pieces become parts with an `error`, never exceptions.
+
+    `depth` is the nesting of an attached mail: attached mails, archives and forwards count together.
+    """
     out = Message(input=name)
+    try:
+        msg = email.message_from_bytes(data)
+    except RecursionError:  # thousands of nested multiparts: read the raw body as text, say it was not parsed
+        msg = email.parser.BytesParser().parsebytes(data, headersonly=True)
+        del msg["content-type"], msg["content-transfer-encoding"]
+        out.parts.append(Part(part="attachment", kind="other", name="(opbouw van het bericht)",
+                              error="bericht is te diep genest; de tekst is zonder MIME-opbouw gecontroleerd"))
     sender_name, sender = parseaddr(header_text(msg.get("from", "")))
     out.sender = sender.lower() or None
     out.sender_name = sender_name or None
@@ -65,7 +81,7 @@ def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAUL
     if msg.defects:
         out.errors.extend(sorted({type(d).__name__ for d in msg.defects}))
     try:
-        _walk(msg, out, limits, depth=0, forwarded=False, counter=[0])
+        _walk(msg, out, limits, depth=depth, forwarded=False, counter=[0])
     except Exception as exc:  # a malformed structure must not lose the parts read so far
         out.parts.append(Part(part="attachment", kind="other", name="(rest van het bericht)",
                               error=f"bericht kon niet volledig worden gelezen ({type(exc).__name__})"))
@@ -87,6 +103,11 @@ def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: i
         out.pgp |= "pgp" in protocol
     elif ctype == "multipart/encrypted":
         out.pgp = out.encrypted = True
+    if ctype.startswith("multipart/") and not part.is_multipart():
+        part = _recover_multipart(part)
+        ctype = part.get_content_type()
+    if ctype == "message/rfc822" and _transfer_encoding(part) in ("base64", "quoted-printable"):
+        _decode_embedded(part)
     if ctype == "message/rfc822" or (ctype.startswith("message/") and isinstance(part.get_payload(), list)):
         _nested_message(part, out, limits, depth=depth, counter=counter)
         return
@@ -99,21 +120,80 @@ def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: i
         return
     if ctype in ("application/pkcs7-mime", "application/x-pkcs7-mime"):
         out.smime = True
-        out.encrypted |= "enveloped" in (part.get_param("smime-type") or "enveloped-data")
+        content = signed_content(_payload(part))
+        if content is not None:  # opaque-signed: the whole entity sits inside the signature
+            _walk(email.message_from_bytes(content), out, limits, depth=depth, forwarded=forwarded, counter=counter)
+            return
+        smime_type = str(part.get_param("smime-type") or "enveloped-data").lower()
+        out.encrypted |= "enveloped" in smime_type
+        if "signed" in smime_type:
+            out.parts.append(Part(part="attachment", kind="other", name=header_text(part.get_filename()) or None,
+                                  error="ondertekend S/MIME-bericht is beschadigd; inhoud niet gecontroleerd"))
         return
     if ctype in ("application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature",
                  "application/pgp-encrypted"):
         return
     filename = header_text(part.get_filename()) or None
     disposition = str(part.get("content-disposition") or "").split(";")[0].strip().lower()
-    payload = part.get_payload(decode=True)
-    if payload is None:
-        payload = b""
+    payload = _payload(part)
     if ctype in ("text/plain", "text/html") and not filename and disposition != "attachment":
-        _body(payload, ctype, part.get_content_charset(), out, forwarded=forwarded)
+        _body(payload, ctype, part.get_content_charset(), out, forwarded=forwarded, limits=limits, depth=depth)
         return
     name = filename or f"naamloos.{ctype.split('/')[-1]}"
     out.parts.extend(document_part(payload, name, ctype, limits=limits, depth=depth + 1))
+
+
+def _transfer_encoding(part: email.message.Message) -> str:
+    return str(part.get("content-transfer-encoding", "")).strip().lower()
+
+
+def _payload(part: email.message.Message) -> bytes:
+    """The decoded payload, also when the transfer encoding is written with stray spaces (" base64 ")."""
+    cte = part.get("content-transfer-encoding")
+    if cte is not None and str(cte) != _transfer_encoding(part):
+        part.replace_header("content-transfer-encoding", _transfer_encoding(part))
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
+def _recover_multipart(part: email.message.Message) -> email.message.Message:
+    """A multipart whose boundary is missing or wrong: re-read it with the boundary its lines use.
+
+    When no boundary line is found at all the whole payload is read as plain text (returns a text part).
+    """
+    raw = part.get_payload()
+    raw = raw if isinstance(raw, str) else ""
+    found = BOUNDARY_LINE.search(raw)
+    if found and found.group(1) != part.get_boundary():
+        ctype = part.get_content_type()
+        fixed = email.message_from_string(f'Content-Type: {ctype}; boundary="{found.group(1)}"\n\n{raw}')
+        if fixed.is_multipart():
+            return fixed
+    text = email.message.Message()
+    text["Content-Type"] = "text/plain"
+    for header in ("content-transfer-encoding",):
+        if part.get(header):
+            text[header] = str(part.get(header))
+    if part.get_content_charset():
+        text.set_param("charset", part.get_content_charset())
+    text.set_payload(raw)
+    return text
+
+
+def _decode_embedded(part: email.message.Message) -> None:
+    """A message/rfc822 part sent base64 or quoted-printable (Outlook does): parse the decoded message.
+
+    The parser read the encoded text as if it were the message; serialising it back gives that text.
+    """
+    inner = part.get_payload()
+    if not (isinstance(inner, list) and inner):
+        return
+    try:
+        raw = inner[0].as_bytes().lstrip(b"\r\n")
+        data = binascii.a2b_base64(raw) if _transfer_encoding(part) == "base64" else quopri.decodestring(raw)
+    except Exception:  # not decodable: keep what the parser read
+        return
+    part.set_payload([email.message_from_bytes(data)])
 
 
 def _preferred_alternative(children: list, out: Message) -> list:
@@ -123,23 +203,28 @@ def _preferred_alternative(children: list, out: Message) -> list:
     """
     plain = [c for c in children if c.get_content_type() == "text/plain"]
     others = [c for c in children if c.get_content_type() != "text/plain"]
-    if plain and (plain[0].get_payload(decode=True) or b"").strip():
+    if plain and _payload(plain[0]).strip():
         for html in (c for c in others if c.get_content_type() == "text/html"):
-            out.links.extend(html_to_text(decode_text(html.get_payload(decode=True) or b"",
-                                                      html.get_content_charset()))[1])
+            out.links.extend(html_to_text(decode_text(_payload(html), html.get_content_charset()))[1])
         return plain[:1]
     return others[-1:] if others else plain[:1]
 
 
-def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forwarded: bool) -> None:
+def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forwarded: bool,
+          limits: Limits = DEFAULT_LIMITS, depth: int = 0) -> None:
     text = decode_text(payload, charset)
     if ctype == "text/html":
         text, links = html_to_text(text)
         out.links.extend(links)
+    if len(text) > limits.max_chars:
+        text = text[: limits.max_chars]
+        out.parts.append(Part(part="attachment", kind="other", name="(rest van de berichttekst)",
+                              error="berichttekst is te groot; alleen het begin is gecontroleerd"))
+    text = squeeze_blank_lines(text)
     for match in UUENCODE.finditer(text):
         data = _uudecode(match.group("body"))
         if data is not None:
-            out.parts.extend(document_part(data, match.group("name").strip(), None))
+            out.parts.extend(document_part(data, match.group("name").strip(), None, limits=limits, depth=depth + 1))
     text = UUENCODE.sub("", text)
     if PGP_INLINE.search(text):
         out.pgp = True
@@ -192,7 +277,8 @@ def embedded_message_parts(data: bytes, name: str | None, kind: str, limits: Lim
     if depth > limits.max_depth:
         return [Part(part="attachment", kind=kind, name=name, error="bijgevoegde berichten zijn te diep genest")]
     try:
-        inner = parse_eml(data, name or "bericht.eml", limits=limits) if kind == "eml" else parse_msg(data, name)
+        parse = parse_eml if kind == "eml" else parse_msg
+        inner = parse(data, name or f"bericht.{kind}", limits=limits, depth=depth)
     except MsgUnavailable as exc:
         return [Part(part="attachment", kind=kind, name=name, size=len(data), error=str(exc))]
     parts = [Part(part="attachment", kind=kind, name=name, size=len(data), meta={"embedded_message": True})]
@@ -207,7 +293,8 @@ class MsgUnavailable(Exception):
     """An Outlook .msg needs the optional GPL extra `msg` (extract-msg)."""
 
 
-def parse_msg(data: bytes, name: str | None = "message.msg", *, limits: Limits = DEFAULT_LIMITS) -> Message:
+def parse_msg(data: bytes, name: str | None = "message.msg", *, limits: Limits = DEFAULT_LIMITS,
+              depth: int = 0) -> Message:
     """Parse an Outlook .msg with extract-msg (GPL-3.0, optional extra `msg`)."""
     try:
         import extract_msg
@@ -222,7 +309,7 @@ def parse_msg(data: bytes, name: str | None = "message.msg", *, limits: Limits =
                               error=f"Outlook-bericht is beschadigd ({type(exc).__name__})"))
         return out
     try:
-        _fill_from_msg(msg, out, limits)
+        _fill_from_msg(msg, out, limits, depth)
     finally:
         try:
             msg.close()
@@ -231,7 +318,7 @@ def parse_msg(data: bytes, name: str | None = "message.msg", *, limits: Limits =
     return out
 
 
-def _fill_from_msg(msg, out: Message, limits: Limits) -> None:
+def _fill_from_msg(msg, out: Message, limits: Limits, depth: int = 0) -> None:
     sender_name, sender = parseaddr(_safe(lambda: msg.sender) or "")
     out.sender = sender.lower() or None
     out.sender_name = sender_name or None
@@ -253,19 +340,25 @@ def _fill_from_msg(msg, out: Message, limits: Limits) -> None:
         out.parts.append(Part(part="subject", kind="subject", pages=[out.subject]))
     body = _safe(lambda: msg.body)
     if body and body.strip():
-        _body(body.encode("utf-8"), "text/plain", "utf-8", out, forwarded=False)
+        _body(body.encode("utf-8"), "text/plain", "utf-8", out, forwarded=False, limits=limits, depth=depth)
     else:
         html = _safe(lambda: msg.htmlBody)
         if html:
-            _body(html if isinstance(html, bytes) else html.encode(), "text/html", None, out, forwarded=False)
+            _body(html if isinstance(html, bytes) else html.encode(), "text/html", None, out, forwarded=False,
+                  limits=limits, depth=depth)
     for att in _safe(lambda: msg.attachments) or []:
         att_name = _safe(lambda a=att: a.longFilename or a.shortFilename or a.name) or "bijlage"
         payload = _safe(lambda a=att: a.data)
         if isinstance(payload, bytes):
-            out.parts.extend(document_part(payload, att_name, _safe(lambda a=att: a.mimetype), limits=limits, depth=1))
+            out.parts.extend(document_part(payload, att_name, _safe(lambda a=att: a.mimetype), limits=limits,
+                                           depth=depth + 1))
         elif payload is not None and hasattr(payload, "subject"):
+            if depth + 1 > limits.max_depth:
+                out.parts.append(Part(part="attachment", kind="msg", name=att_name,
+                                      error="bijgevoegde berichten zijn te diep genest"))
+                continue
             nested = Message(input=att_name)
-            _fill_from_msg(payload, nested, limits)
+            _fill_from_msg(payload, nested, limits, depth + 1)
             out.parts.append(Part(part="attachment", kind="msg", name=att_name, meta={"embedded_message": True}))
             for p in nested.parts:
                 p.part, p.name, p.forwarded = "attachment", f"{att_name}/{p.name or 'bericht'}", True
