@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
@@ -11,6 +12,10 @@ from recognizers.engine import ANALYSIS_LOCK, LANGUAGE, REGEX_FLAGS, SCORE_THRES
 from scanner.model import SPECIAL_ENTITIES, Finding, Message, Part
 
 CHUNK = 20_000  # characters handed to spaCy at once; pages longer than this are split on line ends
+BATCH = 8  # chunks analysed between two looks at the clock
+# Time for the analysis of one scanned message. What is left when it runs out (a megabyte of
+# text dense with names takes about a minute) is reported as not checked, never waited for.
+ANALYSIS_SECONDS = 60.0
 SIGNATURE_START = re.compile(
     r"^[ \t]*(?:(?:met\s+)?(?:vriendelijke|hartelijke|collegiale|beste|warme)\s+groet(?:en)?|groet(?:en|jes)?"
     r"|mvg|m\.v\.g\.|kind regards|best regards|regards|with kind regards|--)[ \t,.!]*$",
@@ -79,8 +84,13 @@ def _resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]
     return sorted(kept + specials, key=lambda r: r.start)
 
 
-def analyse_message(message: Message, analyzer: AnalyzerEngine) -> list[Finding]:
-    """Findings for all parts of a message, in part and page order."""
+def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | None = None) -> list[Finding]:
+    """Findings for all parts of a message, in part and page order.
+
+    With a `budget` (seconds) the analysis stops once it is spent: every part with text left
+    unread is marked `meta["truncated"]` (UNSCANNABLE_ATTACHMENT, "alleen het begin is
+    gecontroleerd"). Redaction passes no budget: it must see everything it removes.
+    """
     own_addresses = {a.lower() for a in [message.sender, *message.to, *message.cc, *message.bcc] if a}
     own_names = _own_name_tokens(message)
     jobs: list[tuple[int, Part, int, int, str]] = []
@@ -91,13 +101,20 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine) -> list[Finding]
             for offset, chunk in _chunks(page):
                 if chunk.strip():
                     jobs.append((index, part, page_no, offset, chunk))
-    with ANALYSIS_LOCK:
-        artifacts = analyzer.nlp_engine.process_batch([job[4] for job in jobs], LANGUAGE, batch_size=32)
-        analysed = [
-            analyzer.analyze(job[4], LANGUAGE, nlp_artifacts=nlp_artifacts, regex_flags=REGEX_FLAGS,
-                             score_threshold=SCORE_THRESHOLD)
-            for job, (_text, nlp_artifacts) in zip(jobs, artifacts, strict=True)
-        ]
+    deadline = None if budget is None else time.monotonic() + budget
+    analysed: list[list[RecognizerResult]] = []
+    for start in range(0, len(jobs), BATCH):
+        if deadline is not None and start and time.monotonic() > deadline:
+            for _, part, *_ in jobs[start:]:
+                part.meta["truncated"] = part.meta["analysis_stopped"] = True
+            jobs = jobs[:start]
+            break
+        batch = [job[4] for job in jobs[start:start + BATCH]]
+        with ANALYSIS_LOCK:  # per batch, so concurrent scans take turns
+            artifacts = analyzer.nlp_engine.process_batch(batch, LANGUAGE, batch_size=BATCH)
+            analysed += [analyzer.analyze(text, LANGUAGE, nlp_artifacts=nlp_artifacts, regex_flags=REGEX_FLAGS,
+                                          score_threshold=SCORE_THRESHOLD)
+                         for text, nlp_artifacts in artifacts]
     findings: list[Finding] = []
     for (index, part, page_no, offset, chunk), results in zip(jobs, analysed, strict=True):
         signature, greeting = _signature_span(part, chunk), _greeting_span(part, chunk)

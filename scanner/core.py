@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from recognizers.engine import get_analyzer
-from scanner.analysis import analyse_message
+from scanner import analysis
 from scanner.documents import classify_message
 from scanner.model import Message, Result
 from scanner.policy import Policy, load_policy
@@ -22,7 +22,7 @@ def scan_message(message: Message, policy: Policy | None = None, *, org: str | N
     """
     started = time.perf_counter()
     policy = policy or load_policy()
-    findings = analyse_message(message, get_analyzer())
+    findings = analysis.analyse_message(message, get_analyzer(), budget=analysis.ANALYSIS_SECONDS)
     documents = classify_message(message, findings, policy)
     for finding in findings:
         # Special data in a document about one person (a beschikking, a gespreksverslag) is about that person.

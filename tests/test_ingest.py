@@ -251,3 +251,38 @@ def test_a_document_read_whole_is_not_reported():
     message = load_bytes(_mail_with_pdf(3), "stukken.eml")
     assert not next(p for p in message.parts if p.name == "dossier.pdf").meta["truncated"]
     assert all(v.rule != "UNSCANNABLE_ATTACHMENT" for v in scan_message(message).violations)
+
+
+def _mail_with_long_attachment(lines: int) -> bytes:
+    outer = MIMEMultipart()
+    outer["From"] = "medewerker@ind.nl"
+    outer["To"] = "collega@ind.nl"
+    outer["Subject"] = "lijst"
+    outer.attach(MIMEText("Zie de bijlage. V-nummer 2345678901.", "plain"))
+    body = "".join(f"Regel {i}: bewoner met V-nummer 12345678{i % 10}0 op locatie Budel.\n" for i in range(lines))
+    att = MIMEText(body, "plain", "utf-8")
+    att.add_header("Content-Disposition", "attachment", filename="lijst.txt")
+    outer.attach(att)
+    return outer.as_bytes()
+
+
+def test_analysis_that_runs_out_of_time_reports_what_it_did_not_check(monkeypatch):
+    """A message too long to analyse in the time budget is reported, not waited for."""
+    from scanner import analysis
+    from scanner.core import scan_message
+
+    raw = _mail_with_long_attachment(20_000)  # ~1.3 MB of text: many analysis batches
+    monkeypatch.setattr(analysis, "ANALYSIS_SECONDS", 0.0)
+    result = scan_message(load_bytes(raw, "lijst.eml"))
+    hits = [v for v in result.violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
+    assert len(hits) == 1 and hits[0].attachment == "lijst.txt" and "alleen het begin" in hits[0].message
+    # What was analysed before the budget ran out is still reported: the body's V-nummer.
+    assert any(f.entity == "V_NUMBER" and f.part == "body" for f in result.findings)
+
+
+def test_analysis_within_its_budget_reports_nothing_unchecked():
+    from scanner.core import scan_message
+
+    result = scan_message(load_bytes(_mail_with_long_attachment(200), "lijst.eml"))
+    assert all(v.rule != "UNSCANNABLE_ATTACHMENT" for v in result.violations)
+    assert sum(f.entity == "V_NUMBER" and f.part == "attachment" for f in result.findings) >= 100

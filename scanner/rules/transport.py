@@ -213,10 +213,10 @@ def unscannable_attachment(ctx: RuleContext) -> list[Hit]:
     recipients = [r.address for r in ctx.targets]
     all_chain = bool(ctx.targets) and all(ctx.match(r).category in CHAIN_CATEGORIES for r in ctx.targets)
     hits = []
-    for _, part in ctx.indexed_parts(bodies=False):
+    for _, part in ctx.indexed_parts():
         if part.kind == "image" or not (part.error or part.meta.get("truncated")):
             continue
-        # A truncated document was read only up to the page, size or time limit.
+        # A truncated document (or body) was read or analysed only up to the page, size or time limit.
         reason = unscannable_reason(part.error) if part.error else "partial"
         variant = "encrypted_chain" if reason == "encrypted" and all_chain else None
         hits.append(Hit(rule, policy.severity(rule, variant), "default", recipients, attachment=part.name,
