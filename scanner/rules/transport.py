@@ -77,7 +77,7 @@ def banned_channel(ctx: RuleContext) -> list[Hit]:
     for _, part in bodies:
         urls += [m.group(0) for m in _URL.finditer(part.text)]
     for _, part in ctx.indexed_parts(bodies=False):
-        if (part.name or "").lower().endswith(".ics"):
+        if part.kind == "calendar":  # an invitation's join link (an Outlook invite is an inline text/calendar)
             urls += [m.group(0) for m in _URL.finditer(part.text)]
     for url in dict.fromkeys(urls):
         channel = _channel_for(_unwrap(url, params), policy.channels)
