@@ -80,3 +80,13 @@ def test_functional_mailboxes_from_the_policy() -> None:
     assert not policy.is_functional_mailbox("m.bos@ind.nl")
     assert not policy.is_functional_mailbox("info@gmail.com")  # a private mailbox may be anyone's
     assert not policy.is_functional_mailbox("info@onbekend-bedrijf.nl")
+
+
+def test_a_short_label_sentence_is_about_the_person_of_the_sentence_before() -> None:
+    """SUBJECTIVE_REMARK: "Echt een querulant." has no subject of its own; it judges the resident just named."""
+    body = ("Hoi Mohan,\n\nBewoner Yusuf Demir (V-nummer 2303316655) heeft weer geklaagd over het eten. "
+            "Echt een querulant. Kun jij morgen het gesprek met hem voeren?")
+    check(scan_message(mail("j.baas@coa.nl", ["m.ramdin@coa.nl"], body)), "pass", {"SUBJECTIVE_REMARK": "info"})
+    about_nobody = ("Hoi Mohan,\n\nBewoner Yusuf Demir (V-nummer 2303316655) wil morgen een gesprek.\n\n"
+                    "De nieuwe wasmachine is alweer stuk. Echt een lastpak.")
+    check(scan_message(mail("j.baas@coa.nl", ["m.ramdin@coa.nl"], about_nobody)), "pass", {}, ("SUBJECTIVE_REMARK",))
