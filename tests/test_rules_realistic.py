@@ -41,6 +41,7 @@ def test_inline_pgp_message_cannot_be_checked() -> None:
             "-----END PGP MESSAGE-----\n")
     result = scan_message(mail("s.kuipers@dtv.minvenj.nl", ["mr.hendriks@hendriks-advocatuur.nl"], body))
     check(result, "warn", {"UNSCANNABLE_ATTACHMENT": "warn"}, ("INSECURE_TRANSPORT",))
+    assert result.violations[0].message.startswith("Het bericht kon niet worden gecontroleerd (versleuteld).")
     greeting = scan_message(mail("s.kuipers@dtv.minvenj.nl", ["mr.hendriks@hendriks-advocatuur.nl"],
                                  "Geachte mr. Hendriks,\n\nZie het versleutelde bericht.\n\n" + body))
     assert fired(greeting).get("UNSCANNABLE_ATTACHMENT") == "warn"

@@ -229,7 +229,7 @@ def unscannable_attachment(ctx: RuleContext) -> list[Hit]:
     readable = any(_PGP_BLOCK.sub("", p.text).strip() for p in message.parts if p.part != "subject")
     armoured = any(_PGP_BLOCK.search(p.text) for _, p in ctx.indexed_parts(attachments=False))
     if message.encrypted and (armoured or not readable) and not hits:
-        hits.append(Hit(rule, policy.severity(rule), "default", recipients,
+        hits.append(Hit(rule, policy.severity(rule), "message", recipients,
                         fields={"bijlage": policy.common("the_message", ctx.lang),
                                 "reden": policy.template(rule, "reden_encrypted", ctx.lang)},
                         per_recipient=False))
