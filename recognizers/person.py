@@ -702,7 +702,8 @@ class _Matcher:
             return None  # "Millau", "Wimbledon": a lone word the model guessed, and a known place
         if end - start == 1 and (self.is_lone_word(tokens[0]) or self.is_descriptor(start)):
             return None  # "Algemeen", "Beslismedewerker"
-        if all(t.text.isupper() and _letters(t.text) <= ALL_CAPS_MIN and not self.lex.is_listed(t.text) for t in tokens):
+        if all(t.text.isupper() and _letters(t.text) <= ALL_CAPS_MIN and not self.lex.is_listed(t.text)
+               for t in tokens):
             return None  # "NYSE", "ZCTU", "DT&V.": acronyms
         if any(self.names_something_else(t) for t in self.doc[max(start - 1, 0) : min(end + 1, self.n)]):
             return None

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from recognizers.engine import ANALYSIS_LOCK, LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD
+from scanner.ingest.mail import URL
 from scanner.model import SPECIAL_ENTITIES, Finding, Message, Part
 
 CHUNK = 20_000  # characters handed to spaCy at once; pages longer than this are split on line ends
@@ -24,6 +25,7 @@ SIGNATURE_START = re.compile(
 GREETING = re.compile(r"^[ \t]*(?:beste|hallo|hoi|hi|dag|geachte|goedemorgen|goedemiddag|dear|lieve)\b[^\n]{0,60}$",
                       re.IGNORECASE | re.MULTILINE)
 SIGNATURE_MAX_LINES = 14
+WINS_OVER_SPECIAL = frozenset({"PERSON", "EMAIL_ADDRESS"})  # a lexicon term inside these is part of them
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
@@ -60,11 +62,12 @@ def _greeting_span(part: Part, text: str) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
-def _resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
+def _resolve_overlaps(results: list[RecognizerResult], text: str = "") -> list[RecognizerResult]:
     """Keep the best of overlapping results of one kind (identifiers, or special data).
 
     Special data never hides an identifier, but a name wins over a lexicon term it contains
-    ("Ahmadi" is a surname here, not a religion).
+    ("Ahmadi" is a surname here, not a religion), and so does an address ("advocaat.ahmadi@gmail.com")
+    or a link ("www.ggz.nl/psychose").
     """
     def best_first(rs: list[RecognizerResult]) -> list[RecognizerResult]:
         return sorted(rs, key=lambda r: (-r.score, -(r.end - r.start), r.start))
@@ -76,7 +79,8 @@ def _resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]
     for res in best_first([r for r in results if r.entity_type not in SPECIAL_ENTITIES]):
         if not any(overlaps(res, k) for k in kept):
             kept.append(res)
-    names = [k for k in kept if k.entity_type == "PERSON"]
+    names = [k for k in kept if k.entity_type in WINS_OVER_SPECIAL]
+    names += [RecognizerResult("URL", m.start(), m.end(), 1.0) for m in URL.finditer(text)]
     specials: list[RecognizerResult] = []
     for res in best_first([r for r in results if r.entity_type in SPECIAL_ENTITIES]):
         if not any(overlaps(res, k) for k in specials + names):
@@ -118,7 +122,7 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
     findings: list[Finding] = []
     for (index, part, page_no, offset, chunk), results in zip(jobs, analysed, strict=True):
         signature, greeting = _signature_span(part, chunk), _greeting_span(part, chunk)
-        for res in _resolve_overlaps(results):
+        for res in _resolve_overlaps(results, chunk):
             value = chunk[res.start:res.end]
             # The sender's signature says nothing about a data subject; the salutation names the
             # recipient, but the rest of its line may already be about someone else.

@@ -36,7 +36,8 @@ class Part:
     """
 
     part: str  # "subject" | "body" | "attachment"
-    kind: str  # "subject", "text", "html", "pdf", "docx", "xlsx", "csv", "image", "msg", "eml", "zip", "other"
+    # "subject", "text", "html", "pdf", "docx", "xlsx", "csv", "calendar", "image", "msg", "eml", "zip", "other"
+    kind: str
     name: str | None = None  # attachment file name (for nested: "outer.zip/inner.pdf")
     pages: list[str] = field(default_factory=list)
     paged: bool = False

@@ -293,6 +293,17 @@ class Policy:
     def threshold(self, name: str) -> float:
         return self.data["thresholds"][name]
 
+    def is_functional_mailbox(self, address: str) -> bool:
+        """An office's mailbox ("info@coa.nl", a privacy office): not the address of a data subject."""
+        addr = address.strip().lower()
+        offices = {(o.privacy_office or "").lower() for o in self.organisations.values()}
+        offices |= {(o.infosec or "").lower() for o in self.organisations.values()}
+        if addr in offices:
+            return True
+        first = re.split(r"[._+]", addr.partition("@")[0])[0]
+        words = {w.lower() for w in self.get("mailboxes", "functional_words", default=())}
+        return first in words and self.match(addr).organisation is not None
+
     def privacy_office(self, sender: Organisation | None) -> str:
         return _first_contact(sender, "privacy_office", self.organisations)
 

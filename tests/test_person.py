@@ -319,7 +319,9 @@ def test_a_given_name_inside_a_place_or_street_is_no_person(
     assert persons(text, nlp, recognizer) == []
 
 
-def test_a_surname_typed_in_lower_case_is_found_again(nlp: spacy.language.Language, recognizer: PersonRecognizer) -> None:
+def test_a_surname_typed_in_lower_case_is_found_again(
+    nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
     text = "hossein moradi belde net. moradi vraagt of zijn gehoor doorgaat."
     assert [name for name, _ in persons(text, nlp, recognizer)] == ["hossein moradi", "moradi"]
 
@@ -386,6 +388,8 @@ def test_words_in_policy_text_are_no_person(
     assert persons(text, nlp, recognizer) == []
 
 
-def test_a_country_code_in_brackets_is_no_given_name(nlp: spacy.language.Language, recognizer: PersonRecognizer) -> None:
+def test_a_country_code_in_brackets_is_no_given_name(
+    nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
     text = "Doelpunten: Kluivert ( Ned ), Milosevic ( Joe )."
     assert [name for name, _ in persons(text, nlp, recognizer)] == ["Kluivert", "Milosevic"]

@@ -18,7 +18,9 @@ from scanner.model import Part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".webp"}
-TEXT_EXTENSIONS = {".txt", ".text", ".md", ".log", ".ics", ".vcs", ".vcf"}
+TEXT_EXTENSIONS = {".txt", ".text", ".md", ".log"}
+CALENDAR_EXTENSIONS = {".ics", ".ifb", ".vcs", ".vcf"}  # iCalendar and vCard: text with folded lines (RFC 5545)
+CALENDAR_TYPES = ("text/calendar", "text/x-vcalendar", "text/vcard", "text/x-vcard", "application/ics")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 IMAGE_COUNT_PAGES = 20  # pages searched for images (signatures, photos)
 
@@ -52,9 +54,11 @@ def sniff_kind(name: str | None, content_type: str | None, data: bytes) -> str:
         return "eml"
     if ext == ".csv" or ctype == "text/csv":
         return "csv"
+    if ext in CALENDAR_EXTENSIONS or ctype.startswith(CALENDAR_TYPES):
+        return "calendar"
     if ext in (".html", ".htm") or ctype == "text/html":
         return "html"
-    if ext in TEXT_EXTENSIONS or ctype.startswith("text/"):  # also calendar invites, vCards
+    if ext in TEXT_EXTENSIONS or ctype.startswith("text/"):
         return "text"
     if ext == ".pdf":
         return "pdf"
@@ -301,6 +305,29 @@ def extract_text(data: bytes, limits: Limits, charset: str | None = None) -> tup
     return [decode_text(data[: limits.max_chars], charset)], {"truncated": len(data) > limits.max_chars}
 
 
+_CALENDAR_SYNTAX = {"BEGIN", "END", "VERSION", "PRODID", "CALSCALE", "METHOD", "UID", "DTSTAMP", "SEQUENCE",
+                    "STATUS", "TRANSP", "CLASS", "PRIORITY", "CREATED", "LAST-MODIFIED", "TZID", "TZOFFSETFROM",
+                    "TZOFFSETTO", "TZNAME", "RRULE", "ACTION", "TRIGGER", "REV", "KIND"}
+_CALENDAR_LINE = re.compile(r"^(?P<name>[A-Za-z0-9-]+)(?P<params>(?:;[^:]*)?):(?P<value>.*)$")
+
+
+def extract_calendar(data: bytes, limits: Limits) -> tuple[list[str], dict]:
+    """An invitation or contact card as readable text: folded lines joined (so a join URL stays whole),
+    the values of its properties (summary, description, location, attendees' names and addresses)
+    without the syntax lines ("BEGIN:VEVENT") that would read as words."""
+    pages, meta = extract_text(data, limits)
+    lines = []
+    for line in re.sub(r"\r?\n[ \t]", "", pages[0]).splitlines():
+        m = _CALENDAR_LINE.match(line)
+        if m is None:
+            lines.append(line)
+        elif m.group("name").upper() not in _CALENDAR_SYNTAX:
+            names = re.findall(r';CN="?([^;:"]+)', m.group("params"), re.IGNORECASE)
+            value = re.sub(r"\\[nN]", "\n", m.group("value")).replace("\\,", ",").replace("\\;", ";")
+            lines.append(" ".join([*names, re.sub(r"^mailto:", "", value, flags=re.IGNORECASE)]))
+    return ["\n".join(lines)], meta
+
+
 EXTRACTORS: dict[str, Callable[[bytes, Limits], tuple[list[str], dict]]] = {
     "pdf": extract_pdf,
     "docx": extract_docx,
@@ -308,6 +335,7 @@ EXTRACTORS: dict[str, Callable[[bytes, Limits], tuple[list[str], dict]]] = {
     "csv": extract_csv,
     "image": extract_image,
     "text": extract_text,
+    "calendar": extract_calendar,
 }
 
 

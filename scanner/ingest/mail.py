@@ -199,15 +199,18 @@ def _decode_embedded(part: email.message.Message) -> None:
 def _preferred_alternative(children: list, out: Message) -> list:
     """From alternatives take the plain text when it has content, else the richest one.
 
-    Link targets live in the HTML alternative, so its links are read even when its text is not.
+    Link targets live in the HTML alternative, so its links are read even when its text is not. A
+    text/calendar alternative (an Outlook invitation) is kept as well: it holds the join link.
     """
+    calendars = [c for c in children if c.get_content_type() == "text/calendar"]  # an invite: its own content
+    children = [c for c in children if c.get_content_type() != "text/calendar"]
     plain = [c for c in children if c.get_content_type() == "text/plain"]
     others = [c for c in children if c.get_content_type() != "text/plain"]
     if plain and _payload(plain[0]).strip():
         for html in (c for c in others if c.get_content_type() == "text/html"):
             out.links.extend(html_to_text(decode_text(_payload(html), html.get_content_charset()))[1])
-        return plain[:1]
-    return others[-1:] if others else plain[:1]
+        return plain[:1] + calendars
+    return (others[-1:] if others else plain[:1]) + calendars
 
 
 def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forwarded: bool,

@@ -98,7 +98,9 @@ def anchored(ctx: RuleContext, part_index: int, page: int | None, text: str, sta
     """Whether text[start:end] is about a data subject (lexicon.md §12).
 
     Returns the anchoring person findings when there are any, True for a role
-    noun or pronoun anchor without a finding, or [] when not anchored.
+    noun or pronoun anchor without a finding, or [] when not anchored. A pronoun
+    sentence or a very short one ("Echt een querulant.") takes the anchor of the
+    sentence before.
     """
     lo, hi = sentence_bounds(text, start, end)
     found = anchors_in(ctx, part_index, page, lo, hi)
@@ -107,8 +109,8 @@ def anchored(ctx: RuleContext, part_index: int, page: int | None, text: str, sta
     sentence = fold(text[lo:hi])
     if terms_pattern("anchors.txt").search(sentence):
         return True
-    pronouns = term_regex(load_toml("rules.toml")["wording"]["pronouns"])
-    if pronouns.search(sentence):
+    wording = load_toml("rules.toml")["wording"]
+    if term_regex(wording["pronouns"]).search(sentence) or len(sentence.split()) <= wording["elliptic_words"]:
         plo, phi = previous_sentence(text, lo)
         previous = anchors_in(ctx, part_index, page, plo, phi)
         if previous:

@@ -149,11 +149,13 @@ class RuleContext:
     def personal(self) -> list[Finding]:
         """Findings about a data subject (rules.md §0): special ones only when linked, none in public documents.
 
-        Special terms in the sender's own signature ("Medewerker gezondheidszaken") are about nobody.
+        Special terms in the sender's own signature ("Medewerker gezondheidszaken") are about nobody, and
+        neither is an office's mailbox quoted in the text ("mail avg@ind.nl").
         """
         return [f for f in self.findings
                 if not self.is_public(f.part_index) and (f.linked or not f.special)
-                and not (f.special and self._in_signature(f))]
+                and not (f.special and self._in_signature(f))
+                and not (f.entity == "EMAIL_ADDRESS" and self.policy.is_functional_mailbox(f.text))]
 
     def _in_signature(self, finding: Finding) -> bool:
         part = self.part(finding.part_index)

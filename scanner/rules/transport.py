@@ -77,7 +77,7 @@ def banned_channel(ctx: RuleContext) -> list[Hit]:
     for _, part in bodies:
         urls += [m.group(0) for m in _URL.finditer(part.text)]
     for _, part in ctx.indexed_parts(bodies=False):
-        if (part.name or "").lower().endswith(".ics"):
+        if part.kind == "calendar":  # an invitation's join link (an Outlook invite is an inline text/calendar)
             urls += [m.group(0) for m in _URL.finditer(part.text)]
     for url in dict.fromkeys(urls):
         channel = _channel_for(_unwrap(url, params), policy.channels)
@@ -122,7 +122,7 @@ def encrypted(ctx: RuleContext) -> bool:
     message = ctx.message
     if message.encrypted:
         return True
-    if any("-----BEGIN PGP MESSAGE-----" in p.text for _, p in ctx.indexed_parts(attachments=False)):
+    if any(_PGP_BLOCK.search(p.text) for _, p in ctx.indexed_parts(attachments=False)):
         return True
     secure = ctx.policy.get("secure_mail")
     subject = message.subject or ""
@@ -190,6 +190,7 @@ def insecure_transport(ctx: RuleContext) -> list[Hit]:
     return hits
 
 
+_PGP_BLOCK = re.compile(r"-----BEGIN PGP MESSAGE-----.*?(?:-----END PGP MESSAGE-----|\Z)", re.DOTALL)
 _REASONS = (
     ("encrypted", r"encrypt|password|wachtwoord|versleutel|protected|beveiligd"),
     ("too_large", r"too\s+large|size|limit|te\s+groot|timeout|time\s*limit|bomb|ratio"),
@@ -224,9 +225,11 @@ def unscannable_attachment(ctx: RuleContext) -> list[Hit]:
                                 "reden": policy.template(rule, f"reden_{reason}", ctx.lang)},
                         per_recipient=False))
     message = ctx.message
-    readable = any(p.text.strip() for p in message.parts if p.part != "subject")
-    if message.encrypted and not readable and not hits:
-        hits.append(Hit(rule, policy.severity(rule), "default", recipients,
+    # Text an inline PGP block hides is as unreadable as an S/MIME envelope.
+    readable = any(_PGP_BLOCK.sub("", p.text).strip() for p in message.parts if p.part != "subject")
+    armoured = any(_PGP_BLOCK.search(p.text) for _, p in ctx.indexed_parts(attachments=False))
+    if message.encrypted and (armoured or not readable) and not hits:
+        hits.append(Hit(rule, policy.severity(rule), "message", recipients,
                         fields={"bijlage": policy.common("the_message", ctx.lang),
                                 "reden": policy.template(rule, "reden_encrypted", ctx.lang)},
                         per_recipient=False))
