@@ -529,7 +529,8 @@ _LEXICAL_KINDS = frozenset({"term", "head", "tail", "ambiguous", "veto"})
 _GENERAL_PHRASE = frozenset({"strong", "document_markers", "category_names"})
 _SINGULAR_AFTER_SHE = re.compile(r" ?([a-z']+)")
 # "mevrouw Yusuf", "dhr. A. Karimi", "bewoner A": a capitalised name or initial right after the title.
-_NAME_AFTER_TITLE = re.compile(r"\.?[ \t\u00a0]+[A-ZÀ-Ý]")
+# No full stop between them: "dhr." is a title of its own, "de bewoner. Mail ons" ends a sentence.
+_NAME_AFTER_TITLE = re.compile(r"[ \t\u00a0]+[A-ZÀ-Ý]")
 
 
 def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
@@ -699,7 +700,7 @@ def _surname_after_title(title_ends: set[int], norm: NormalizedText, original: s
     ostart = norm.offsets[hit.start]
     if not original[ostart : ostart + 1].isupper() or original[ostart : ostart + 2].isupper():
         return False
-    return len(norm.text[: hit.start].rstrip(" .")) in title_ends
+    return len(norm.text[: hit.start].rstrip(" ")) in title_ends  # "dhr." ends with its dot
 
 
 def _adjacent_anchor(analysis: _Analysis, index: int) -> float:

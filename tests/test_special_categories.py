@@ -237,6 +237,14 @@ def test_general_discussion_is_not_linked(analyzer, text):
     assert is_general_text(text)
 
 
+def test_a_title_word_ending_a_sentence_does_not_name_the_next_word(analyzer):
+    """'de bewoner. Mail ons' is no 'bewoner Mail': the list of categories stays general text."""
+    text = ("Bijzondere persoonsgegevens, zoals gegevens over gezondheid, religie of seksuele geaardheid, delen "
+            "we alleen als dat strikt noodzakelijk is en nooit zonder machtiging van de bewoner. Mail ons.")
+    assert linked(analyzer, text) == set()
+    assert linked(analyzer, "Dhr. Koerd heeft last van PTSS.") == {"health"}
+
+
 def test_general_discussion_score_separates_policy_from_a_case():
     policy = GENERAL_TEXT[0] + " " + GENERAL_TEXT[2]
     case = "Mevrouw Amina Yusuf (V-nr 3011450092) gebruikt antidepressiva. Zij is bekend bij de GGZ."
