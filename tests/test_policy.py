@@ -160,6 +160,14 @@ def test_overlay_changes_a_variant_and_a_threshold(tmp_path: Path) -> None:
     assert policy.threshold("bulk_persons") == 5
 
 
+def test_overlay_makes_a_discouraged_channel_a_banned_one(tmp_path: Path) -> None:
+    mail = message("b@coa.nl", ["x@coa.nl"], "Het overleg is via https://zoom.us/j/123456789 om tien uur.")
+    assert run(mail).fired.get("BANNED_CHANNEL") == "warn"
+    policy = load_policy(overlay(tmp_path, '[channels.zoom]\nseverity = "block"\n'))
+    assert run(mail, policy=policy).fired.get("BANNED_CHANNEL") == "block"
+    assert run(mail, policy=policy).verdict == "block"
+
+
 def test_overlay_changes_a_message_and_adds_a_municipal_domain(tmp_path: Path) -> None:
     text = ('[messages.nl.PERSONAL_MAILBOX]\ndefault = "Privéadres {adres}: bel eerst."\n\n'
             '[gemeenten.extra_domains]\n"heerlen-digitaal.nl" = "Heerlen"\n')
