@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from redaction.model import mask as redaction_mask
@@ -194,7 +194,46 @@ class Result:
     motivation: str | None = None
     documents: list[dict[str, Any]] = field(default_factory=list)
 
+    def for_output(self, reveal: bool = False) -> Result:
+        """This result as it may be shown: without `reveal` attachment names are masked everywhere."""
+        if reveal:
+            return self
+        from scanner.privacy import found_name_words, mask_file_name
+
+        names = found_name_words(self.findings)
+        shown = {f.attachment for f in self.findings} | {v.attachment for v in self.violations}
+        shown |= {s.details.get("attachment") for s in self.suggestions}
+        shown |= {d.get("attachment") for d in self.documents}
+        # Each level of a nested name too: messages may name "dossier.zip" or "dossier.zip/brief.pdf".
+        shown |= {seg for n in list(shown) if isinstance(n, str) for seg in n.split("/")}
+        mapping = {n: mask_file_name(n, names) for n in shown if isinstance(n, str) and n}
+        mapping = dict(sorted(((k, v) for k, v in mapping.items() if k != v), key=lambda kv: -len(kv[0])))
+        if not mapping:
+            return self
+
+        def sub(text: Any) -> Any:
+            if not isinstance(text, str):
+                return text
+            for original, masked in mapping.items():
+                text = text.replace(original, masked)
+            return text
+
+        return replace(
+            self,
+            findings=[replace(f, attachment=sub(f.attachment)) for f in self.findings],
+            violations=[replace(v, attachment=sub(v.attachment), message=sub(v.message), fix=sub(v.fix))
+                        for v in self.violations],
+            suggestions=[Suggestion(s.action, {k: sub(v) for k, v in s.details.items()}) for s in self.suggestions],
+            documents=[{k: sub(v) if k == "attachment" else v for k, v in d.items()} for d in self.documents],
+            errors=[sub(e) for e in self.errors],
+        )
+
     def to_json(self, reveal: bool = False) -> dict[str, Any]:
+        if not reveal:
+            return self.for_output()._json(reveal)
+        return self._json(reveal)
+
+    def _json(self, reveal: bool) -> dict[str, Any]:
         return {
             "schema": 1,
             "input": self.input,

@@ -251,6 +251,7 @@ def _suggestion_text(s: Suggestion, lang: str) -> str:
 
 def render_text(result: Result, lang: str = "nl", reveal: bool = False) -> str:
     """A readable report, grouped by rule, ending with one line of advice."""
+    result = result.for_output(reveal)
     w = _w(lang)
     lines = [f"{w['title']}: {result.input}", f"{w['verdict']}: {w[result.verdict]}"]
     if result.sender and (result.sender.get("address") or result.sender.get("organisation")):
@@ -298,7 +299,7 @@ def render_html(results: Sequence[Result], lang: str = "nl", reveal: bool = Fals
     w = _w(lang)
     colours = {"block": "#b00020", "warn": "#b26a00", "pass": "#2e7d32", "info": "#455a64"}
     body: list[str] = []
-    for result in results:
+    for result in (r.for_output(reveal) for r in results):
         verdict = result.verdict
         body.append(f'<section><h2>{html.escape(result.input)}</h2>'
                     f'<p class="verdict" style="color:{colours[verdict]}"><strong>{html.escape(w["verdict"])}: '

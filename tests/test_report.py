@@ -64,3 +64,40 @@ def test_html_report_escapes() -> None:
     msg = message("a@ind.nl", ["x@onbekend.nl"], "V-nr 2607781239 <script>")
     page = render_html([result_for(msg, MARKS[1:])])
     assert page.startswith("<!doctype html>") and "<script>" not in page and "NO_LEGAL_BASIS" in page
+
+
+def _mail_with_named_attachments() -> bytes:
+    from email.mime.application import MIMEApplication
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    outer = MIMEMultipart()
+    outer["From"] = "m.kok@coa.nl"
+    outer["To"] = "intake@ggdghor.nl"
+    outer["Subject"] = "Verwijzing"
+    outer.attach(MIMEText("Bijgaand de verwijzing van dhr. Gebrezgiabher.", "plain", "utf-8"))
+    names = ["verwijzing_Hassan_2711093342.pdf", "Gebrezgiabher-intake.pdf", "beschikking.pdf"]
+    for name in names:
+        att = MIMEApplication(b"%PDF-1.4 damaged", "pdf")  # unreadable: each gets a violation naming it
+        att.add_header("Content-Disposition", "attachment", filename=name)
+        outer.attach(att)
+    return outer.as_bytes()
+
+
+def test_attachment_names_are_masked_unless_revealed() -> None:
+    """A file named after the person leaks the name: masked in JSON, text and HTML without --reveal."""
+    import json
+
+    from scanner.core import scan_message
+    from scanner.ingest import load_bytes
+
+    result = scan_message(load_bytes(_mail_with_named_attachments(), "verwijzing.eml"))
+    assert any(v.attachment == "verwijzing_Hassan_2711093342.pdf" for v in result.violations)
+    shown = [json.dumps(result.to_json(), ensure_ascii=False), render_text(result), render_html([result])]
+    for out in shown:
+        # A listed name, a name found in the body and a V-nummer are masked; ordinary words stay.
+        assert "Hassan" not in out and "2711093342" not in out and "Gebrezgiabher-intake" not in out
+        assert "verwijzing_H" in out and "beschikking.pdf" in out and "-intake.pdf" in out
+    revealed = json.dumps(result.to_json(reveal=True), ensure_ascii=False)
+    assert "verwijzing_Hassan_2711093342.pdf" in revealed and "Gebrezgiabher-intake.pdf" in revealed
+    assert "verwijzing_Hassan_2711093342.pdf" in render_text(result, reveal=True)
