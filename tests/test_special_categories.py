@@ -279,6 +279,18 @@ MATCHES = [
     # A tail after a hyphen inside a word: "stress-stoornis" is "stressstoornis".
     ("Cliënte heeft een posttraumatische stress-stoornis.", "health"),
     ("Hij heeft een angst-stoornis.", "health"),
+    # Conditions, aids, specialists and medication written as staff write them.
+    ("Dhr. Noori heeft een longembolie gehad en gebruikt bloedverdunners.", "health"),
+    ("Meneer Ibrahimi heeft staar en wordt binnenkort aan zijn ogen geholpen.", "health"),
+    ("Dhr. Paktin heeft een kunstheup.", "health"),
+    ("Betrokkene heeft een hernia en loopt met krukken.", "health"),
+    ("Mevrouw Hashemi moet volgende week een operatie aan haar heup ondergaan.", "health"),
+    ("Dhr. Rostami moet maandag bij de orthopeed komen.", "health"),
+    ("Meneer Bashir gebruikt valium en seroquel.", "health"),
+    ("Dhr. Sahak is doorverwezen naar Parnassia.", "health"),
+    ("Dhr. Sadeghi is lid van een Perzische kerkgemeente.", "religion"),
+    ("Meneer Jafari volgt de Alpha-cursus.", "religion"),
+    ("Dhr. Owusu behoort tot een seksuele minderheid.", "sexual_orientation"),
 ]
 
 
@@ -314,6 +326,13 @@ NO_MATCH = [
     # A capitalised term right after a title is a surname.
     "Meneer Baloch is de advocaat van betrokkene.",
     "Dhr. Christen is de voogd van betrokkene.",
+    # Stools, graffiti, a departure operation, a storage room, a sabbatical, a helpdesk.
+    "Dhr. Rahimi heeft twee krukken uit de kantine naar zijn kamer meegenomen.",
+    "Dhr. Rahimi werd betrapt op het spuiten van graffiti op de muur van het azc.",
+    "De operatie van het team Vertrek op Schiphol verliep zonder incidenten met dhr. Rahimi.",
+    "Dhr. Rahimi parkeert zijn scooter bij de scootmobielstalling van de locatie.",
+    "Het sabbatical van mevrouw Haile begint in maart.",
+    "Mevrouw Haile heeft haar pasje laten zien bij de poli-receptie van de IND.",
 ]
 
 
