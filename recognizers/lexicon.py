@@ -225,8 +225,9 @@ class Hit:
 
 def split_items(value: str | Sequence[str]) -> list[str]:
     """Items of a data-file field: a comma- or line-separated string (as in lexicon.md) or a list."""
-    if isinstance(value, str):
-        value = re.split(r"[,\n]", value)
+    if isinstance(value, str):  # a comment line ("# ziektes, aandoeningen") is dropped whole
+        lines = [line for line in value.splitlines() if not line.strip().startswith("#")]
+        value = re.split(r"[,\n]", "\n".join(lines))
     return [item.strip() for item in value if item.strip() and not item.strip().startswith("#")]
 
 

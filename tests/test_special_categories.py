@@ -395,3 +395,10 @@ def test_recognizers_take_a_few_milliseconds_per_mail():
         find_terms(f"{mail}{i}")  # a new text each time: the scan is cached per text
         timings.append((time.perf_counter() - start) * 1000)
     assert statistics.median(timings) < MAX_MS_PER_TEXT
+
+
+def test_a_comment_line_in_a_term_list_is_no_term():
+    from recognizers.lexicon import split_items
+
+    text = "astma, epilepsie\n# ziektes, aandoeningen en andere\ndiabetes"
+    assert split_items(text) == ["astma", "epilepsie", "diabetes"]
