@@ -65,7 +65,8 @@ def _greeting_span(part: Part, text: str) -> tuple[int, int] | None:
 def _resolve_overlaps(results: list[RecognizerResult], text: str = "") -> list[RecognizerResult]:
     """Keep the best of overlapping results of one kind (identifiers, or special data).
 
-    Special data never hides an identifier, but a name wins over a lexicon term it contains
+    Special data never hides an identifier, and a special term of one kind does not hide one of
+    another kind in the same words (kept once per kind). A name wins over a lexicon term it contains
     ("Ahmadi" is a surname here, not a religion), and so does an address ("advocaat.ahmadi@gmail.com")
     or a link ("www.ggz.nl/psychose").
     """
@@ -82,10 +83,20 @@ def _resolve_overlaps(results: list[RecognizerResult], text: str = "") -> list[R
     names = [k for k in kept if k.entity_type in WINS_OVER_SPECIAL]
     names += [RecognizerResult("URL", m.start(), m.end(), 1.0) for m in URL.finditer(text)]
     specials: list[RecognizerResult] = []
+    also: list[RecognizerResult] = []  # another kind of special data in the same words
     for res in best_first([r for r in results if r.entity_type in SPECIAL_ENTITIES]):
-        if not any(overlaps(res, k) for k in specials + names):
+        if any(overlaps(res, k) for k in names):
+            continue
+        hit = [k for k in specials if overlaps(res, k)]
+        if not hit:
             specials.append(res)
-    return sorted(kept + specials, key=lambda r: r.start)
+        elif all(k.entity_type != res.entity_type for k in hit) and not any(
+            overlaps(res, a) or (a.entity_type == res.entity_type and any(overlaps(a, k) for k in hit)) for a in also
+        ):
+            # "bekering tot het christendom" is an asylum motive and religion (lexicon.md §3, §10:
+            # report every matching category), once per kind
+            also.append(res)
+    return sorted(kept + specials + also, key=lambda r: r.start)
 
 
 def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | None = None) -> list[Finding]:
