@@ -108,6 +108,7 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
     """
     own_addresses = {a.lower() for a in [message.sender, *message.to, *message.cc, *message.bcc] if a}
     own_names = _own_name_tokens(message)
+    recipient_names = [w for w in (_name_words(n) for n in message.recipient_names) if w]
     jobs: list[tuple[int, Part, int, int, str]] = []
     for index, part in enumerate(message.parts):
         if part.error or part.kind == "image":
@@ -145,6 +146,9 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
                 continue
             if res.entity_type == "PERSON" and own_names and set(value.lower().split()) <= own_names:
                 continue
+            if res.entity_type == "PERSON" and _name_words(value) and any(
+                    _name_words(value) <= words for words in recipient_names):
+                continue  # a recipient (the quoted request, its signature): not a data subject (rules.md §0)
             meta = res.recognition_metadata or {}
             # One finding per subcategory: "ziekte van Huntington" is genetic and health data.
             for subcategory in meta.get("subcategories") or [meta.get("subcategory")]:
@@ -163,6 +167,11 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
                     term=meta.get("term"),
                 ))
     return findings
+
+
+def _name_words(name: str) -> set[str]:
+    """The words of a name without dots and commas, lower case: "mr. S. Dekker" -> {"mr", "s", "dekker"}."""
+    return {w for w in (w.strip(",.").lower() for w in name.split()) if w}
 
 
 def _own_name_tokens(message: Message) -> set[str]:
