@@ -36,7 +36,7 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
       near "W-document".
     - Any travel document number right after its label ("paspoortnummer:",
       "passport no.", "documentnummer"), since foreign passports follow no single
-      format.
+      format; after "paspoort met nummer" only a letter-led number (A18273645).
     """
 
     ENTITY = "ID_DOCUMENT"
@@ -48,6 +48,13 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
         Pattern(
             "Labelled document number",
             r"(?=[A-Z\d])(?<=" + _LABEL + r")(?=[A-Z]*\d)[A-Z0-9]{6,12}" + _END,
+            0.85,
+        ),
+        # "een Iraaks paspoort met nummer A18273645": a foreign number (one or two letters, then digits) after
+        # "<document> met (het) nummer". Looser wording than a label, so a stricter shape.
+        Pattern(
+            "Document met nummer",
+            r"(?<=" + rf"(?i:\b{_DOCUMENT}[ ]met[ ](?:het[ ])?(?:nummer|nr\.?))[ \t]*" + r")[A-Z]{1,2}\d{6,9}" + _END,
             0.85,
         ),
     ]

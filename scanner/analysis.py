@@ -65,7 +65,8 @@ def _greeting_span(part: Part, text: str) -> tuple[int, int] | None:
 def _resolve_overlaps(results: list[RecognizerResult], text: str = "") -> list[RecognizerResult]:
     """Keep the best of overlapping results of one kind (identifiers, or special data).
 
-    Special data never hides an identifier, but a name wins over a lexicon term it contains
+    Special data never hides an identifier, and a special term of one kind does not hide one of
+    another kind in the same words (kept once per kind). A name wins over a lexicon term it contains
     ("Ahmadi" is a surname here, not a religion), and so does an address ("advocaat.ahmadi@gmail.com")
     or a link ("www.ggz.nl/psychose").
     """
@@ -82,10 +83,20 @@ def _resolve_overlaps(results: list[RecognizerResult], text: str = "") -> list[R
     names = [k for k in kept if k.entity_type in WINS_OVER_SPECIAL]
     names += [RecognizerResult("URL", m.start(), m.end(), 1.0) for m in URL.finditer(text)]
     specials: list[RecognizerResult] = []
+    also: list[RecognizerResult] = []  # another kind of special data in the same words
     for res in best_first([r for r in results if r.entity_type in SPECIAL_ENTITIES]):
-        if not any(overlaps(res, k) for k in specials + names):
+        if any(overlaps(res, k) for k in names):
+            continue
+        hit = [k for k in specials if overlaps(res, k)]
+        if not hit:
             specials.append(res)
-    return sorted(kept + specials, key=lambda r: r.start)
+        elif all(k.entity_type != res.entity_type for k in hit) and not any(
+            overlaps(res, a) or (a.entity_type == res.entity_type and any(overlaps(a, k) for k in hit)) for a in also
+        ):
+            # "bekering tot het christendom" is an asylum motive and religion (lexicon.md §3, §10:
+            # report every matching category), once per kind
+            also.append(res)
+    return sorted(kept + specials + also, key=lambda r: r.start)
 
 
 def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | None = None) -> list[Finding]:
@@ -97,6 +108,7 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
     """
     own_addresses = {a.lower() for a in [message.sender, *message.to, *message.cc, *message.bcc] if a}
     own_names = _own_name_tokens(message)
+    recipient_names = [w for w in (_name_words(n) for n in message.recipient_names) if w]
     jobs: list[tuple[int, Part, int, int, str]] = []
     for index, part in enumerate(message.parts):
         if part.error or part.kind == "image":
@@ -134,6 +146,9 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
                 continue
             if res.entity_type == "PERSON" and own_names and set(value.lower().split()) <= own_names:
                 continue
+            if res.entity_type == "PERSON" and _name_words(value) and any(
+                    _name_words(value) <= words for words in recipient_names):
+                continue  # a recipient (the quoted request, its signature): not a data subject (rules.md §0)
             meta = res.recognition_metadata or {}
             # One finding per subcategory: "ziekte van Huntington" is genetic and health data.
             for subcategory in meta.get("subcategories") or [meta.get("subcategory")]:
@@ -152,6 +167,11 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
                     term=meta.get("term"),
                 ))
     return findings
+
+
+def _name_words(name: str) -> set[str]:
+    """The words of a name without dots and commas, lower case: "mr. S. Dekker" -> {"mr", "s", "dekker"}."""
+    return {w for w in (w.strip(",.").lower() for w in name.split()) if w}
 
 
 def _own_name_tokens(message: Message) -> set[str]:

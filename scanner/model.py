@@ -63,6 +63,7 @@ class Message:
     to: list[str] = field(default_factory=list)
     cc: list[str] = field(default_factory=list)
     bcc: list[str] = field(default_factory=list)
+    recipient_names: list[str] = field(default_factory=list)  # display names in To/Cc/Bcc ("Linda Maas")
     subject: str = ""
     message_id: str | None = None
     headers: dict[str, str] = field(default_factory=dict)  # lower-case name -> decoded value (first)

@@ -413,6 +413,8 @@ def test_date_without_birth_context_is_no_date_of_birth(analyzer: AnalyzerEngine
         ("W-document W12345678", ["W12345678"]),
         ("paspoortnummer: P01234567", ["P01234567"]),
         ("Passport no. N012345678", ["N012345678"]),
+        ("Hij heeft een Iraaks paspoort met nummer A18273645 laten zien.", ["A18273645"]),
+        ("een reisdocument met het nummer K4471902 uit Georgië", ["K4471902"]),
     ],
 )
 def test_id_document_found(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:

@@ -76,6 +76,15 @@ def test_consent_required_satisfied_by_a_reference_in_the_body() -> None:
     assert "CONSENT_REQUIRED" in negative.fired
 
 
+def test_consent_required_satisfied_by_a_dated_machtiging_of_a_named_person() -> None:
+    # "de machtiging van <naam>, gedateerd <datum>": the date follows the name, not the word machtiging.
+    body = CASE + " Met de machtiging van de heer Yonas Tekle, gedateerd 20 november 2026, stuur ik zijn gegevens."
+    assert "CONSENT_REQUIRED" not in run(message("a@dtv.minvenj.nl", ["avrr@iom.int"], body), MARKS).fired
+    # asking for one is not a reference to one
+    request = CASE + " Wilt u de machtiging van de heer Yonas Tekle opsturen?"
+    assert "CONSENT_REQUIRED" in run(message("a@dtv.minvenj.nl", ["avrr@iom.int"], request), MARKS).fired
+
+
 def test_consent_not_required_for_nidos_lawyers_or_general_answers() -> None:
     assert "CONSENT_REQUIRED" not in run(message("a@ind.nl", ["voogd@nidos.nl"], CASE), MARKS).fired
     assert "CONSENT_REQUIRED" not in run(message("a@ind.nl", ["mr@x-advocaten.nl"], CASE), MARKS).fired

@@ -45,6 +45,11 @@ def header_text(value: object) -> str:
             return raw
 
 
+def display_names(values: list[str]) -> list[str]:
+    """The display names of an address header ("Linda Maas" of "Linda Maas <l.maas@…>")."""
+    return [name.strip() for name, _addr in getaddresses([header_text(v) for v in values]) if name.strip()]
+
+
 def addresses(values: list[str]) -> list[str]:
     out: list[str] = []
     for _name, addr in getaddresses([header_text(v) for v in values]):
@@ -73,6 +78,7 @@ def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAUL
     out.to = addresses(msg.get_all("to", []))
     out.cc = addresses(msg.get_all("cc", []))
     out.bcc = addresses(msg.get_all("bcc", []))
+    out.recipient_names = display_names(msg.get_all("to", []) + msg.get_all("cc", []) + msg.get_all("bcc", []))
     out.subject = header_text(msg.get("subject", "")).strip()
     out.message_id = header_text(msg.get("message-id")).strip() or None
     out.headers = {h: header_text(msg.get(h)) for h in KEPT_HEADERS if msg.get(h) is not None}
@@ -329,6 +335,9 @@ def _fill_from_msg(msg, out: Message, limits: Limits, depth: int = 0) -> None:
     for rec in _safe(lambda: msg.recipients) or []:
         addr = (_safe(lambda r=rec: r.email) or "").strip().lower()
         target = fields.get(int(_safe(lambda r=rec: r.type) or 1), out.to)
+        name = (_safe(lambda r=rec: r.name) or "").strip()
+        if name and "@" not in name:
+            out.recipient_names.append(name)
         if "@" in addr and addr not in target:
             target.append(addr)
     if not out.to and not out.cc:
