@@ -54,14 +54,19 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
     "d.d. geboorte", "geboren te <plaats> op", "date of birth", "DOB". Dates are
     numeric (01-02-1990, 1.2.1990, 1990-02-01, two-digit years) or use Dutch or
     English month names ("1 februari 1990", "1 feb. 1990"), day first as is usual
-    in Dutch, or year first as in ISO 8601. A date that does not exist, lies in
+    in Dutch, or year first as in ISO 8601. In a list row a date right after a
+    V-nummer is a birth date too. A date that does not exist, lies in
     the future or before 1900 is ruled out.
     """
 
     COUNTRY_CODE = "nl"
     ENTITY = "DATE_OF_BIRTH"
 
-    PATTERNS: ClassVar[list[Pattern]] = [Pattern("Date after a birth label", rf"(?=\d)(?<={_LABEL}{_GAP}){_DATE}", 0.9)]
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("Date after a birth label", rf"(?=\d)(?<={_LABEL}{_GAP}){_DATE}", 0.9),
+        # A row of a list of persons: "Ahmad Rahimi - 2718293645 - 03-02-1995", "| 2718293645 | 03-02-1995".
+        Pattern("Date after a V-nummer in a list row", rf"(?=\d)(?<=\b\d{{10}}[ \t]*[-|;,\t\u2013][ \t]*){_DATE}", 0.6),
+    ]
 
     CONTEXT: ClassVar[list[str]] = ["geboren", "geboortedatum", "birth"]
 

@@ -379,6 +379,8 @@ def test_address_not_found(analyzer: AnalyzerEngine, text: str) -> None:
         ("d.d. geboorte 01-02-90", ["01-02-90"]),
         ("Geboortedatum\n01-02-1990", ["01-02-1990"]),
         ("Geboortedatum/-plaats: 01-02-1990 / Khartoem", ["01-02-1990"]),
+        ("Ahmad Rahimi - 2718293645 - 03-02-1995", ["03-02-1995"]),
+        ("Karimi\tAhmad\t2718293645\t03-02-1995\tBudel", ["03-02-1995"]),
     ],
 )
 def test_date_of_birth_found(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:
@@ -394,6 +396,7 @@ def test_date_of_birth_found(analyzer: AnalyzerEngine, text: str, expected: list
         "geboren op 31-02-1990",
         "geboren op 01-02-2090",
         "Het gebied is op 01-02-2020 ontruimd.",
+        "Zaak 2718293645, besluit van 03-02-2024.",
     ],
 )
 def test_date_without_birth_context_is_no_date_of_birth(analyzer: AnalyzerEngine, text: str) -> None:
