@@ -36,6 +36,7 @@ REGNAL_NUMBER = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|IX|X)$")  # "Albert II", "J
 # Lower-case words inside an organisation's name after its noun: "café des Arts".
 ORG_NAME_PARTICLES = frozenset({"de", "des", "du", "la", "le", "les", "di", "da", "del", "della"})
 MIN_COMPOUND_HEAD, MIN_ROLE_TAIL = 3, 5  # "jeugd|rechter", "bonds|coach"
+LONG_COMPOUND_TAIL = 8
 MIN_COMPOUND_TAIL = 7  # "gezins|gegevens"; shorter tails end surnames too ("Zand|bergen", "Wolfs|winkel")
 NOT_COMPOUND_ROLES = frozenset({"dochter"})  # "computerdochter Dolmen" is a subsidiary
 AGE_ADJECTIVE = re.compile(r"^\d{1,3}-jarige$")  # "de 26-jarige Karimi"
@@ -98,7 +99,9 @@ class _DutchWords:
 
     def is_compound(self, word: str) -> bool:
         """A closed compound ending in a long Dutch word: "Gezinsgegevens", "Identiteitsdocumenten"."""
-        tails = (word[k:] for k in range(MIN_COMPOUND_HEAD, len(word) - MIN_COMPOUND_TAIL + 1))
+        # A two-letter head only before a long word: "na|controle", not "Ver|meer".
+        tails = (word[k:] for k in range(MIN_COMPOUND_HEAD - 1, len(word) - MIN_COMPOUND_TAIL + 1)
+                 if k >= MIN_COMPOUND_HEAD or len(word) - k >= LONG_COMPOUND_TAIL)
         return any(
             tail in self.lemmas or tail in self.forms or any(stem in self.lemmas for stem in _dutch_stems(tail))
             for tail in tails

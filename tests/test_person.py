@@ -393,3 +393,11 @@ def test_a_country_code_in_brackets_is_no_given_name(
 ) -> None:
     text = "Doelpunten: Kluivert ( Ned ), Milosevic ( Joe )."
     assert [name for name, _ in persons(text, nlp, recognizer)] == ["Kluivert", "Milosevic"]
+
+
+def test_a_prefixed_dutch_word_opening_a_subject_is_no_name(
+    nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    assert persons("Nacontrole tbc bewoner locatie Budel", nlp, recognizer) == []
+    assert persons("Hello, can I change my appointment?", nlp, recognizer) == []
+    assert [name for name, _ in persons("Dhr. Vermeer belde over zijn aanvraag.", nlp, recognizer)] == ["Vermeer"]
