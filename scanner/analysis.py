@@ -107,8 +107,8 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
     gecontroleerd"). Redaction passes no budget: it must see everything it removes.
     """
     own_addresses = {a.lower() for a in [message.sender, *message.to, *message.cc, *message.bcc] if a}
-    own_names = _own_name_tokens(message)
-    recipient_names = [w for w in (_name_words(n) for n in message.recipient_names) if w]
+    # The sender and the recipients (their display names) are not data subjects (rules.md §0).
+    header_names = [w for w in map(_name_words, [message.sender_name or "", *message.recipient_names]) if w]
     jobs: list[tuple[int, Part, int, int, str]] = []
     for index, part in enumerate(message.parts):
         if part.error or part.kind == "image":
@@ -144,11 +144,9 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
                 continue
             if res.entity_type == "EMAIL_ADDRESS" and value.lower() in own_addresses:
                 continue
-            if res.entity_type == "PERSON" and own_names and set(value.lower().split()) <= own_names:
-                continue
-            if res.entity_type == "PERSON" and _name_words(value) and any(
-                    _name_words(value) <= words for words in recipient_names):
-                continue  # a recipient (the quoted request, its signature): not a data subject (rules.md §0)
+            name = _name_words(value) if res.entity_type == "PERSON" else set()
+            if name and any(name <= words for words in header_names):
+                continue  # the sender, or a recipient in the quoted request or its signature
             meta = res.recognition_metadata or {}
             # One finding per subcategory: "ziekte van Huntington" is genetic and health data.
             for subcategory in meta.get("subcategories") or [meta.get("subcategory")]:
@@ -173,9 +171,3 @@ def _name_words(name: str) -> set[str]:
     """The words of a name without dots and commas, lower case: "mr. S. Dekker" -> {"mr", "s", "dekker"}."""
     return {w for w in (w.strip(",.").lower() for w in name.split()) if w}
 
-
-def _own_name_tokens(message: Message) -> set[str]:
-    """Words of the sender's display name: the sender is not a data subject."""
-    if not message.sender_name:
-        return set()
-    return {w.strip(",.").lower() for w in message.sender_name.split() if len(w.strip(",.")) > 1}
