@@ -125,6 +125,7 @@ def test_a_body_beyond_the_text_limit_is_cut_and_reported():
     assert SECRET in body.text and len(body.text) <= 1000
     hits = [v for v in scan_message(m).violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
     assert hits and "te groot" in hits[0].message
+    assert hits[0].message.startswith("Het bericht kon niet") and "alleen het begin" in hits[0].message
 
 
 @pytest.mark.parametrize("name, ctype", [(b"uitnodiging.ics", b"text/calendar"), (b"contact.vcf", b"text/vcard"),

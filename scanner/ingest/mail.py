@@ -225,10 +225,8 @@ def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forw
     if ctype == "text/html":
         text, links = html_to_text(text)
         out.links.extend(links)
-    if len(text) > limits.max_chars:
-        text = text[: limits.max_chars]
-        out.parts.append(Part(part="attachment", kind="other", name="(rest van de berichttekst)",
-                              error="berichttekst is te groot; alleen het begin is gecontroleerd"))
+    truncated = len(text) > limits.max_chars  # reported like a cut-off document (UNSCANNABLE_ATTACHMENT)
+    text = text[: limits.max_chars]
     text = squeeze_blank_lines(text)
     for match in UUENCODE.finditer(text):
         data = _uudecode(match.group("body"))
@@ -246,6 +244,8 @@ def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forw
         out.parts.append(Part(part="body", kind=kind, pages=[own], forwarded=forwarded))
     if rest.strip():
         out.parts.append(Part(part="body", kind=kind, pages=[rest], forwarded=True))
+    if truncated:
+        out.parts[-1].meta["truncated"] = True
 
 
 def _uudecode(body: str) -> bytes | None:

@@ -220,7 +220,8 @@ def unscannable_attachment(ctx: RuleContext) -> list[Hit]:
         # A truncated document (or body) was read or analysed only up to the page, size or time limit.
         reason = unscannable_reason(part.error) if part.error else "partial"
         variant = "encrypted_chain" if reason == "encrypted" and all_chain else None
-        hits.append(Hit(rule, policy.severity(rule, variant), "default", recipients, attachment=part.name,
+        key = "message" if part.part == "body" else "default"  # "Het bericht kon niet …"
+        hits.append(Hit(rule, policy.severity(rule, variant), key, recipients, attachment=part.name,
                         fields={"bijlage": part.name or policy.common("the_message", ctx.lang),
                                 "reden": policy.template(rule, f"reden_{reason}", ctx.lang)},
                         per_recipient=False))
