@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -77,6 +78,23 @@ class Message:
     @property
     def attachments(self) -> list[Part]:
         return [p for p in self.parts if p.part == "attachment"]
+
+    def with_envelope(self, *, sender: str | None = None, to: Iterable[str] = (), cc: Iterable[str] = (),
+                      bcc: Iterable[str] = ()) -> Message:
+        """Add addresses given outside the headers (CLI flags, the SMTP envelope, a web form).
+
+        A given sender replaces the header's; recipients are added once each, lower case; a value may
+        hold several addresses separated by commas.
+        """
+        if sender and sender.strip():
+            self.sender = sender.strip().lower()
+        for name, values in (("to", to), ("cc", cc), ("bcc", bcc)):
+            current = getattr(self, name)
+            for value in values:
+                for address in (a.strip().lower() for a in value.split(",")):
+                    if address and address not in current:
+                        current.append(address)
+        return self
 
     @property
     def bodies(self) -> list[Part]:

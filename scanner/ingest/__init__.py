@@ -9,7 +9,7 @@ from scanner.ingest.limits import DEFAULT_LIMITS, Limits
 from scanner.ingest.mail import MsgUnavailable, parse_eml, parse_msg
 from scanner.model import Message, Part
 
-__all__ = ["Limits", "load_bytes", "load_path", "parse_eml", "parse_msg"]
+__all__ = ["Limits", "load_bytes", "load_path", "load_raw", "parse_eml", "parse_msg", "unreadable"]
 
 
 def load_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> Message:
@@ -25,15 +25,26 @@ def load_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> Me
     return Message(input=name, parts=document_part(data, Path(name).name, None, limits=limits))
 
 
-def load_path(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Message:
+def load_path(path: Path | str, *, limits: Limits = DEFAULT_LIMITS) -> Message:
     """Read a file from disk (size-checked first) and parse it."""
-    size = path.stat().st_size
-    if size > limits.max_message_bytes:
-        return Message(input=str(path), parts=[Part(part="attachment", kind="other", name=path.name, size=size,
-                                                    error="bestand is te groot om te controleren")])
-    message = load_bytes(path.read_bytes(), str(path), limits=limits)
-    message.input = str(path)
+    from scanner.ingest.sources import read_file
+
+    path = Path(path)
+    return load_raw(read_file(path, str(path), str(path), limits), limits=limits)
+
+
+def load_raw(raw, *, limits: Limits = DEFAULT_LIMITS) -> Message:
+    """A Message for one RawMessage of a source (scanner.ingest.sources); an unreadable one keeps its reason."""
+    if raw.error:
+        return unreadable(raw.name, raw.error)
+    message = load_bytes(raw.data, raw.name, limits=limits)
+    message.input = raw.name
     return message
+
+
+def unreadable(name: str, reason: str) -> Message:
+    """A message that could not be read at all: one part with the reason, so the scan reports it."""
+    return Message(input=name, parts=[Part(part="attachment", kind="other", name=Path(name).name, error=reason)])
 
 
 def _looks_like_mail(data: bytes) -> bool:

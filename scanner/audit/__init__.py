@@ -1,0 +1,48 @@
+"""`verzendcheck audit`: the privacy officer's batch audit of a sent folder. Light: the work lives in .runner."""
+
+from __future__ import annotations
+
+import argparse
+
+from scanner.i18n import T
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "audit",
+        help=T("controle achteraf van een map verzonden mail", "audit a folder of sent mail"),
+        description=T(
+            "Controleert een mbox, Maildir, map met .eml/.msg of IMAP-map en maakt een rapport.",
+            "Audits an mbox, Maildir, folder of .eml/.msg or IMAP folder and writes a report.",
+        ),
+    )
+    p.add_argument(
+        "source",
+        metavar="SOURCE",
+        help=T(
+            "mbox, Maildir, map, of imap(s)://GEBRUIKER@HOST[:POORT]/MAP",
+            "mbox, Maildir, folder, or imap(s)://USER@HOST[:PORT]/FOLDER",
+        ),
+    )
+    p.add_argument("--out", metavar="REPORT.html", help=T("HTML-rapport", "HTML report"))
+    p.add_argument("--jsonl", metavar="RESULTS.jsonl", help=T("resultaten als JSON Lines", "results as JSON Lines"))
+    p.add_argument("--csv", metavar="RESULTS.csv", help=T("resultaten als CSV", "results as CSV"))
+    p.add_argument("--workers", type=int, default=None, metavar="N", help=T("aantal werkprocessen", "worker processes"))
+    p.add_argument(
+        "--db", metavar="STATE.sqlite", help=T("voortgang (hervatten na onderbreking)", "state for resuming")
+    )
+    p.add_argument(
+        "--dask",
+        metavar="SCHEDULER_ADDRESS",
+        help=T("Dask-cluster voor grote archieven", "Dask cluster for large archives"),
+    )
+    p.add_argument(
+        "--policy", metavar="FILE", help=T("eigen beleid (TOML) over het standaardbeleid", "policy overlay (TOML)")
+    )
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from scanner.audit.runner import main
+
+    return main(args)

@@ -1,0 +1,46 @@
+"""`verzendcheck smtp-proxy`: the outbound mail hook (CONTRACT §6). Light: the server lives in .server."""
+
+from __future__ import annotations
+
+import argparse
+
+from scanner.i18n import T
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "smtp-proxy",
+        help=T("SMTP-filter vóór de mailserver (Postfix)", "SMTP filter in front of the mail server"),
+        description=T(
+            "Controleert elke uitgaande mail voordat de mailserver hem aanneemt.",
+            "Checks every outgoing mail before the mail server accepts it.",
+        ),
+    )
+    p.add_argument(
+        "--listen", required=True, metavar="HOST:PORT", help=T("adres waarop de proxy luistert", "address to listen on")
+    )
+    p.add_argument(
+        "--relay",
+        required=True,
+        metavar="HOST:PORT",
+        help=T("mailserver die goedgekeurde mail ontvangt", "mail server that receives approved mail"),
+    )
+    p.add_argument(
+        "--mode",
+        choices=["enforce", "monitor"],
+        default="enforce",
+        help=T(
+            "enforce: weiger wat niet mag; monitor: alles doorlaten en vastleggen",
+            "enforce: refuse what may not leave; monitor: relay all and log",
+        ),
+    )
+    p.add_argument(
+        "--policy", metavar="FILE", help=T("eigen beleid (TOML) over het standaardbeleid", "policy overlay (TOML)")
+    )
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from scanner.hook.server import main
+
+    return main(args)
