@@ -79,18 +79,14 @@ class _DutchWords:
     """Dutch lemmas and inflected forms from spacy-lookups-data: words that are no name on their own."""
 
     def __init__(self) -> None:
-        from spacy.lookups import load_lookups
+        from recognizers.lemmas import dutch_lemmas
 
-        lookups = load_lookups("nl", ["lemma_index", "lemma_lookup"])
-        self.forms = lookups.get_table("lemma_lookup")
-        inflected = {str(lemma).lower() for lemma in self.forms.values()}
-        lemmas = set(inflected)
-        for words in lookups.get_table("lemma_index").values():
-            lemmas.update(str(word).lower() for word in words)
-        self.lemmas = frozenset(lemmas)
+        tables = dutch_lemmas()  # built once, kept in a fast-loading cache between processes
+        self.forms = tables.lookup
+        self.lemmas = tables.lemmas  # the lemmas of the lookup table and of the index
         # Lemmas with inflected forms in the table: "biografie", "zakenbank". The index also
         # holds bare proper nouns ("jaak", "hector", "carolina") that never inflect.
-        self.inflected = frozenset(inflected)
+        self.inflected = tables.inflected
 
     def __contains__(self, word: str) -> bool:
         if word in self.lemmas or word in self.forms:
@@ -199,9 +195,8 @@ class NameLexicon:
 
     def is_org_noun(self, word: str) -> bool:
         """A noun that introduces an organisation's name ("Radio Donna"), also as the end of a compound."""
-        return word in self.org_nouns or any(
-            word.endswith(noun) and len(word) > len(noun) + 2 for noun in self.org_nouns
-        )
+        # A suffix lookup per position instead of an endswith per noun: the same answer, in O(len(word)).
+        return word in self.org_nouns or any(word[k:] in self.org_nouns for k in range(3, len(word)))
 
     def is_listed(self, word: str) -> bool:
         low = word.lower()
