@@ -33,7 +33,8 @@ def _table_paths() -> dict[str, Path]:
 
 def _sources() -> list[Path]:
     """The files the tables are read from (spaCy reads `x.json` as `x.json.gz` when only that exists)."""
-    return [p if p.exists() else p.with_name(p.name + ".gz") for p in _table_paths().values()]
+    tables = [p if p.exists() else p.with_name(p.name + ".gz") for p in _table_paths().values()]
+    return [Path(__file__), *tables]
 
 
 def _build() -> dict:
@@ -50,8 +51,8 @@ def _build() -> dict:
     return {"lookup": lookup, "lemmas": frozenset(lemmas), "inflected": frozenset(inflected)}
 
 
-# What `python -m recognizers.fastload` builds into the package: (name, sources, build).
-CACHED = [("nl_lemmas", _sources, _build)]
+# What `python -m recognizers.fastload` builds into the package: (name, sources, build, serializer).
+CACHED = [("nl_lemmas", _sources, _build, "marshal")]
 
 
 @lru_cache(maxsize=1)

@@ -230,16 +230,39 @@ class PersonSpan:
     source: str
 
 
+class _Tokens:
+    """A Doc whose Token objects are made once: `doc[i]` makes a new one at every call, and the
+    rules look at each token many times. Slices, `ents` and the rest are the Doc's own."""
+
+    __slots__ = ("doc", "tokens")
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.tokens = list(doc)
+
+    def __getitem__(self, key: int | slice) -> Token | Span:
+        return self.tokens[key] if type(key) is int else self.doc[key]
+
+    def __iter__(self) -> Iterable[Token]:
+        return iter(self.tokens)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.doc, name)
+
+
 class _Matcher:
     """The rules over one tokenised text."""
 
     def __init__(self, doc: Doc, lexicon: NameLexicon) -> None:
-        self.doc = doc
+        self.doc = _Tokens(doc)
         self.lex = lexicon
         self.n = len(doc)
         self.has_sentences = doc.has_annotation("SENT_START")
         # Token lookups through the Doc cost a Python object each time; read the keys once.
-        self.keys = [t.lower_.rstrip(".") for t in doc]
+        self.keys = [t.lower_.rstrip(".") for t in self.doc]
 
     # token tests -------------------------------------------------------
 
