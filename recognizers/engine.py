@@ -79,9 +79,8 @@ class LazyNlpArtifacts(NlpArtifacts):
     """Presidio's NlpArtifacts whose per-token lists are made when first read, not for every text.
 
     Only the context enhancer reads lemmas and keywords, and only for a result of a recognizer with
-    context words: most texts never need them. The lemmas are spaCy's lookup lemmatizer's (a form's
-    entry in the Dutch lemma table, else the form itself), read from `recognizers.lemmas`, so the
-    pipeline runs no lemmatizer.
+    context words: most texts never need them. The lemmas are spaCy's Dutch lookup lemmatizer's
+    (`recognizers.lemmas.lemma`), so the pipeline runs no lemmatizer.
     """
 
     def __init__(self, doc: Doc, entities: list, scores: list[float], engine: DutchNlpEngine,
@@ -105,7 +104,8 @@ class LazyNlpArtifacts(NlpArtifacts):
     @cached_property
     def lemmas(self) -> list[str]:
         lookup = dutch_lemmas().lookup
-        return [lookup.get(text, text) for text in (token.text for token in self.tokens)]
+        # recognizers.lemmas.lemma, inlined: it runs once per token
+        return [lookup.get(low, low) for low in (token.text.lower() for token in self.tokens)]
 
     @cached_property
     def keywords(self) -> list[str]:

@@ -1,8 +1,8 @@
 """The Dutch lemma tables of spacy-lookups-data as plain Python data, built once and cached.
 
-One copy serves both readers: the lemmas Presidio's context words are compared with (spaCy's
-lookup lemmatizer: a form's lemma is `lookup.get(text, text)`) and the person rules' test for
-ordinary Dutch words. `recognizers.fastload` keeps the built data between processes.
+One copy serves both readers: the lemmas Presidio's context words are compared with (`lemma`,
+spaCy's Dutch lookup lemmatizer) and the person rules' test for ordinary Dutch words.
+`recognizers.fastload` keeps the built data between processes.
 """
 
 from __future__ import annotations
@@ -58,3 +58,10 @@ CACHED = [("nl_lemmas", _sources, _build, "marshal")]
 @lru_cache(maxsize=1)
 def dutch_lemmas() -> DutchLemmas:
     return DutchLemmas(**fastload.cached("nl_lemmas", _sources(), _build))
+
+
+def lemma(text: str) -> str:
+    """The lemma spaCy's Dutch lookup lemmatizer gives a token (DutchLemmatizer.lookup_lemmatize:
+    the table's keys are lower case, so the lower-cased form is looked up and kept when absent)."""
+    low = text.lower()
+    return dutch_lemmas().lookup.get(low, low)
