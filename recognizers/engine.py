@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 import threading
+from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
 
 import numpy
@@ -58,6 +59,17 @@ class DutchNlpEngine(SpacyNlpEngine):
                 self.is_stopword(lemma, LANGUAGE) or self.is_punct(lemma, LANGUAGE) or lemma in ("-PRON-", "be")
             )
         return known
+
+    def process_batch(self, texts: Iterable[str], language: str, batch_size: int = 1, n_process: int = 1,
+                      as_tuples: bool = False) -> Iterator[tuple[str, NlpArtifacts]]:
+        """Presidio's process_batch, handing back the texts given instead of rebuilding each from its Doc."""
+        if as_tuples or n_process != 1:
+            yield from super().process_batch(texts, language, batch_size, n_process, as_tuples)
+            return
+        texts = [str(text) for text in texts]
+        docs = self.nlp[language].pipe(texts, batch_size=batch_size)
+        for text, doc in zip(texts, docs, strict=True):
+            yield text, self._doc_to_nlp_artifact(doc, language)
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))
