@@ -121,8 +121,13 @@ def _presidio(model: str):
     """
     if model not in _plain_engines:
         import spacy
+        import tldextract
         from presidio_analyzer import AnalyzerEngine
         from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+        # Presidio's e-mail recognizer asks tldextract, which would download the public-suffix
+        # list: the bundled snapshot instead, no network.
+        tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
         class Offline(SpacyNlpEngine):
             def load(self) -> None:
