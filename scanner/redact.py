@@ -437,8 +437,8 @@ def redact_mail(data: bytes, name: str, *, entities: set[str] | None = None, pol
                      f", pages {', '.join(map(str, doc_report.pages_kept))}") if keep else ""
             report.attachments.append(T(f"bijlage geanonimiseerd: {shown} ({len(targets)} waarden{kept})",
                                         f"attachment redacted: {shown} ({len(targets)} values{kept})"))
-        elif part is None or part.error or targets or any(f.part_index == index for f in findings) or doc_is_photo(
-                documents[index]):
+        elif part is None or part.error or targets or any(f.part_index == index for f in findings) or _photo(
+                documents[index], leaf, part, policy):
             _drop(mail, leaf)
             all_targets += targets
             report.removed.append(shown)
@@ -451,8 +451,13 @@ def redact_mail(data: bytes, name: str, *, entities: set[str] | None = None, pol
     return output, report
 
 
-def doc_is_photo(doc) -> bool:
-    return doc.kind in ("pasfoto", "id_document") or (doc.image and doc.kind == "afbeelding")
+def _photo(doc, leaf: EmailMessage, part: Part, policy) -> bool:
+    """A passport photo or ID scan, or an attached picture that may show a person; an inline image or
+    a small one (a logo in a signature) stays."""
+    if doc.kind in ("pasfoto", "id_document"):
+        return True
+    inline = leaf.get_content_disposition() == "inline" or bool(leaf.get("Content-ID"))
+    return doc.image and not inline and part.size >= policy.threshold("photo_min_bytes")
 
 
 def mask_attachment(name: str | None, findings: Sequence[Finding]) -> str:

@@ -232,7 +232,8 @@ def _findings_lines(findings: Sequence[Finding], lang: str, reveal: bool) -> lis
 
 def _pages(pages: Sequence[int], lang: str) -> str:
     w = _w(lang)
-    return f"{w['pages_word']} {_join([str(p) for p in pages], lang)}"
+    word = w["pages_word"] if len(pages) > 1 else w["page"]
+    return f"{word} {_join([str(p) for p in pages], lang)}"
 
 
 def _removed_recipients(suggestions: Sequence[Suggestion]) -> set[str]:

@@ -28,10 +28,11 @@ def test_full_beschikking_report_ends_with_actionable_advice() -> None:
     text = render_text(result_for(msg, MARKS))
     lines = text.splitlines()
     assert lines[1].startswith("Oordeel: WAARSCHUWING")
-    assert "[LET OP] FULL_BESCHIKKING — bijlage beschikking.pdf" in text
+    assert "[LET OP] Volledige beschikking (FULL_BESCHIKKING) — bijlage beschikking.pdf" in text
     assert "Wat te doen: Stuur alleen pagina 1, 11 en 12 van beschikking.pdf mee." in text
     assert "Bron: Handreiking, hoofdstuk 2, Vragen mbt beschikking/correspondentie" in text
-    assert f"V_NUMBER {mask('2607781239', 'V_NUMBER')} — bijlage beschikking.pdf, pagina 1-12 (13 keer)" in text
+    assert (f"V-nummer (V_NUMBER) {mask('2607781239', 'V_NUMBER')} — bijlage beschikking.pdf, pagina 1-12 (13 keer)"
+            in text)
     assert "Aydin" not in text and "2607781239" not in text
     assert lines[-1] == ("Advies: Verwijder oov@zwolle.nl en stuur alleen pagina 1, 11 en 12 van beschikking.pdf, "
                          "zet anders een regel \"Motivering: …\" in je bericht.")
@@ -42,14 +43,14 @@ def test_pass_report_and_reveal() -> None:
     result = result_for(msg, MARKS)
     text = render_text(result)
     assert text.splitlines()[-1] == "Advies: Je kunt dit bericht versturen."
-    assert f"PERSON {mask('Mehmet Aydin', 'PERSON')} — tekst van de mail" in text
+    assert f"naam (PERSON) {mask('Mehmet Aydin', 'PERSON')} — tekst van de mail" in text
     assert "Mehmet Aydin" in render_text(result, reveal=True)
 
 
 def test_english_report() -> None:
     msg = message("a@ind.nl", ["k@gmail.com"], "V-nr 2607781239.")
     text = render_text(result_for(msg, MARKS[1:], lang="en"), lang="en")
-    assert "Verdict: WARNING" in text and "[WARN] PERSONAL_MAILBOX" in text
+    assert "Verdict: WARNING" in text and "[WARN] Personal mailbox (PERSONAL_MAILBOX)" in text
     assert text.splitlines()[-1] == "Advice: Remove k@gmail.com."
 
 
