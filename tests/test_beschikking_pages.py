@@ -15,7 +15,8 @@ import pytest
 from test_redaction import _helvetica, _save, _text_page
 from test_rules_kit import beschikking_pages, context, message, pdf
 
-from redaction import beschikking_keep, beschikking_pages as plain_pages
+from redaction import beschikking_keep
+from redaction import beschikking_pages as plain_pages
 from redaction.pages import positions
 from redaction.verify import extract_text_pages
 from scanner.redact import redact_document

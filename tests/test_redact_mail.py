@@ -103,7 +103,7 @@ def test_body_text_plain_and_html_has_placeholders_by_a_fresh_parse(cleaned) -> 
 
 
 def test_attachment_reread_by_the_independent_extractor(cleaned) -> None:
-    _proc, src, out = cleaned
+    _proc, _src, out = cleaned
     copy = email.message_from_bytes(out.read_bytes(), policy=email.policy.default)
     attachment = next(p for p in copy.iter_attachments() if p.get_filename() == "beschikking.pdf")
     extractor, pages = extract_text_pages(attachment.get_content())
