@@ -67,6 +67,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "keep_only": "houd in {name} {keep}",
         "anonymise": "anonimiseer de casus",
         "the_mail": "de mail",
+        "the_message": "het bericht",
         "and_more": "en {n} meer",
         "times": "{n} keer",
     },
@@ -121,6 +122,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "keep_only": "keep in {name} {keep}",
         "anonymise": "anonymise the case",
         "the_mail": "the mail",
+        "the_message": "the message",
         "and_more": "and {n} more",
         "times": "{n} times",
     },
@@ -157,15 +159,11 @@ def entity_title(entity: str, subcategory: str | None, lang: str = "nl") -> str:
     return f"{label}: {_label('subcategories', subcategory, lang)}" if subcategory else label
 
 
-# The handreiking's and wegwijzer's chapter words in a source reference, for the English report.
-_SOURCE_EN = (("hoofdstuk", "chapter"), ("vraag", "question"), ("stap", "step"), ("Vragen mbt", "Questions on"))
-
-
 def _source(source: str, lang: str) -> str:
-    if lang != "en":
-        return source
-    for nl, en in _SOURCE_EN:
-        source = re.sub(rf"\b{nl}\b", en, source)
+    """A source reference; in English its own words translated (labels.toml [source_words])."""
+    words = _labels().get("source_words", {}).get(lang, {})
+    for nl in sorted(words, key=len, reverse=True):  # "afgeleid van" before "afgeleid"
+        source = re.sub(rf"(?<!\w){re.escape(nl)}(?!\w)", words[nl], source)
     return source
 
 
@@ -287,7 +285,7 @@ def _advice_parts(suggestions: Sequence[Suggestion], violations: Sequence[Violat
                 parts.append(w["channel_chain"])
         elif s.action == "redact" and name not in handled:
             if d.get("what") and not d.get("attachment"):
-                parts.append(w["drop_what"].format(what=d["what"], name=name))
+                parts.append(w["drop_what"].format(what=d["what"], name=w["the_message"]))
             elif d.get("remove"):
                 handled.add(name)
                 parts.append(w["drop"].format(name=name))
