@@ -209,3 +209,58 @@ def test_choose_targets_keeps_the_subject_and_the_correspondents() -> None:
     assert targets == {"Sara Ahmadi", "2805561203", "02-09-1993"}
     assert {t.text for t in choose_targets(findings, {}, {"PERSON"})} >= {"Reza AHMADI", "R. Vermeulen"}
     assert all(isinstance(t, Target) for t in choose_targets(findings, {}, None))
+
+
+# -- text operators, .msg, CRLF, an organisation's address ----------------------------------------
+
+
+def test_placeholders_and_mask_come_from_the_policy(tmp_path: Path) -> None:
+    from scanner.policy import load_policy
+    from scanner.redact import anonymise_text, operators_for
+
+    targets = [Target("Samir Haddad", "PERSON"), Target("06-12345678", "PHONE_NUMBER")]
+    text = "Neef Samir  Haddad, tel. 06 12345678."
+    default, counts = anonymise_text(text, targets, operators_for(load_policy()))
+    assert default == "Neef [naam], tel. [telefoonnummer]." and counts == {"PERSON": 1, "PHONE_NUMBER": 1}
+    overlay = tmp_path / "eigen.toml"
+    overlay.write_text('[redaction]\nmask = ["PHONE_NUMBER"]\n[redaction.placeholders]\nPERSON = "[persoon]"\n')
+    custom, _ = anonymise_text(text, targets, operators_for(load_policy(overlay)))
+    assert custom == "Neef [persoon], tel. ***********."
+
+
+def test_an_outlook_msg_becomes_a_cleaned_eml() -> None:
+    sample = REPO.parent / "shared" / "data" / "msg-samples" / "unicode.msg"
+    if not sample.is_file():
+        pytest.skip("../shared/data/msg-samples is not present")
+    pytest.importorskip("extract_msg", reason="extract-msg (extra 'msg', GPL) is not installed")
+    from scanner.redact import redact_mail
+
+    output, report = redact_mail(sample.read_bytes(), sample.name)
+    copy = email.message_from_bytes(output, policy=email.policy.default)
+    assert copy["Subject"] and copy["Message-ID"] and copy.get_body(("plain",)) is not None
+    assert report.verified
+
+
+def test_crlf_mail_reads_like_lf() -> None:
+    """Mail on the wire has CRLF line ends: the sender's signature is still recognised as such."""
+    from recognizers.engine import get_analyzer
+    from scanner.analysis import analyse_message
+    from scanner.ingest import load_bytes
+
+    lf = (REPO / "samples" / "16_full_beschikking_to_coa.eml").read_bytes()
+    crlf = lf.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    bodies = [[(f.entity, f.text) for f in analyse_message(load_bytes(data, "m.eml"), get_analyzer())
+               if f.part == "body"] for data in (lf, crlf)]
+    assert bodies[0] == bodies[1] and ("PHONE_NUMBER", "088 628 3584") not in bodies[1]
+
+
+def test_an_organisations_postal_address_is_no_finding() -> None:
+    from recognizers.engine import get_analyzer
+    from scanner.analysis import analyse_message
+
+    letter = ("Immigratie- en Naturalisatiedienst\nRetouradres Postbus 30125, 2500 GC Den Haag\n"
+              "De heer Reza Ahmadi\nKerkstraat 12\n2595 AA Den Haag\n"
+              "Stuur uw reactie naar Postbus 17, 9560 AA Ter Apel.\n")
+    msg = Message(input="b.pdf", parts=[Part(part="attachment", kind="pdf", name="b.pdf", pages=[letter], paged=True)])
+    addresses = [f.text for f in analyse_message(msg, get_analyzer()) if f.entity == "ADDRESS"]
+    assert addresses and all("Kerkstraat 12" in a for a in addresses)

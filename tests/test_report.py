@@ -102,3 +102,23 @@ def test_attachment_names_are_masked_unless_revealed() -> None:
     revealed = json.dumps(result.to_json(reveal=True), ensure_ascii=False)
     assert "verwijzing_Hassan_2711093342.pdf" in revealed and "Gebrezgiabher-intake.pdf" in revealed
     assert "verwijzing_Hassan_2711093342.pdf" in render_text(result, reveal=True)
+
+
+def test_one_advice_per_recipient_the_strongest() -> None:
+    """A recipient the sender is told to remove gets no "voeg de machtiging toe" as well."""
+    from scanner.model import Suggestion, Violation
+    from scanner.report import advice
+
+    violations = [Violation("CONSENT_REQUIRED", "block", "…", "…", ["a@vluchtelingenwerk.nl", "b@iom.int"]),
+                  Violation("CC_OVERREACH", "warn", "…", "…", ["a@vluchtelingenwerk.nl"])]
+    suggestions = [Suggestion("add_machtiging", {"recipient": "a@vluchtelingenwerk.nl", "rule": "CONSENT_REQUIRED"}),
+                   Suggestion("remove_recipient", {"address": "a@vluchtelingenwerk.nl", "rule": "CC_OVERREACH"})]
+    result = Result(input="t.eml", message_id=None, verdict="block", sender=None, recipients=[], findings=[],
+                    violations=violations, suggestions=suggestions, errors=[], elapsed_ms=0)
+    line = advice(result)
+    assert "Verwijder a@vluchtelingenwerk.nl" in line and "machtiging" not in line
+    text = render_text(result)
+    assert "Voorstel: voeg de machtiging" not in text and "Voorstel: verwijder a@vluchtelingenwerk.nl." in text
+    # Another recipient still needs the machtiging.
+    suggestions.append(Suggestion("add_machtiging", {"recipient": "b@iom.int", "rule": "CONSENT_REQUIRED"}))
+    assert "voeg de machtiging van de vreemdeling" in advice(result)
