@@ -392,6 +392,18 @@ def render_text(result: Result, lang: str = "nl", reveal: bool = False) -> str:
 
 
 CONTEXT_CHARS = 60
+# Reference and case numbers around a finding are not findings themselves, but they point to a person.
+_NUMBER_RUN = re.compile(r"\d[\d .\-/]{4,}\d")
+
+
+def _mask_numbers(text: str) -> str:
+    from scanner.privacy import MIN_DIGITS
+
+    def one(match: re.Match[str]) -> str:
+        digits = sum(c.isdigit() for c in match.group(0))
+        return mask(match.group(0), "V_NUMBER") if digits >= MIN_DIGITS else match.group(0)
+
+    return _NUMBER_RUN.sub(one, text)
 
 
 def finding_context(message: Message, finding: Finding, findings: Sequence[Finding], reveal: bool = False) -> str:
@@ -408,17 +420,18 @@ def finding_context(message: Message, finding: Finding, findings: Sequence[Findi
     lo, hi = max(0, finding.start - CONTEXT_CHARS), min(len(text), finding.end + CONTEXT_CHARS)
     spans = sorted((f.start, f.end, f) for f in findings
                    if f.part_index == finding.part_index and f.page == finding.page and f.start < hi and f.end > lo)
+    plain = (lambda t: html.escape(t)) if reveal else (lambda t: html.escape(_mask_numbers(t)))
     out, pos = [], lo
     for start, end, f in spans:
         if start < pos:
             continue
         start, end = max(start, lo), min(end, hi)
-        out.append(html.escape(text[pos:start]))
+        out.append(plain(text[pos:start]))
         shown = text[start:end] if reveal else mask(f.text, f.entity)
         tag = "mark" if f is finding else "span class=\"m\""
         out.append(f"<{tag}>{html.escape(' '.join(shown.split()))}</{tag.split()[0]}>")
         pos = end
-    out.append(html.escape(text[pos:hi]))
+    out.append(plain(text[pos:hi]))
     body = " ".join("".join(out).split())
     return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
 
