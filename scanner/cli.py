@@ -204,7 +204,12 @@ def _parser() -> argparse.ArgumentParser:
                         help=T("taal van de meldingen (standaard nl)", "language of the messages (default nl)"))
 
     for frontend in (audit, web, hook):
-        frontend.add_parser(sub)
+        front = frontend.add_parser(sub)
+        if isinstance(front, argparse.ArgumentParser) and "--lang" not in front._option_string_actions:
+            # `verzendcheck audit … --lang en` as well as `verzendcheck --lang en audit …`
+            front.add_argument("--lang", choices=["nl", "en"], default=argparse.SUPPRESS,
+                               help=T("taal van hulp en meldingen (standaard nl)",
+                                      "language of help and messages (default nl)"))
     return parser
 
 

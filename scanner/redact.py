@@ -563,7 +563,7 @@ def redact_path(args: argparse.Namespace) -> int:
         print(T("verzendcheck: redactie mislukt: ", "verzendcheck: redaction failed: ")
               + str(getattr(exc, "reason", exc)), file=sys.stderr)
         return EXIT_FAILED
-    print(report)
+    print(report.render(T("nl", "en")))
     return EXIT_OK
 
 
