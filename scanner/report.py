@@ -57,6 +57,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "channel_chain": "laat de ontvanger het ophalen via de ketenvoorzieningen (BVV/Indigo)",
         "drop": "haal {name} weg",
         "drop_what": "haal de {what} uit {name}",
+        "drop_forwarded": "haal de doorgestuurde tekst uit de mail",
         "redact_generic": "pas {name} aan",
         "context": "Context",
         "kind": "Soort",
@@ -112,6 +113,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "channel_chain": "let the recipient fetch it through the chain systems (BVV/Indigo)",
         "drop": "remove {name}",
         "drop_what": "remove the {what} from {name}",
+        "drop_forwarded": "remove the forwarded text from the mail",
         "redact_generic": "adjust {name}",
         "context": "Context",
         "kind": "Kind",
@@ -144,8 +146,8 @@ def _labels() -> dict:
 def _label(table: str, key: str | None, lang: str) -> str:
     if not key:
         return ""
-    tables = _labels()[table]
-    return tables.get(lang, tables["nl"]).get(key, key)
+    tables = _labels().get(table, {})
+    return (tables.get(lang) or tables.get("nl") or {}).get(key, key) if lang in tables else key
 
 
 def rule_title(rule: str, lang: str = "nl") -> str:
@@ -252,6 +254,9 @@ def _advice_parts(suggestions: Sequence[Suggestion], violations: Sequence[Violat
     if removed:
         parts.append(w["remove"].format(x=_join(removed, lang)))
     gone = set(removed)
+    # An attachment to leave out gets no "keep only …" or "redact …" as well: removing is the strongest.
+    dropped = {s.details.get("attachment") for s in chosen
+               if s.action == "redact" and s.details.get("remove") and s.details.get("attachment")}
     # Not sending at all (ask the source) beats sending fewer pages of the same attachment.
     handled: set[str] = set()
     for s in chosen:
@@ -280,12 +285,17 @@ def _advice_parts(suggestions: Sequence[Suggestion], violations: Sequence[Violat
             if recipients and recipients <= gone:
                 continue
             if isinstance(channel, list | tuple):
-                parts.append(w["channel"].format(x=_join(channel, lang, w["or"])))
+                names = [_label("channels", c, lang) for c in channel]
+                parts.append(w["channel"].format(x=_join(names, lang, w["or"])))
             elif channel:
                 parts.append(w["channel_chain"])
         elif s.action == "redact" and name not in handled:
             if d.get("what") and not d.get("attachment"):
                 parts.append(w["drop_what"].format(what=d["what"], name=w["the_message"]))
+            elif d.get("remove") and not d.get("attachment") and d.get("part") == "body":
+                parts.append(w["drop_forwarded"])
+            elif name in dropped and not d.get("remove"):
+                continue
             elif d.get("remove"):
                 handled.add(name)
                 parts.append(w["drop"].format(name=name))

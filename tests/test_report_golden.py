@@ -33,8 +33,11 @@ CASES = [
     ("22_vertrekstrategie_to_vluchtelingenwerk", "nl"),
     ("25_cc_overreach_many_organisations", "nl"),
     ("25_cc_overreach_many_organisations", "en"),
+    ("28_lso_verslag_to_nidos", "en"),
     ("30_gespreksverslag_third_parties_to_advocaat", "nl"),
     ("31_pasfoto_to_gemeente", "nl"),
+    ("34_full_dossier_nested_zip_to_advocaat", "nl"),
+    ("37_forwarded_internal_thread_to_coa", "nl"),
     ("38_encrypted_pdf_to_ggd", "en"),
 ]
 # Words of the report's own frame that give away the other language.
