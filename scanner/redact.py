@@ -548,6 +548,9 @@ def redact_path(args: argparse.Namespace) -> int:
                                    "beschikking vanzelf de pagina's uit het advies",
                                    "--beschikking and --keep-pages apply to a PDF; in a mail a beschikking keeps "
                                    "the pages of the advice by itself"))
+            if out.suffix.lower() != ".eml":
+                raise UsageError(T("de schone kopie van een mail is een .eml-bestand: geef --out NAAM.eml",
+                                   "the cleaned copy of a mail is an .eml file: give --out NAME.eml"))
             return _write_mail(src, out, entities, args)
         if suffix not in DOCUMENT_SUFFIXES:
             raise UsageError(T(f"dit type kan niet worden geanonimiseerd ({suffix or 'geen extensie'}); "

@@ -166,6 +166,8 @@ def test_out_equal_to_input_and_unsupported_type_exit_2(tmp_path: Path) -> None:
     assert unsupported.returncode == 2 and "cannot be redacted" in unsupported.stderr
     pages_on_mail = _run(str(mail), "--out", str(tmp_path / "y.eml"), "--keep-pages", "1")
     assert pages_on_mail.returncode == 2
+    not_eml = _run(str(mail), "--out", str(tmp_path / "schoon.msg"))
+    assert not_eml.returncode == 2 and ".eml" in not_eml.stderr and not (tmp_path / "schoon.msg").exists()
 
 
 # -- the data subject in every form ---------------------------------------------------------------
