@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum.nl import identiteitskaartnummer
 
 from recognizers.base import DutchPatternRecognizer
@@ -50,6 +51,15 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
             r"(?=[A-Z\d])(?<=" + _LABEL + r")(?=[A-Z]*\d)[A-Z0-9]{6,12}" + _END,
             0.85,
         ),
+        # "een Somalische ID-kaart overgelegd, nummer SO1847302", "verblijfsdocument met documentnummer XK7L29P41":
+        # the document named a few words before its number label; a letter in the number keeps phone numbers
+        # and V-nummers out.
+        Pattern(
+            "Document named before its number",
+            r"(?<=" + rf"(?i:\b{_DOCUMENT}\b[^.;:]{{0,40}}?\b(?:document)?(?:nummer|nr\.?|number|no\.?))[ \t]*:?[ \t]*"
+            + r")(?=[A-Z0-9]*[A-Z])(?=[A-Z]*\d)[A-Z0-9]{6,12}" + _END,
+            0.85,
+        ),
         # "een Iraaks paspoort met nummer A18273645": a foreign number (one or two letters, then digits) after
         # "<document> met (het) nummer". Looser wording than a label, so a stricter shape.
         Pattern(
@@ -76,9 +86,14 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
 
     DUTCH_LENGTH = 9
 
-    def validate_result(self, pattern_text: str) -> bool | None:
-        """Rule out a nine-character Dutch-shaped number stdnum refuses; others keep their pattern's score."""
-        dutch_shaped = pattern_text[:2].isalpha() and pattern_text[-1].isdigit()
-        if len(pattern_text) == self.DUTCH_LENGTH and dutch_shaped:
-            return None if identiteitskaartnummer.is_valid(pattern_text) else False
-        return None
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        """Rule out an unlabelled Dutch-shaped number stdnum refuses; a labelled one may be foreign ("SO1847302")."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results if not self._bare_invalid(r, text[r.start:r.end])]
+
+    def _bare_invalid(self, result: RecognizerResult, value: str) -> bool:
+        explanation = result.analysis_explanation
+        bare = explanation is not None and explanation.pattern_name == self.PATTERNS[0].name
+        dutch_shaped = len(value) == self.DUTCH_LENGTH and value[:2].isalpha() and value[-1].isdigit()
+        return bare and dutch_shaped and not identiteitskaartnummer.is_valid(value)
