@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             false_block += result.verdict == "block"
         got_rules = {v.rule for v in result.violations if v.severity != "info"}
         # Only warn and block rules are compared; LAWYER_UNVERIFIED is an info reminder unless the domain is unknown.
-        want_rules = {r for r in label["rules"] if r != "LAWYER_UNVERIFIED" or label["category"] == "lawyer_unknown_domain"}
+        want_rules = {r for r in label["rules"]
+                      if r != "LAWYER_UNVERIFIED" or label["category"] == "lawyer_unknown_domain"}
         rule_tp += len(got_rules & want_rules)
         rule_fn += len(want_rules - got_rules)
         rule_fp += len(got_rules - want_rules)
@@ -116,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"  precision {true_pos[entity] / max(reported[entity], 1):.3f}"
                   f" ({true_pos[entity]}/{reported[entity]})")
     print(f"phone precision       {true_pos['PHONE_NUMBER'] / max(reported['PHONE_NUMBER'], 1):.3f}")
-    print(f"person recall         {hits['PERSON'] / max(wanted['PERSON'], 1):.3f}  ({hits['PERSON']}/{wanted['PERSON']})")
+    print(f"person recall         {hits['PERSON'] / max(wanted['PERSON'], 1):.3f}"
+          f"  ({hits['PERSON']}/{wanted['PERSON']})")
     if args.details:
         print("\n".join(lines))
     return 0

@@ -52,9 +52,9 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
     A date is personal data here only as a birth date, so the pattern demands a
     label right before it: "geboren (op)", "geb.", "geboortedatum", "geb. datum",
     "d.d. geboorte", "geboren te <plaats> op", "date of birth", "DOB". Dates are
-    numeric (01-02-1990, 1.2.1990, 1990-02-01, two-digit years as in "3-2-'95") or use Dutch or
-    English month names ("1 februari 1990", "1 feb. 1990", "1 feb. '90", the year on the next line), day first as is usual
-    in Dutch, or year first as in ISO 8601. In a list row a date right after a
+    numeric (01-02-1990, 1.2.1990, 1990-02-01, two-digit years as in "3-2-'95") or use
+    Dutch or English month names ("1 februari 1990", "1 feb. 1990", "1 feb. '90", the year
+    on the next line), day first as is usual in Dutch, or year first as in ISO 8601. In a list row a date right after a
     V-nummer is a birth date too. A date that does not exist, lies in
     the future or before 1900 is ruled out.
     """

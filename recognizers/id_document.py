@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from presidio_analyzer import Pattern, RecognizerResult
@@ -85,15 +86,24 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
     ]
 
     DUTCH_LENGTH = 9
+    # "een Somalische ID-kaart", "zijn Iraanse paspoort", "buitenlands reisdocument": a foreign document
+    # may have a nine-character number the Dutch format refuses.
+    FOREIGN = re.compile(
+        rf"(?i:\b(?!nederlands)(?:buitenlands\w*|\w{{3,}}(?:se|sche|ans|aans|ees|ees|isch))\s+{_DOCUMENT})"
+    )
+    FOREIGN_WINDOW = 80
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
-        """Rule out an unlabelled Dutch-shaped number stdnum refuses; a labelled one may be foreign ("SO1847302")."""
+        """Rule out a Dutch-shaped number stdnum refuses, unless a foreign document is named ("SO1847302")."""
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        return [r for r in results if not self._bare_invalid(r, text[r.start:r.end])]
+        return [r for r in results if not self._bare_invalid(r, text[r.start:r.end], text)]
 
-    def _bare_invalid(self, result: RecognizerResult, value: str) -> bool:
+    def _bare_invalid(self, result: RecognizerResult, value: str, text: str) -> bool:
+        """A Dutch-shaped number stdnum refuses ("XR1O01R58"), unless the text calls the document foreign."""
+        dutch_shaped = len(value) == self.DUTCH_LENGTH and value[:2].isalpha() and value[-1].isdigit()
+        if not dutch_shaped or identiteitskaartnummer.is_valid(value):
+            return False
         explanation = result.analysis_explanation
         bare = explanation is not None and explanation.pattern_name == self.PATTERNS[0].name
-        dutch_shaped = len(value) == self.DUTCH_LENGTH and value[:2].isalpha() and value[-1].isdigit()
-        return bare and dutch_shaped and not identiteitskaartnummer.is_valid(value)
+        return bare or not self.FOREIGN.search(text, max(0, result.start - self.FOREIGN_WINDOW), result.start)
