@@ -64,6 +64,7 @@ def signature_blocks(text: str, names: Iterable[set[str]] = (), *, quoted: bool 
         offset, line = lines[i]
         if end_re.match(fold(line)):  # a quoted message's header line names its writer and addressees
             spans.append((offset, offset + len(line)))
+            quoted = True  # what follows is an earlier message in the thread
             i += 1
             continue
         by_name = not start_re.match(line)
