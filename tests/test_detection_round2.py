@@ -93,7 +93,8 @@ def test_a_signature_does_not_hide_the_clients_identifiers_or_own_letter() -> No
     """Identifiers under a closing stay findings; a forwarded letter of a client keeps his phone number."""
     body = ("Beste collega,\n\nHierbij de vraag van de bewoner.\n\nMet vriendelijke groet,\nNoor Visser\nCOA\n\n"
             "---------- Doorgestuurd bericht ----------\nVan: Karim Haddad <k.haddad@gmail.com>\nOnderwerp: vraag\n\n"
-            "Goedemiddag, wanneer krijg ik mijn pas?\n\nGroeten,\nKarim Haddad\nV-nummer 2718440933\nTel. 06 3928 4710\n")
+            "Goedemiddag, wanneer krijg ik mijn pas?\n\nGroeten,\nKarim Haddad\nV-nummer 2718440933\n"
+            "Tel. 06 3928 4710\n")
     result = scan_message(build(body, to="j.peters@coa.nl", sender="Noor Visser <n.visser@coa.nl>"))
     entities = {f.entity for f in result.findings}
     assert {"V_NUMBER", "PHONE_NUMBER"} <= entities
