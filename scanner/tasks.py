@@ -66,7 +66,17 @@ CONTEXT_CHARS = 60  # characters of context shown on each side of a finding
 
 
 class UploadRejected(ValueError):
-    """An upload the task cannot handle; the message is Dutch and safe to show (no personal data)."""
+    """An upload the task cannot handle; the message is Dutch and safe to show (no personal data).
+
+    `status` is the HTTP status a web front end answers: 415 not a supported type, 422 unreadable.
+    """
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message, status)
+        self.status = status
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def scan_bytes_in_context(
@@ -91,11 +101,24 @@ def scan_bytes_in_context(
     from scanner.ingest import load_bytes
 
     message = load_bytes(data, name).with_envelope(sender=sender, to=to, cc=cc, bcc=bcc)
+    _check_document(message)
     result = scan_message(message, policy_for(policy_path), lang=lang)
     out = result.to_json(reveal=reveal)
     for finding, shown in zip(result.findings, out["findings"], strict=True):
         shown["context"] = _context(message.parts[finding.part_index], finding, result.findings, reveal, context_chars)
     return out
+
+
+def _check_document(message) -> None:
+    """An upload that is a bare document of an unknown type, or wholly unreadable, is rejected (not scanned)."""
+    parts = message.parts
+    if message.headers or not parts or any(p.part != "attachment" for p in parts):
+        return  # a mail: an unreadable attachment is a finding (UNSCANNABLE_ATTACHMENT), not an error
+    if all(p.kind in ("other", "ole") for p in parts):
+        raise UploadRejected("Dit bestandstype wordt niet ondersteund. Sleep een mail (.eml, .msg) of een "
+                             "document (PDF, Word, Excel, CSV, tekst of afbeelding).", 415)
+    if all(p.error for p in parts):
+        raise UploadRejected(f"Het bestand kan niet worden gelezen: {parts[0].error.rstrip('.')}.")
 
 
 def _context(part, finding, findings, reveal: bool, width: int) -> dict | None:
