@@ -115,8 +115,15 @@
       }
       list.append(item);
     }
+    const counts = new Map();
+    for (const finding of findings) {
+      const label = ENTITY[finding.entity] || finding.entity;
+      counts.set(label, (counts.get(label) || 0) + 1);
+    }
+    box.append(el("p", { class: "counts", text: Array.from(counts, ([label, n]) => n + "× " + label).join(" · ") }));
     const details = el("details", {}, el("summary", { text: "Toon alle " + findings.length + " vondsten" }), list);
-    if (findings.length <= OPEN_FINDINGS) details.open = true;
+    details.open = entry.open !== undefined ? entry.open : findings.length <= OPEN_FINDINGS;
+    details.addEventListener("toggle", () => { entry.open = details.open; });
     box.append(details);
   }
 
@@ -193,6 +200,9 @@
           el("p", {}, el("span", { class: "sev", text: (SEVERITY[v.severity] || v.severity) + ": " }),
             el("span", { class: "rule", text: v.rule })),
           el("p", { class: "message", text: v.message }));
+        if (v.recipients && v.recipients.length) {
+          item.append(el("p", { class: "recipients", text: "Geldt voor: " + v.recipients.join(", ") }));
+        }
         if (v.fix) item.append(el("p", { class: "fix" }, el("strong", { text: "Wat te doen: " }), v.fix));
         if (v.source) item.append(el("p", { class: "source", text: "Bron: " + v.source }));
         list.append(item);
