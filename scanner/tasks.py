@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from scanner.model import Result
 
@@ -80,29 +81,21 @@ class UploadRejected(ValueError):
 
 
 def scan_bytes_in_context(
-    data: bytes,
-    name: str,
-    *,
-    sender: str | None = None,
-    to: Iterable[str] = (),
-    cc: Iterable[str] = (),
-    bcc: Iterable[str] = (),
-    lang: str = "nl",
-    reveal: bool = False,
-    context_chars: int = CONTEXT_CHARS,
-    policy_path: str | Path | None = None,
+    data: bytes, name: str, *, reveal: bool = False, context_chars: int = CONTEXT_CHARS, **scan_args: Any
 ) -> dict:
-    """Like `scan_bytes`, but answers the JSON result with each finding's context (for the web page).
+    """`scan_bytes` (same keywords) for the web page: the JSON result, each finding with its context.
 
     Every finding gets `"context": {"before", "match", "after"}`: the text around it on its page,
-    in which every finding (this one too) shows in masked form unless `reveal`.
+    in which every finding (this one too) shows in masked form unless `reveal`. A bare document
+    of an unknown type or one that cannot be read at all raises UploadRejected instead.
     """
     from scanner.core import scan_message
     from scanner.ingest import load_bytes
 
-    message = load_bytes(data, name).with_envelope(sender=sender, to=to, cc=cc, bcc=bcc)
+    envelope = {key: scan_args.pop(key) for key in ("sender", "to", "cc", "bcc") if key in scan_args}
+    message = load_bytes(data, name).with_envelope(**envelope)
     _check_document(message)
-    result = scan_message(message, policy_for(policy_path), lang=lang)
+    result = scan_message(message, policy_for(scan_args.pop("policy_path", None)), **scan_args)
     out = result.to_json(reveal=reveal)
     for finding, shown in zip(result.findings, out["findings"], strict=True):
         shown["context"] = _context(message.parts[finding.part_index], finding, result.findings, reveal, context_chars)

@@ -104,45 +104,29 @@ def _inline_script_hashes(html: str) -> str:
     return " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
 
 
-SCAN_FORM = {
-    "requestBody": {
-        "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object",
-            "required": ["file"],
-            "properties": {
-                "file": {"type": "array", "items": {"type": "string", "format": "binary"},
-                         "description": "one or more mails (.eml, .msg) or documents"},
-                "sender": {"type": "string", "description": "sender address (replaces the header's)"},
-                "to": {"type": "string", "description": "recipients, comma separated (added to the headers')"},
-                "cc": {"type": "string", "description": "Cc, comma separated"},
-                "bcc": {"type": "string", "description": "Bcc, comma separated"},
-                "lang": {"type": "string", "enum": ["nl", "en"], "default": "nl"},
-                "reveal": {"type": "boolean", "default": False,
-                           "description": "add the found values (`text`) and show them in `context`"},
-            },
-        }}},
-    },
-}
-REDACT_FORM = {
-    "requestBody": {
-        "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object",
-            "required": ["file"],
-            "properties": {
-                "file": {"type": "string", "format": "binary",
-                         "description": "a PDF or DOCX, or a mail with a PDF/DOCX attachment"},
-                "attachment": {"type": "string", "description": "which attachment of a mail (as the scan names it)"},
-                "beschikking": {"type": "boolean", "default": False,
-                                "description": "keep the first and the last two pages"},
-                "keep_pages": {"type": "string", "description": "pages to keep, e.g. `1,11,12` or `1,-2,-1`"},
-            },
-        }}},
-    },
-    "responses": {"200": {"description": "the redacted file",
-                          "content": {t: {} for t in MEDIA_TYPES.values()}}},
-}
+def _multipart_form(properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """OpenAPI for an endpoint that reads its multipart form itself (scanner.web.forms)."""
+    schema = {"type": "object", "required": ["file"], "properties": properties}
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}, **extra}
+
+
+SCAN_FORM = _multipart_form({
+    "file": {"type": "array", "items": {"type": "string", "format": "binary"},
+             "description": "one or more mails (.eml, .msg) or documents"},
+    "sender": {"type": "string", "description": "sender address (replaces the header's)"},
+    "to": {"type": "string", "description": "recipients, comma separated (added to the headers')"},
+    "cc": {"type": "string", "description": "Cc, comma separated"},
+    "bcc": {"type": "string", "description": "Bcc, comma separated"},
+    "lang": {"type": "string", "enum": ["nl", "en"], "default": "nl"},
+    "reveal": {"type": "boolean", "default": False,
+               "description": "add the found values (`text`) and show them in `context`"},
+})
+REDACT_FORM = _multipart_form({
+    "file": {"type": "string", "format": "binary", "description": "a PDF or DOCX, or a mail with one attached"},
+    "attachment": {"type": "string", "description": "which attachment of a mail (as the scan names it)"},
+    "beschikking": {"type": "boolean", "default": False, "description": "keep the first and the last two pages"},
+    "keep_pages": {"type": "string", "description": "pages to keep, e.g. `1,11,12` or `1,-2,-1`"},
+}, responses={"200": {"description": "the redacted file", "content": {t: {} for t in MEDIA_TYPES.values()}}})
 
 
 def create_app(policy_path: str | Path | None = None, pool: WorkerPool | None = None) -> FastAPI:
