@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -354,13 +355,45 @@ def test_server_log_holds_no_file_names_addresses_or_values(client, caplog):
         assert secret not in logged.replace("/api/scan", ""), secret
 
 
-# -- the time budget (last: it kills a worker, which then warms up again) ------------
+# -- the time budget ------------------------------------------------------------
 
 
-def test_scan_over_the_time_budget_answers_a_json_error(pool, tmp_path_factory):
-    overlay = _overlay(tmp_path_factory, "[web]\nrequest_seconds = 0.05\n")
-    with TestClient(create_app(policy_path=overlay, pool=pool)) as c:
-        response = c.post("/api/scan", files={"file": (BESCHIKKING_MAIL.name, BESCHIKKING_MAIL.read_bytes())})
-    assert response.status_code == 422
-    assert "0.05 seconden" in _error_of(response)
-    assert pool.stats.timed_out >= 1
+def test_scan_over_the_time_budget_answers_a_json_error(tmp_path_factory):
+    """A real scan with a budget of 0.3 s, in a pool whose worker has not loaded the models (so it is
+    slow, and its replacement starts at once): the worker is killed and the answer is a JSON error."""
+    import pool_tasks
+
+    overlay = _overlay(tmp_path_factory, "[web]\nrequest_seconds = 0.3\n")
+    with WorkerPool(workers=1, initializer=pool_tasks.init, timeout=0.3) as cold:
+        with TestClient(create_app(policy_path=overlay, pool=cold)) as c:
+            began = time.monotonic()
+            response = c.post("/api/scan", files={"file": (BESCHIKKING_MAIL.name, BESCHIKKING_MAIL.read_bytes())})
+            elapsed = time.monotonic() - began
+        assert response.status_code == 422
+        assert "0.3 seconden" in _error_of(response)
+        assert cold.stats.timed_out == 1
+        assert elapsed < 10
+
+
+# -- the command ----------------------------------------------------------------
+
+
+def test_serve_binds_loopback_without_uvicorns_access_log(monkeypatch):
+    import uvicorn
+
+    from scanner.cli import main
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw, app=app))
+    assert main(["serve", "--port", "8099"]) == 0
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 8099 and seen["access_log"] is False
+    assert {r.path for r in seen["app"].routes} >= {"/", "/api/scan", "/api/redact", "/healthz", "/docs"}
+
+
+def test_serve_with_a_broken_policy_exits_2(tmp_path, capsys):
+    from scanner.cli import main
+
+    broken = tmp_path / "kapot.toml"
+    broken.write_text("[web\nworkers = ")
+    assert main(["serve", "--policy", str(broken)]) == 2
+    assert "kapot.toml" in capsys.readouterr().err
