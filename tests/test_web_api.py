@@ -334,6 +334,34 @@ def test_redact_errors_are_dutch_4xx(client, data, files, status, words):
     assert words.lower() in _error_of(response).lower()
 
 
+def test_redact_picks_the_attachment_by_the_masked_name_the_scan_shows(client):
+    from email.message import EmailMessage
+
+    from pypdf import PdfWriter
+
+    blank = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(blank)
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "bmw.zwolle@ind.nl", "opvang.zwolle@coa.nl", "Stukken"
+    mail.set_content("Beste collega, bijgaand de stukken.")
+    mail.add_attachment(_pdf_of(BESCHIKKING_MAIL), maintype="application", subtype="pdf",
+                        filename="Karimi_beschikking.pdf")
+    mail.add_attachment(blank.getvalue(), maintype="application", subtype="pdf", filename="bijlage.pdf")
+    upload = {"file": ("stukken.eml", mail.as_bytes())}
+
+    scanned = client.post("/api/scan", files=upload).json()[0]
+    shown = [d["attachment"] for d in scanned["documents"] if d["part"] == "attachment"]
+    masked = next(name for name in shown if name.endswith("_beschikking.pdf"))
+    assert "Karimi" not in masked and "Karimi" not in json.dumps(scanned)
+    response = client.post("/api/redact", data={"attachment": masked, "keep_pages": "1,-2,-1"}, files=upload)
+    assert response.status_code == 200, response.text
+    assert json.loads(response.headers["x-verzendcheck-redaction"])["pages_in_input"] == 12
+    unknown = client.post("/api/redact", data={"attachment": "iets-anders.pdf"}, files=upload)
+    assert unknown.status_code == 422 and "meer dan één" in _error_of(unknown)
+
+
 def test_two_files_are_too_many_for_redact(client):
     files = [("file", ("a.pdf", b"%PDF-1.4")), ("file", ("b.pdf", b"%PDF-1.4"))]
     response = client.post("/api/redact", files=files)

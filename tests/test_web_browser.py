@@ -226,3 +226,10 @@ def test_no_serious_accessibility_violations(browser, server):
             assert serious() == [], verdict  # the banner's colours, the findings, the toggle
     finally:
         context.close()
+
+
+def test_api_docs_render_offline_under_the_csp(page, server):
+    page.goto(server + "/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("verzendcheck", timeout=30_000)
+    expect(page.locator(".opblock-summary-path", has_text="/api/scan")).to_be_visible()
+    assert page.problems == []
