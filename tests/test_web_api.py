@@ -162,6 +162,14 @@ def test_form_addresses_are_added_to_a_bare_document(client):
     assert result["verdict"] in ("warn", "block")
 
 
+def test_org_field_sets_the_sender_organisation_and_is_checked(client):
+    text = ("file", ("notitie.txt", b"Tot morgen."))
+    result = client.post("/api/scan", data={"org": "dtv"}, files=[text]).json()[0]
+    assert result["sender"]["organisation"] == "DT&V"
+    wrong = client.post("/api/scan", data={"org": "XYZ"}, files=[text])
+    assert wrong.status_code == 400 and "organisatie" in _error_of(wrong)
+
+
 def test_several_files_answer_in_upload_order(client):
     files = [("file", (PASS_MAIL.name, PASS_MAIL.read_bytes())), ("file", ("leeg-bericht.txt", b"Tot morgen."))]
     response = client.post("/api/scan", files=files)
@@ -265,13 +273,23 @@ def test_uploads_never_touch_a_temporary_file(client, monkeypatch):
     assert response.status_code == 415, response.text
 
 
-def test_unexpected_failure_is_503_without_a_traceback(pool):
+def test_unexpected_failure_a_full_queue_and_a_closed_pool_are_503_without_a_traceback(pool):
     class Broken:
         def health(self):
             return {"ready": 1}
 
+        def pending(self):
+            return 0
+
         async def run(self, *args, **kwargs):
             raise RuntimeError("/tmp/secret/Ahmad Karimi.pdf exploded")
+
+    class Busy(Broken):
+        def pending(self):
+            return 50  # the policy's max_queue
+
+        async def run(self, *args, **kwargs):
+            raise AssertionError("a busy pool takes no more work")
 
     class Closed(Broken):
         async def run(self, *args, **kwargs):
@@ -279,7 +297,7 @@ def test_unexpected_failure_is_503_without_a_traceback(pool):
 
     app = create_app(pool=pool)
     with TestClient(app, raise_server_exceptions=False) as c:
-        for fake in (Broken(), Closed()):
+        for fake in (Broken(), Busy(), Closed()):
             app.state.pool = fake
             response = c.post("/api/scan", files={"file": ("a.txt", b"hallo")})
             assert response.status_code == 503

@@ -65,6 +65,7 @@ class WebSettings:
     request_seconds: float = 60.0
     max_upload_bytes: int = 25 * 1024 * 1024
     max_files: int = 10
+    max_queue: int = 50
 
     @classmethod
     def from_policy(cls, section: dict[str, Any]) -> WebSettings:
@@ -73,6 +74,7 @@ class WebSettings:
             request_seconds=float(section.get("request_seconds", cls.request_seconds)),
             max_upload_bytes=int(section.get("max_upload_bytes", cls.max_upload_bytes)),
             max_files=max(1, int(section.get("max_files", cls.max_files))),
+            max_queue=max(1, int(section.get("max_queue", cls.max_queue))),
         )
 
 
@@ -117,6 +119,7 @@ SCAN_FORM = _multipart_form({
     "to": {"type": "string", "description": "recipients, comma separated (added to the headers')"},
     "cc": {"type": "string", "description": "Cc, comma separated"},
     "bcc": {"type": "string", "description": "Bcc, comma separated"},
+    "org": {"type": "string", "enum": ["IND", "DTV", "COA"], "description": "the sender's organisation"},
     "lang": {"type": "string", "enum": ["nl", "en"], "default": "nl"},
     "reveal": {"type": "boolean", "default": False,
                "description": "add the found values (`text`) and show them in `context`"},
@@ -201,6 +204,8 @@ def create_app(policy_path: str | Path | None = None, pool: WorkerPool | None = 
         return _error(503, "Er ging iets mis bij de controle. Probeer het opnieuw.")
 
     async def run(fn, *args, **kwargs):
+        if app.state.pool.pending() >= settings.max_queue:
+            raise ApiError(503, "Het is nu erg druk. Probeer het over een minuut opnieuw.")
         try:
             return await app.state.pool.run(fn, *args, timeout=settings.request_seconds, **kwargs)
         except tasks.UploadRejected as exc:
@@ -233,11 +238,15 @@ def create_app(policy_path: str | Path | None = None, pool: WorkerPool | None = 
     async def scan(request: Request) -> JSONResponse:
         form = await uploads(request, settings.max_files)
         lang = form.get("lang", "nl") if form.get("lang", "nl") in ("nl", "en") else "nl"
+        org = form.get("org").upper() or None
+        if org not in (None, "IND", "DTV", "COA"):
+            raise ApiError(400, "Onbekende organisatie: kies IND, DTV of COA.")
         common = {
             "sender": form.get("sender") or None,
             "to": form.all("to"),
             "cc": form.all("cc"),
             "bcc": form.all("bcc"),
+            "org": org,
             "lang": lang,
             "reveal": form.get("reveal").lower() in TRUE,
             "policy_path": policy_arg,
