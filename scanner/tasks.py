@@ -115,27 +115,30 @@ def _check_document(message) -> None:
 
 
 def _context(part, finding, findings, reveal: bool, width: int) -> dict | None:
-    """The text around `finding` with every finding in the window masked (unless `reveal`)."""
+    """The text around `finding`, every finding in it masked (unless `reveal`), overlaps included."""
     from scanner.model import mask
 
-    page = next((p for p in part.pages if p[finding.start:finding.end] == finding.text), None)
+    pages = [part.pages[finding.page - 1]] if part.paged and finding.page else part.pages
+    page = next((p for p in pages if p[finding.start:finding.end] == finding.text), None)
     if page is None:
         return None
     lo, hi = max(0, finding.start - width), min(len(page), finding.end + width)
-    near = sorted(
-        (f for f in findings if f.part_index == finding.part_index and f.page == finding.page
-         and f.start < hi and f.end > lo and page[f.start:f.end] == f.text and f is not finding
-         and (f.end <= finding.start or f.start >= finding.end)),
+    others = sorted(
+        (f for f in findings if f is not finding and f.part_index == finding.part_index and f.page == finding.page
+         and f.start < hi and f.end > lo and page[f.start:f.end] == f.text),
         key=lambda f: f.start,
     )
 
     def show(a: int, b: int) -> str:
+        """page[a:b] with each other finding's span (cut to the window) replaced by its masked form."""
         pieces, at = [], a
-        for f in near:
-            if f.end <= a or f.start >= b or f.start < at:
+        for f in () if reveal else others:
+            start, end = max(f.start, a), min(f.end, b)
+            if end <= start or end <= at:
                 continue
-            pieces += [page[at:f.start], f.text if reveal else mask(f.text, f.entity)]
-            at = f.end
+            if start >= at:  # not yet covered by an overlapping finding's mask
+                pieces += [page[at:start], mask(f.text, f.entity)]
+            at = end
         pieces.append(page[at:b])
         return re.sub(r"\s+", " ", "".join(pieces))
 

@@ -443,3 +443,35 @@ def test_serve_with_a_broken_policy_exits_2(tmp_path, capsys):
     broken.write_text("[web\nworkers = ")
     assert main(["serve", "--policy", str(broken)]) == 2
     assert "kapot.toml" in capsys.readouterr().err
+
+
+# -- the context of a finding (no models needed) -----------------------------------
+
+
+def test_context_masks_every_finding_in_the_window_also_where_they_overlap():
+    from scanner.model import Finding, Part
+    from scanner.tasks import _context
+
+    page = "Verslag. Hij is moslim en heet Ahmad Karimi, V-nummer 3012345678, uit Kabul. Einde."
+    part = Part(part="body", kind="text", pages=[page])
+
+    def found(entity: str, text: str) -> Finding:
+        start = page.index(text)
+        return Finding(entity=entity, part="body", start=start, end=start + len(text), text=text, score=0.9)
+
+    person = found("PERSON", "Ahmad Karimi")
+    special = found("SPECIAL_CATEGORY", "is moslim en heet Ahmad")  # overlaps the name
+    number = found("V_NUMBER", "3012345678")
+    findings = [special, person, number]
+
+    around_person = _context(part, person, findings, False, 60)
+    shown = around_person["before"] + around_person["match"] + around_person["after"]
+    for secret in ("moslim", "Ahmad", "Karimi", "3012345678"):
+        assert secret not in shown, secret
+    assert around_person["match"] == "A*" and "[SPECIAL_CATEGORY]" in around_person["before"]
+    assert "30******78" in around_person["after"] and around_person["after"].endswith("Einde.")
+
+    around_special = _context(part, special, findings, False, 5)
+    assert "Karimi" not in around_special["after"] and around_special["before"].startswith("…")
+    revealed = _context(part, number, findings, True, 60)
+    assert revealed["match"] == "3012345678" and "Ahmad Karimi" in revealed["before"]
