@@ -88,7 +88,7 @@ async def read_form(request: Request, *, max_file_bytes: int, max_files: int, fi
         filename = disposition.get(b"filename")
         current["filename"] = None if filename is None else filename.decode("utf-8", "replace")
         if current["filename"] is not None:
-            if current["field"] != file_field:
+            if current["field"] != file_field and current["filename"]:
                 raise FormError(400, f"Bestanden horen in het veld '{file_field}'.")
             if len(form.files) >= max_files:
                 raise FormError(413, f"Te veel bestanden: hooguit {max_files} per keer.")
@@ -106,7 +106,8 @@ async def read_form(request: Request, *, max_file_bytes: int, max_files: int, fi
         data = bytes(current["data"])
         if current["filename"] is None:
             form.fields.setdefault(current["field"], []).append(data.decode("utf-8", "replace"))
-        elif current["filename"] or data:  # a browser sends an empty, nameless part for "no file chosen"
+        # A browser sends an empty part without a name for "no file chosen": not a file.
+        elif current["field"] == file_field and (current["filename"] or data):
             name = current["filename"].replace("\\", "/").rsplit("/", 1)[-1] or "bestand"
             form.files.append(Upload(name=name, data=data))
 
