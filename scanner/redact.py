@@ -204,6 +204,10 @@ def beschikking_positions(part: Part, policy=None) -> list[int]:
 # -- one document -------------------------------------------------------------------------------
 
 
+class NotRedactable(ValueError):
+    """The document could not be read, so nothing can be chosen to black out (the reason is Dutch)."""
+
+
 def _analyse(message: Message) -> list[Finding]:
     from recognizers.engine import get_analyzer
     from scanner.analysis import analyse_message
@@ -215,6 +219,17 @@ def _page_texts(part: Part) -> dict[int | None, str]:
     return {(i if part.paged else None): text for i, text in enumerate(part.pages, start=1)}
 
 
+def document_targets(message: Message, entities: set[str] | None = None) -> list[Target]:
+    """Analyse a bare document (a Message with one part) and choose its redaction targets.
+
+    The one path from scan to redaction for every front end (CLI, web page).
+    """
+    part = message.parts[0] if message.parts else None
+    if part is None or part.error:
+        raise NotRedactable(part.error if part else "leeg bestand")
+    return choose_targets(_analyse(message), _page_texts(part), entities)
+
+
 def redact_document(src: Path, out: Path, *, entities: set[str] | None = None, beschikking: bool = False,
                     keep_pages: str | None = None):
     """Scan a PDF or DOCX, choose the targets, write a verified redacted copy; returns the Report."""
@@ -224,7 +239,7 @@ def redact_document(src: Path, out: Path, *, entities: set[str] | None = None, b
     message = load_path(src)
     part = message.parts[0] if message.parts else None
     if part is None or part.error:
-        raise RedactionError(part.error if part and part.error else "leeg bestand")
+        raise NotRedactable(part.error if part and part.error else "leeg bestand")
     keep: str | list[int] | None = keep_pages
     if beschikking or keep_pages is not None:
         if not part.paged:
@@ -233,9 +248,7 @@ def redact_document(src: Path, out: Path, *, entities: set[str] | None = None, b
             keep = beschikking_positions(part) if beschikking else parse_keep_pages(keep_pages, len(part.pages))
         except KeepPagesError as exc:
             raise UsageError(str(exc)) from exc
-    findings = _analyse(message)
-    targets = choose_targets(findings, _page_texts(part), entities)
-    return redact_file(src, out, targets, keep_pages=keep)
+    return redact_file(src, out, document_targets(message, entities), keep_pages=keep)
 
 
 # -- a whole mail -------------------------------------------------------------------------------
@@ -562,6 +575,9 @@ def redact_path(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"verzendcheck: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except NotRedactable as exc:
+        print(T("verzendcheck: kan niet redigeren: ", "verzendcheck: cannot redact: ") + str(exc), file=sys.stderr)
+        return EXIT_FAILED
     except (RedactionError, ValueError) as exc:
         print(T("verzendcheck: redactie mislukt: ", "verzendcheck: redaction failed: ")
               + str(getattr(exc, "reason", exc)), file=sys.stderr)
