@@ -41,6 +41,7 @@ DOCUMENT_SUFFIXES = (".pdf", ".docx")
 MAIL_SUFFIXES = (".eml", ".msg")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_NUMBER_ENTITIES = ("V_NUMBER", "BSN", "KLANTNUMMER", "ID_DOCUMENT")
 
 
 class UsageError(ValueError):
@@ -128,6 +129,10 @@ class DataSubject:
             return _value_key(entity, text) == self.values[entity]
         return same_name(text, self.name_words)
 
+    def owns_any(self, entity: str, text: str) -> bool:
+        """`owns`, or the subject's own number read as another kind (a V-nummer taken for a phone number)."""
+        return self.owns(entity, text) or any(self.owns(e, text) for e in _NUMBER_ENTITIES if e != entity)
+
 
 def same_name(text: str, words: frozenset[str]) -> bool:
     """"R. Ahmadi", "AHMADI, Reza" and "Naam: Reza Ahmadi" are forms of the name with `words` {reza, ahmadi}."""
@@ -167,7 +172,7 @@ def choose_targets(findings: Sequence[Finding], page_text: dict[int | None, str]
     for f in findings:
         if f.entity not in wanted or (f.special and not f.linked and not explicit):
             continue
-        if not explicit and f.entity not in SPECIAL_ENTITIES and subject.owns(f.entity, f.text):
+        if not explicit and f.entity not in SPECIAL_ENTITIES and subject.owns_any(f.entity, f.text):
             continue
         if f.entity == "PERSON" and any(same_name(f.text, words) for words in own_names):
             continue

@@ -203,6 +203,11 @@ def test_others_data_is_not_the_subjects(entity: str, text: str) -> None:
     assert not DataSubject.of(SUBJECT_FINDINGS).owns(entity, text)
 
 
+def test_the_subjects_number_read_as_another_kind_stays() -> None:
+    subject = DataSubject.of(SUBJECT_FINDINGS)
+    assert subject.owns_any("PHONE_NUMBER", "3018560639") and not subject.owns_any("PHONE_NUMBER", "0612345678")
+
+
 def test_choose_targets_keeps_the_subject_and_the_correspondents() -> None:
     findings = [*SUBJECT_FINDINGS, _f("PERSON", "R. Ahmadi", 3), _f("PERSON", "R. Vermeulen", 3)]
     msg = Message(input="m.eml", sender="r.vermeulen@dtv.minvenj.nl", sender_name="Ruud Vermeulen",
