@@ -12,11 +12,14 @@ import json
 import os
 import re
 import shutil
+import signal
 import smtplib
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
@@ -595,3 +598,40 @@ def test_postfix_block_mail_is_refused_to_the_client_with_the_550_text(postfix):
     assert b"Bestandenpostbus" in refused.value.smtp_error  # the fix, from a later line of the multi-line reply
     time.sleep(1)
     assert stored_with(sink, b"F1021BDA71FE1540") == []
+
+
+# -- the command line ----------------------------------------------------------
+
+
+def test_cli_serves_and_stops_cleanly_on_sigterm(overlay, fresh, tmp_path):
+    log_path = tmp_path / "decisions.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scanner", "smtp-proxy", "--listen", "127.0.0.1:0", "--relay",
+         f"127.0.0.1:{fresh.port}", "--workers", "1", "--policy", overlay, "--decision-log", str(log_path)],
+        cwd=REPO, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        address = None
+        for line in proc.stderr:  # the proxy says where it listens once the worker is warm
+            found = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
+            if found:
+                address = ("127.0.0.1", int(found.group(1)))
+                break
+        assert address, "the proxy never listened"
+        threading.Thread(target=proc.stderr.read, daemon=True).start()
+        with smtplib.SMTP(*address, timeout=60) as client:
+            assert client.sendmail("bmw.zwolle@ind.nl", ["regie@dtv.minvenj.nl"], pass_mail("cli")) == {}
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert len(stored_with(fresh, b"cli@test")) == 1
+    [record] = [json.loads(line) for line in log_path.read_text().splitlines()]
+    assert record["action"] == "relayed" and record["code"] == 250
+
+
+def test_cli_rejects_a_bad_address():
+    done = subprocess.run([sys.executable, "-m", "scanner", "smtp-proxy", "--listen", "nergens", "--relay",
+                           "127.0.0.1:25"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "HOST:POORT" in done.stderr
