@@ -19,7 +19,6 @@ import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from email.message import EmailMessage
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,13 +32,10 @@ PARAGRAPH = (
 
 
 def text_mail(i: int) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = "bmw.zwolle@ind.nl"
-    msg["To"] = "regie@dtv.minvenj.nl"
-    msg["Subject"] = "Overleg"
-    msg["Message-ID"] = f"<bench-text-{i}@bench.verzendcheck>"
-    msg.set_content("Beste collega,\n\n" + PARAGRAPH * 3 + "\n\nMet vriendelijke groet,\nIND\n")
-    return msg.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    from smtp_sink import outgoing_mail
+
+    return outgoing_mail(f"bench-text-{i}@bench.verzendcheck",
+                         "Beste collega,\n\n" + PARAGRAPH * 3 + "\n\nMet vriendelijke groet,\nIND\n")
 
 
 def pdf_20_pages() -> bytes:
@@ -60,14 +56,10 @@ def pdf_20_pages() -> bytes:
 
 
 def pdf_mail(i: int, pdf: bytes) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = "bmw.zwolle@ind.nl"
-    msg["To"] = "regie@dtv.minvenj.nl"
-    msg["Subject"] = "Verslag overleg"
-    msg["Message-ID"] = f"<bench-pdf-{i}@bench.verzendcheck>"
-    msg.set_content("Beste collega,\n\nIn de bijlage het verslag.\n\nGroet,\nIND\n")
-    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename="verslag.pdf")
-    return msg.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    from smtp_sink import outgoing_mail
+
+    body = "Beste collega,\n\nIn de bijlage het verslag.\n\nGroet,\nIND\n"
+    return outgoing_mail(f"bench-pdf-{i}@bench.verzendcheck", body, subject="Verslag overleg", pdf=pdf)
 
 
 def timed_send(client: smtplib.SMTP, data: bytes) -> float:

@@ -1,11 +1,12 @@
 """A receiving SMTP server for the hook's tests and bench: aiosmtpd on a free loopback port, in a thread,
-storing every message that arrives (envelope and the exact bytes)."""
+storing every message that arrives (envelope and the exact bytes); and the plain mail they send."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 
 from aiosmtpd.smtp import SMTP
 
@@ -94,3 +95,16 @@ class SmtpSink:
     def messages(self) -> list[Stored]:
         with self.lock:
             return list(self.stored)
+
+
+def outgoing_mail(message_id: str, body: str, *, subject: str = "Overleg", pdf: bytes | None = None) -> bytes:
+    """A mail from the IND to the DT&V (CRLF line ends, as on the wire), optionally with a PDF attached."""
+    msg = EmailMessage()
+    msg["From"] = "Medewerker <bmw.zwolle@ind.nl>"
+    msg["To"] = "regie@dtv.minvenj.nl"
+    msg["Subject"] = subject
+    msg["Message-ID"] = f"<{message_id}>"
+    msg.set_content(body)
+    if pdf is not None:
+        msg.add_attachment(pdf, maintype="application", subtype="pdf", filename="verslag.pdf")
+    return msg.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")

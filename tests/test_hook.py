@@ -22,12 +22,11 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from email.message import EmailMessage
 from pathlib import Path
 
 import hook_tasks
 import pytest
-from smtp_sink import SmtpSink
+from smtp_sink import SmtpSink, outgoing_mail
 
 from scanner.hook.replies import ascii_safe, smtp_reply, with_verdict_headers
 from scanner.hook.server import HookServer, HookSettings, message_id_hash, parse_address
@@ -142,13 +141,8 @@ def with_motivation(data: bytes) -> bytes:
 
 def pass_mail(tag: str) -> bytes:
     """A short pass mail inside the kleine keten with a unique Message-ID."""
-    msg = EmailMessage()
-    msg["From"] = "Medewerker <bmw.zwolle@ind.nl>"
-    msg["To"] = "regie@dtv.minvenj.nl"
-    msg["Subject"] = "Overleg"
-    msg["Message-ID"] = f"<{tag}@test.verzendcheck>"
-    msg.set_content("Beste collega,\n\nZullen we dinsdag om tien uur overleggen over de planning?\n\nGroet,\nIND\n")
-    return crlf(msg.as_bytes())
+    body = "Beste collega,\n\nZullen we dinsdag om tien uur overleggen over de planning?\n\nGroet,\nIND\n"
+    return outgoing_mail(f"{tag}@test.verzendcheck", body)
 
 
 def stored_with(sink: SmtpSink, marker: bytes) -> list:
