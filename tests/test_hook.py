@@ -173,6 +173,32 @@ def test_verdict_headers_replace_forged_ones_and_keep_the_rest_byte_for_byte():
     assert with_verdict_headers(body_only, "pass", []).endswith(body_only)
 
 
+def _result_with(*violations):
+    from scanner.model import Result
+
+    return Result(input="smtp.eml", message_id=None, verdict="warn", sender=None, recipients=[], findings=[],
+                  violations=list(violations), suggestions=[], errors=[], elapsed_ms=1.0)
+
+
+def test_replies_take_the_policys_fix_never_the_rendered_one_with_names_from_the_mail():
+    from scanner.hook.replies import block_reply, warn_reply
+    from scanner.model import Violation
+
+    policy = load_policy(None)
+    full = Violation("FULL_BESCHIKKING", "warn", "beschikking_Jansen.pdf is een volledige beschikking", "H",
+                     ["j.jansen@coa.nl"], "beschikking_Jansen.pdf", "Stuur alleen pagina 1, 11 en 12 van "
+                     "beschikking_Jansen.pdf mee.")
+    info = Violation("USE_CHAIN_SYSTEM", "info", "…", "H")
+    nl = warn_reply(_result_with(full, info), policy, "nl")
+    assert "FULL_BESCHIKKING: Stuur alleen pagina 1 en de laatste twee van de bijlage mee." in " ".join(
+        line[10:] for line in nl.split("\r\n"))
+    assert "Jansen" not in nl and "coa.nl" not in nl and "USE_CHAIN_SYSTEM" not in nl and "Motivering:" in nl
+    en = block_reply(_result_with(full), policy, "en")
+    assert "NOT sent" in en and "Attach only pages 1 and the last two of the attachment." in " ".join(
+        line[10:] for line in en.split("\r\n"))
+    assert all(line.isascii() for line in (nl + en).split("\r\n"))
+
+
 def test_parse_address():
     assert parse_address("127.0.0.1:10025") == ("127.0.0.1", 10025)
     assert parse_address("[::1]:25") == ("::1", 25)
