@@ -434,9 +434,13 @@ def test_11_mb_with_a_10_mb_limit_gets_552(proxy, fresh):
 def test_ehlo_offers_size_8bitmime_smtputf8_pipelining(proxy):
     with smtplib.SMTP(*proxy.address, timeout=30) as client:
         client.ehlo()
-        for extension in ("size", "8bitmime", "smtputf8", "pipelining"):
+        for extension in ("size", "8bitmime", "smtputf8", "pipelining", "xforward"):
             assert client.has_extn(extension), extension
-        assert not client.has_extn("starttls")
+        assert not client.has_extn("starttls") and not client.has_extn("auth")
+        assert client.docmd("XFORWARD", "NAME=clerk.test ADDR=10.0.0.7")[0] == 250
+        assert client.docmd("XFORWARD", "COLOUR=red")[0] == 501
+        client.mail("bmw.zwolle@ind.nl")
+        assert client.docmd("XFORWARD", "NAME=late.test")[0] == 503
 
 
 def test_pipelined_commands_are_answered_in_order(proxy, fresh):
@@ -548,7 +552,7 @@ def _postfix(root: Path, verb: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def postfix(overlay, pool, tmp_path_factory):
     """Postfix on loopback: smtpd (with smtpd_proxy_filter -> the proxy) and a reinjection smtpd, relaying
-    to its own receiving sink. Yields (smtpd port, sink)."""
+    to its own receiving sink. Yields (smtpd port, sink, the instance's folder)."""
     if shutil.which("postfix") is None:
         pytest.skip("Debian's postfix is not installed (.ci/run installs it)")
     if os.geteuid() != 0:
@@ -578,7 +582,7 @@ def postfix(overlay, pool, tmp_path_factory):
                 break
             except OSError:
                 time.sleep(0.2)
-        yield smtpd, sink
+        yield smtpd, sink, root
     finally:
         _postfix(root, "stop")
         server.stop()
@@ -597,18 +601,23 @@ def _wait_for(sink: SmtpSink, marker: bytes, seconds: float = 30) -> list:
 
 
 def test_postfix_pass_mail_arrives_with_the_verdict_headers(postfix):
-    port, sink = postfix
+    port, sink, root = postfix
     data = pass_mail("postfix-pass")
-    with smtplib.SMTP("127.0.0.1", port, timeout=120) as client:
+    with smtplib.SMTP("127.0.0.1", port, timeout=120, local_hostname="clerk-pc.verzendcheck.test") as client:
         assert client.sendmail("bmw.zwolle@ind.nl", ["regie@dtv.minvenj.nl"], data) == {}
     [arrived] = _wait_for(sink, b"postfix-pass@test")
     head = arrived.data.split(b"\r\n\r\n")[0]
     assert b"X-Verzendcheck-Verdict: pass" in head and b"X-Verzendcheck-Rules: none" in head
+    assert arrived.data.endswith(data.split(b"\r\n\r\n", 1)[1])  # the body as the client sent it
+    # Postfix's Received header as the clerk's client greeted it, above our headers, and the proxy's
+    # XFORWARD of the original client on the reinjection port (Postfix logs it as orig_client=).
+    assert b"from clerk-pc.verzendcheck.test" in head
+    assert "orig_client=localhost[127.0.0.1]" in (root / "maillog").read_text()
     assert arrived.recipients == ["regie@dtv.minvenj.nl"]
 
 
 def test_postfix_block_mail_is_refused_to_the_client_with_the_550_text(postfix):
-    port, sink = postfix
+    port, sink, _ = postfix
     with smtplib.SMTP("127.0.0.1", port, timeout=120) as client:
         with pytest.raises(smtplib.SMTPDataError) as refused:
             client.sendmail("beveiliging.budel@coa.nl", ["wijkagent.cranendonck@politie.nl"],

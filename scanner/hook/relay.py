@@ -1,6 +1,7 @@
 """Hand a checked message to the next MTA (Postfix's reinjection port or a smarthost) with smtplib.
 
-One SMTP transaction per message, run in a thread. The relay's own answer comes back as
+One SMTP transaction per message, run in a thread; Postfix's XFORWARD attributes (the original
+client) are passed on when the relay offers XFORWARD. The relay's own answer comes back as
 (code, text); only a 250 to DATA means the relay took the message. A recipient the relay
 refuses ends the transaction before DATA (RSET), so either every recipient gets the message or
 none does, and the sender's MTA keeps it: a partial delivery would lose the refused copies.
@@ -9,6 +10,7 @@ none does, and the sender's MTA keeps it: a partial delivery would lose the refu
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Client ESMTP parameters passed on when the relay offers the extension.
@@ -36,9 +38,10 @@ def relay_message(
     recipients: list[str],
     data: bytes,
     *,
-    mail_options: list[str] = (),  # type: ignore[assignment]
+    mail_options: Sequence[str] = (),
     timeout: float = 60.0,
     local_hostname: str | None = None,
+    xforward: dict[str, str] | None = None,
 ) -> RelayAnswer:
     """Send `data` as it is (no re-encoding; smtplib only dot-stuffs) to `recipients` through host:port."""
     try:
@@ -48,7 +51,7 @@ def relay_message(
     except OSError as exc:  # refused, unreachable, timed out, disconnected
         raise RelayUnavailable(type(exc).__name__) from exc
     try:
-        return _transaction(smtp, sender, recipients, data, mail_options)
+        return _transaction(smtp, sender, recipients, data, mail_options, xforward or {})
     except smtplib.SMTPResponseException as exc:  # EHLO refused
         return RelayAnswer(exc.smtp_code, _decode(exc.smtp_error))
     except OSError as exc:  # the connection broke: the message may not have been handed over
@@ -58,8 +61,12 @@ def relay_message(
 
 
 def _transaction(smtp: smtplib.SMTP, sender: str, recipients: list[str], data: bytes,
-                 mail_options: list[str]) -> RelayAnswer:
+                 mail_options: Sequence[str], xforward: dict[str, str]) -> RelayAnswer:
     smtp.ehlo_or_helo_if_needed()
+    offered = smtp.esmtp_features.get("xforward", "").upper().split()
+    passed = " ".join(f"{name}={value}" for name, value in xforward.items() if name in offered)
+    if passed:
+        smtp.docmd("XFORWARD", passed)  # for the relay's logs (orig_client=): a refusal changes nothing
     code, text = smtp.mail(sender, _mail_options(smtp, mail_options, len(data)))
     if code != 250:
         return _give_up(smtp, code, text)
@@ -82,7 +89,7 @@ def _quit(smtp: smtplib.SMTP) -> None:
         smtp.close()
 
 
-def _mail_options(smtp: smtplib.SMTP, client_options: list[str], size: int) -> list[str]:
+def _mail_options(smtp: smtplib.SMTP, client_options: Sequence[str], size: int) -> list[str]:
     options = []
     for option in client_options:
         name = option.split("=", 1)[0].upper()

@@ -51,6 +51,7 @@ from scanner.tasks import scan_bytes
 log = logging.getLogger("verzendcheck.hook")
 
 RELAY_THREADS = 32  # relay transactions at once (each waits on the network, not on the CPU)
+XFORWARD_ATTRIBUTES = ("NAME", "ADDR", "PORT", "PROTO", "HELO", "IDENT", "SOURCE")
 _ENHANCED = re.compile(r"^([245]\.\d{1,3}\.\d{1,3})\s*")
 
 
@@ -131,12 +132,30 @@ def message_id_hash(data: bytes) -> str | None:
 
 
 class _ProxySMTP(SMTP):
-    """aiosmtpd's session, with its own size refusal turned into ours (552 5.3.4, logged)."""
+    """aiosmtpd's session, with its own size refusal turned into ours (552 5.3.4, logged), and Postfix's
+    XFORWARD (the original client's name, address and HELO, passed on so the relay logs them)."""
 
     async def push(self, status: str | bytes) -> None:
         if isinstance(status, str) and status.startswith("552 Error"):
             status = self.event_handler.too_large(self)
         await super().push(status)
+
+    async def smtp_XFORWARD(self, arg: str) -> None:
+        if self.envelope is not None and self.envelope.mail_from is not None:
+            await self.push("503 5.5.1 Error: MAIL transaction in progress")
+            return
+        attributes: dict[str, str] = {}
+        for item in arg.split():
+            name, sep, value = item.partition("=")
+            if not sep or name.upper() not in XFORWARD_ATTRIBUTES or not value.isprintable():
+                await self.push("501 5.5.4 Syntax: XFORWARD attribute=value...")
+                return
+            attributes[name.upper()] = value
+        if not attributes:
+            await self.push("501 5.5.4 Syntax: XFORWARD attribute=value...")
+            return
+        self.session.xforward = {**getattr(self.session, "xforward", {}), **attributes}
+        await self.push("250 2.0.0 Ok")
 
 
 class HookHandler:
@@ -166,12 +185,13 @@ class HookHandler:
         # No AUTH (the MTA in front authenticates users); PIPELINING: aiosmtpd reads commands from a stream.
         out = [r for r in responses if not r.startswith("250-AUTH")]
         out.insert(len(out) - 1, "250-PIPELINING")
+        out.insert(len(out) - 1, "250-XFORWARD " + " ".join(XFORWARD_ATTRIBUTES))
         return out
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.in_flight += 1
         try:
-            return await self._decide(envelope)
+            return await self._decide(envelope, getattr(session, "xforward", None))
         finally:
             self.in_flight -= 1
 
@@ -179,7 +199,7 @@ class HookHandler:
         self._log({"action": "refused_size", "code": 552, "limit": self.settings.max_message_bytes}, time.monotonic())
         return smtp_reply(552, "5.3.4", [reply_text(self.policy, "too_large", self.settings.lang)])
 
-    async def _decide(self, envelope: Envelope) -> str:
+    async def _decide(self, envelope: Envelope, xforward: dict[str, str] | None) -> str:
         began = time.monotonic()
         settings, lang = self.settings, self.settings.lang
         data: bytes = envelope.original_content or b""
@@ -217,7 +237,7 @@ class HookHandler:
         send = functools.partial(
             relay_message, *settings.relay, envelope.mail_from or "", recipients, outgoing,
             mail_options=list(envelope.mail_options), timeout=settings.relay_timeout,
-            local_hostname=self.local_hostname,
+            local_hostname=self.local_hostname, xforward=xforward,
         )
         try:
             answer = await asyncio.get_running_loop().run_in_executor(self.relay_threads, send)
