@@ -218,7 +218,7 @@ def test_pass_is_relayed_with_headers_and_the_original_bytes(proxy, fresh):
     assert stored.recipients == ["r.vermeulen@dtv.minvenj.nl"]
 
 
-def test_8bit_utf8_mail_is_relayed_without_re_encoding(proxy, fresh):
+def test_8bit_utf8_mail_and_utf8_address_are_relayed_without_re_encoding(proxy, fresh):
     data = crlf("From: bmw.zwolle@ind.nl\nTo: regie@dtv.minvenj.nl\nSubject: Coördinatie\n"
                 "Message-ID: <utf8@test.verzendcheck>\nMIME-Version: 1.0\n"
                 "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
@@ -226,10 +226,12 @@ def test_8bit_utf8_mail_is_relayed_without_re_encoding(proxy, fresh):
     with smtplib.SMTP(*proxy.address, timeout=60) as client:
         client.ehlo()
         assert client.has_extn("8bitmime") and client.has_extn("smtputf8")
-        client.sendmail("bmw.zwolle@ind.nl", ["regie@dtv.minvenj.nl"], data, mail_options=["BODY=8BITMIME"])
+        client.sendmail("jörg.de.boer@ind.nl", ["regie@dtv.minvenj.nl"], data,
+                        mail_options=["BODY=8BITMIME", "SMTPUTF8"])
     [stored] = fresh.messages()
     assert stored.data.endswith(data) and stored.data[: -len(data)].count(b"\r\n") == 2
-    assert "BODY=8BITMIME" in stored.mail_options
+    assert "BODY=8BITMIME" in stored.mail_options and "SMTPUTF8" in stored.mail_options
+    assert stored.sender == "jörg.de.boer@ind.nl"
 
 
 def test_block_gets_550_with_rule_ids_and_fixes_and_nothing_is_relayed(proxy, fresh):
