@@ -412,8 +412,15 @@ def main(args: argparse.Namespace) -> int:
         tls_key=getattr(args, "tls_key", None),
         decision_log=getattr(args, "decision_log", None),
     )
+    if settings.workers < 1:
+        print(f"verzendcheck smtp-proxy: --workers {T('moet minstens 1 zijn', 'must be at least 1')}", file=sys.stderr)
+        return 2
     log.setLevel(logging.INFO)
-    server = HookServer(settings, policy=policy)
+    try:
+        server = HookServer(settings, policy=policy)
+    except (OSError, ssl.SSLError) as exc:  # the certificate, the key or the decision log cannot be read
+        print(f"verzendcheck smtp-proxy: {type(exc).__name__}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(server.serve_until_signal())
     return 0
