@@ -19,7 +19,10 @@ _EXPORTS = {
     **dict.fromkeys(
         ["RedactionError", "RedactionVerificationError", "Report", "Target", "Verification", "mask"], "redaction.model"
     ),
-    **dict.fromkeys(["BESCHIKKING", "KeepPagesError", "beschikking_pages", "parse_keep_pages"], "redaction.pages"),
+    **dict.fromkeys(
+        ["BESCHIKKING", "KeepPagesError", "beschikking_keep", "beschikking_pages", "parse_keep_pages"],
+        "redaction.pages",
+    ),
     **dict.fromkeys(["verify_docx", "verify_pdf"], "redaction.verify"),
     "REPLACEMENT": "redaction.wordml",
 }
@@ -50,6 +53,7 @@ __all__ = [
     "UnknownEngineError",
     "Verification",
     "available_engines",
+    "beschikking_keep",
     "beschikking_pages",
     "detect_format",
     "mask",

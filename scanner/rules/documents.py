@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from redaction.pages import beschikking_pages
 from scanner.documents import Document, any_match, fold, load_toml, patterns
 from scanner.model import Finding, Part, Suggestion, mask
 from scanner.policy import CHAIN_CATEGORIES
@@ -56,8 +57,7 @@ def full_beschikking(ctx: RuleContext) -> list[Hit]:
     hits = []
     for index in full_beschikking_parts(ctx):
         doc = ctx.documents[index]
-        total = doc.original_pages or doc.pages
-        keep = list(doc.keep_pages) or sorted({1, max(1, total - 1), total})
+        keep = list(doc.keep_pages) or beschikking_pages(doc.original_pages or doc.pages)
         name = doc.name or ctx.policy.common("the_message", ctx.lang)
         hits.append(Hit(
             rule, severity, variant, [r.address for r in ctx.outside], attachment=doc.name,
@@ -198,7 +198,7 @@ def _same_person(name: str, main: str) -> bool:
 
 
 def third_party_data(ctx: RuleContext) -> list[Hit]:
-    """Gespreksverslagen and PiP reports that hold third parties' data (family, contacts, witnesses)."""
+    """Gespreksverslagen, PiP and incident reports that hold third parties' data (family, witnesses, victims)."""
     rule = "THIRD_PARTY_DATA"
     recipients = [r.address for r in ctx.outside]
     if ctx.targets and not recipients:
@@ -206,8 +206,10 @@ def third_party_data(ctx: RuleContext) -> list[Hit]:
     spec = load_toml("documents.toml")["third_party"]
     roles = patterns(r"\b(?:" + "|".join(spec["roles"]) + r")\b")
     hits = []
+    reports = ("gespreksverslag", "pip_verslag")
     for index, doc in enumerate(ctx.documents):
-        if doc.kind not in ("gespreksverslag", "pip_verslag"):
+        # An attached report, or one pasted into the mail (an incident report, notes of a hearing).
+        if doc.kind not in reports and not (doc.kind == "mail" and set(doc.signals) & set(reports)):
             continue
         part = ctx.part(index)
         findings = ctx.findings_in(index)
