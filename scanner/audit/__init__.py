@@ -39,6 +39,17 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--policy", metavar="FILE", help=T("eigen beleid (TOML) over het standaardbeleid", "policy overlay (TOML)")
     )
+    p.add_argument(
+        "--reveal",
+        action="store_true",
+        help=T("toon en bewaar de gevonden persoonsgegevens zelf", "show and store the matched personal data itself"),
+    )
+    p.add_argument("--lang", choices=["nl", "en"], default="nl", help=T("taal van het rapport", "report language"))
+    p.add_argument(
+        "--report-only",
+        action="store_true",
+        help=T("controleer niets; maak alleen de rapporten uit --db", "check nothing; only write the reports from --db"),
+    )
     return p
 
 
