@@ -48,7 +48,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--report-only",
         action="store_true",
-        help=T("controleer niets; maak alleen de rapporten uit --db", "check nothing; only write the reports from --db"),
+        help=T("controleer niets; maak alleen de rapporten uit --db", "check nothing; write the reports from --db"),
     )
     return p
 

@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS results (
     verdict TEXT NOT NULL,
     rules TEXT NOT NULL,              -- space-separated rule ids
     sender_org TEXT,
-    recipient_orgs TEXT NOT NULL,     -- organisation labels separated by '|' 
+    recipient_orgs TEXT NOT NULL,     -- organisation labels separated by '|'
     month TEXT,                       -- YYYY-MM of the Date header
     error INTEGER NOT NULL,           -- 1: not (fully) checked (unreadable, over time, worker died)
     scans INTEGER NOT NULL DEFAULT 1, -- how often this message was scanned: 1 unless resuming failed
@@ -146,8 +146,8 @@ class AuditState:
         cur = self.db.execute("SELECT seq, msgid_hash, verdict, rules, sender_org, recipient_orgs, month, error, json"
                               " FROM results ORDER BY seq, content_id")
         for seq, msgid_hash, verdict, rules, sender_org, orgs, month, error, text in cur:
-            yield Row(seq, msgid_hash, verdict, rules.split(), sender_org, orgs.split("|") if orgs else [], month, bool(error),
-                      json.loads(text))
+            yield Row(seq, msgid_hash, verdict, rules.split(), sender_org, orgs.split("|") if orgs else [], month,
+                      bool(error), json.loads(text))
 
     def close(self) -> None:
         self.db.close()
