@@ -14,6 +14,7 @@ import heapq
 import html
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -149,7 +150,9 @@ def _priority(row: Row, counted: list[dict[str, Any]]) -> tuple:
 
 
 def _review_entry(row: Row, reveal: bool) -> dict[str, Any]:
-    name = row.json.get("input") or ""
+    result = row.json
+    name = result.get("input") or ""
+    masked = _masker(result, reveal)
     if not reveal:
         from scanner.privacy import mask_file_name
 
@@ -157,9 +160,28 @@ def _review_entry(row: Row, reveal: bool) -> dict[str, Any]:
     return {
         "seq": row.seq, "input": name, "msgid_hash": row.msgid_hash, "verdict": row.verdict, "month": row.month,
         "sender": row.sender_org, "recipients": row.recipient_orgs,
-        "violations": [{k: v.get(k) for k in ("rule", "severity", "message", "fix")}
-                       for v in row.json.get("violations") or []],
+        "violations": [{k: masked(v.get(k)) for k in ("rule", "severity", "message", "fix")}
+                       for v in result.get("violations") or []],
     }
+
+
+def _masker(result: dict[str, Any], reveal: bool):
+    """Rule messages name the recipients ("nour.haddad@gmail.com is een privé-mailadres"): the report
+    shows the masked address (n***@gmail.com) unless --reveal."""
+    from scanner.model import mask
+
+    addresses = [r.get("address") for r in result.get("recipients") or []]
+    addresses.append((result.get("sender") or {}).get("address"))
+    pairs = sorted({(a, mask(a, "EMAIL_ADDRESS")) for a in addresses if a and not reveal}, key=lambda p: -len(p[0]))
+    pattern = re.compile("|".join(re.escape(a) for a, _ in pairs), re.IGNORECASE) if pairs else None
+    lookup = {a.lower(): m for a, m in pairs}
+
+    def masked(text: Any) -> Any:
+        if pattern is None or not isinstance(text, str):
+            return text
+        return pattern.sub(lambda m: lookup[m.group(0).lower()], text)
+
+    return masked
 
 
 # -- HTML ----------------------------------------------------------------------
@@ -309,4 +331,5 @@ def chart_svg(labels: list[str], series: dict[str, list[int]], *, colours: list[
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]  # drop the XML declaration and doctype: the SVG sits inside HTML
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.DOTALL)  # RDF licence boilerplate
     return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(title)}" ', 1)

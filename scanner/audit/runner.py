@@ -107,7 +107,6 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     interrupted = False
     try:
-        executor.start()
         with make_progress(total, every=float(settings.get("progress_seconds", 10.0))) as progress:
 
             def finish(done: set) -> None:
@@ -207,7 +206,9 @@ def _outcome(future, pending: Pending, executor: _Executor, scan_kw: dict[str, A
         if pending.error:  # even the unreadable scan failed: the core runs it here, in this process
             return scan_unreadable(pending.name, _reason(exc, timeout), **scan_kw)
         pending.error = True
-        return executor.submit(scan_unreadable, pending.name, _reason(exc, timeout), **scan_kw)
+        # A generous budget: scanning an empty message is quick, and this one must not fail too.
+        return executor.submit(scan_unreadable, pending.name, _reason(exc, timeout), timeout=max(timeout, 60.0),
+                               **scan_kw)
 
 
 def _reason(exc: BaseException, timeout: float) -> str:
@@ -225,13 +226,21 @@ def _reason(exc: BaseException, timeout: float) -> str:
 
 
 class _Executor:
-    """Where scans run: submit module-level tasks, wait for the first to finish."""
+    """Where scans run: submit module-level tasks, wait for the first to finish. Started on the first
+    submit, so a run that finds everything done loads no models at all."""
 
     capacity = 4
+    started = False
+
+    def submit(self, fn, *args, timeout: float | None = None, **kwargs):
+        if not self.started:
+            self.started = True
+            self.start()
+        return self._submit(fn, args, kwargs, timeout)
 
     def start(self) -> None: ...
 
-    def submit(self, fn, *args, **kwargs): ...
+    def _submit(self, fn, args: tuple, kwargs: dict, timeout: float | None): ...
 
     def wait_any(self, futures: list) -> set: ...
 
@@ -246,8 +255,8 @@ class _LocalExecutor(_Executor):
     def start(self) -> None:
         self.pool.start()
 
-    def submit(self, fn, *args, **kwargs):
-        return self.pool.submit(fn, *args, **kwargs)
+    def _submit(self, fn, args: tuple, kwargs: dict, timeout: float | None):
+        return self.pool.submit(fn, *args, timeout=timeout, **kwargs)
 
     def wait_any(self, futures: list) -> set:
         return concurrent.futures.wait(futures, return_when=concurrent.futures.FIRST_COMPLETED).done
@@ -257,6 +266,9 @@ class _LocalExecutor(_Executor):
 
 
 class _DaskExecutor(_Executor):
+    """The same tasks on a dask.distributed cluster. Dask cannot kill a hung task; the core's own
+    analysis budget (policy [limits]) bounds the time per message there."""
+
     def __init__(self, address: str, per_thread: int) -> None:
         self.address = address
         self.per_thread = per_thread
@@ -269,7 +281,7 @@ class _DaskExecutor(_Executor):
         threads = sum(self.client.nthreads().values()) or 1
         self.capacity = max(2, self.per_thread * threads)
 
-    def submit(self, fn, *args, **kwargs):
+    def _submit(self, fn, args: tuple, kwargs: dict, timeout: float | None):
         # pure=False: two identical mails still are two tasks (the state already removed real duplicates).
         return self.client.submit(fn, *args, pure=False, **kwargs)
 

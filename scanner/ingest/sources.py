@@ -106,8 +106,9 @@ def iter_mbox(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[RawMes
 
 
 def iter_maildir(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[RawMessage]:
-    """Each message of a Maildir (new and cur) and of its Maildir++ subfolders, sorted by file name."""
-    for folder in [path, *sorted(p for p in path.iterdir() if p.name.startswith(".") and is_maildir(p))]:
+    """Each message of a Maildir (new and cur) and of its subfolders (Maildir++ `.Sent`, or nested as in
+    Dovecot's LAYOUT=fs and notmuch), sorted by file name."""
+    for folder in maildir_folders(path):
         for sub in ("new", "cur"):
             directory = folder / sub
             try:
@@ -120,6 +121,18 @@ def iter_maildir(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Raw
                 file = directory / file_name
                 rel = file.relative_to(path).as_posix()
                 yield read_file(file, f"maildir:{rel}", str(file), limits)
+
+
+def maildir_folders(path: Path) -> Iterator[Path]:
+    """`path` and every Maildir below it, depth first, sorted; symlinks are not followed."""
+    yield path
+    try:
+        children = sorted(path.iterdir())
+    except OSError:
+        return
+    for child in children:
+        if child.name not in ("new", "cur", "tmp") and not child.is_symlink() and is_maildir(child):
+            yield from maildir_folders(child)
 
 
 def iter_folder(path: Path, *, documents: bool = True, limits: Limits = DEFAULT_LIMITS) -> Iterator[RawMessage]:
