@@ -27,6 +27,8 @@ class PlainProgress:
 
     def advance(self, verdict: str | None) -> None:
         """One message finished (`verdict`) or skipped (None: done before, or a duplicate)."""
+        if self.done == 0:  # the rate counts from the first result, not from the workers' start-up
+            self.started = time.monotonic()
         self.done += 1
         if verdict:
             self.verdicts[verdict] += 1
@@ -37,7 +39,7 @@ class PlainProgress:
 
     def rate(self) -> float:
         elapsed = time.monotonic() - self.started
-        return self.done / elapsed if elapsed > 0 else 0.0
+        return (self.done - 1) / elapsed if elapsed >= 1.0 and self.done > 1 else 0.0
 
     def line(self) -> None:
         rate = self.rate()
@@ -47,7 +49,8 @@ class PlainProgress:
             eta = T(f", nog ongeveer {_duration((self.total - self.done) / rate)}",
                     f", about {_duration((self.total - self.done) / rate)} left")
         counts = " ".join(f"{v}={self.verdicts[v]}" for v in ("block", "warn", "pass") if self.verdicts[v])
-        print(f"audit: {self.done}{of} {T('berichten', 'messages')}, {rate:.1f}/s{eta} {counts}".rstrip(),
+        speed = f", {rate:.1f}/s" if rate else ""
+        print(f"audit: {self.done}{of} {T('berichten', 'messages')}{speed}{eta} {counts}".rstrip(),
               file=self.stream, flush=True)
 
 
