@@ -23,6 +23,7 @@ from typing import Any
 
 from scanner.audit.progress import make_progress
 from scanner.audit.state import AuditState, digest
+from scanner.cli import EXIT_BY_VERDICT, EXIT_PASS, EXIT_USAGE
 from scanner.i18n import T
 from scanner.ingest.imap import ImapError, count_imap, is_imap_url, iter_imap, parse_imap_url
 from scanner.ingest.sources import RawMessage, count_source, iter_source, source_kind
@@ -30,8 +31,7 @@ from scanner.model import Result
 from scanner.pool import PoolError, TaskTimeout, WorkerDied, WorkerPool
 from scanner.tasks import scan_bytes, scan_unreadable
 
-EXIT_PASS, EXIT_WARN, EXIT_BLOCK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 10, 20, 2, 130
-EXIT_BY_VERDICT = {"pass": EXIT_PASS, "warn": EXIT_WARN, "block": EXIT_BLOCK}
+EXIT_INTERRUPTED = 130  # as for Ctrl-C anywhere in the command line
 DEFAULT_NAME = "verzendcheck-audit"
 _headers = email.parser.BytesHeaderParser(policy=email.policy.compat32)
 
