@@ -485,6 +485,18 @@ def test_imap_sent_folder_on_dovecot(dovecot, mbox_run, tmp_path, monkeypatch):
     assert len(jsonl(tmp_path / "r.jsonl")) == len(chosen) + 1
 
 
+def test_imap_url_and_an_unreachable_server(tmp_path, monkeypatch, capsys):
+    from scanner.ingest.imap import ImapSource, parse_imap_url
+
+    assert parse_imap_url("imaps://j.jansen%40ind.nl@mail.ind.nl/Verzonden%20items") == ImapSource(
+        "j.jansen@ind.nl", "mail.ind.nl", 993, "Verzonden items", True)
+    assert parse_imap_url("imap://u@127.0.0.1:1143").folder == "INBOX"
+    monkeypatch.setenv("VERZENDCHECK_IMAP_PASSWORD", "geheim-wachtwoord")
+    assert audit(f"imap://u@127.0.0.1:{_free_port()}/Sent", "--db", tmp_path / "s.sqlite") == 2
+    err = capsys.readouterr().err
+    assert "niet bereikbaar" in err and "geheim-wachtwoord" not in err
+
+
 # -- Dask ------------------------------------------------------------------------------------
 
 

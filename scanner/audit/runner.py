@@ -85,6 +85,10 @@ class _Interrupted(Exception):
     pass
 
 
+class AuditError(Exception):
+    """The audit cannot go on for a reason outside the messages (Dutch, no personal data)."""
+
+
 def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState) -> int | None:
     """Scan what is not yet in the state; None when done, an exit code when stopped early."""
     source = args.source
@@ -106,6 +110,7 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
     by_content: dict[str, Pending] = {}
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     interrupted = False
+    failed = None
     try:
         with make_progress(total, every=float(settings.get("progress_seconds", 10.0))) as progress:
 
@@ -150,10 +155,18 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
                 finish(executor.wait_any(list(inflight)))
     except (KeyboardInterrupt, _Interrupted):
         interrupted = True
+    except (AuditError, ImapError) as exc:  # the cluster or the IMAP server went away: resume later
+        failed = str(exc)
     finally:
         signal.signal(signal.SIGTERM, previous)
         executor.close()
-        state.end_run(scanned=scanned, skipped=skipped, interrupted=interrupted)
+        state.end_run(scanned=scanned, skipped=skipped, interrupted=interrupted or failed is not None)
+    if failed is not None:
+        _say(T(f"verzendcheck: {failed}; {state.count()} berichten staan in {state.path}. "
+               "Start dezelfde opdracht opnieuw om verder te gaan.",
+               f"verzendcheck: {failed}; {state.count()} messages are stored in {state.path}. "
+               "Run the same command again to continue."))
+        return EXIT_USAGE
     if interrupted:
         _say(T(f"verzendcheck: onderbroken; {state.count()} berichten staan in {state.path}. "
                "Start dezelfde opdracht opnieuw om verder te gaan.",
@@ -277,7 +290,10 @@ class _DaskExecutor(_Executor):
     def start(self) -> None:
         from distributed import Client
 
-        self.client = Client(self.address)
+        try:
+            self.client = Client(self.address, timeout=30)
+        except (OSError, TimeoutError, ValueError):
+            raise AuditError(f"Dask-scheduler {self.address} niet bereikbaar") from None
         threads = sum(self.client.nthreads().values()) or 1
         self.capacity = max(2, self.per_thread * threads)
 
@@ -313,6 +329,9 @@ def _report(args: argparse.Namespace, settings: dict[str, Any], state: AuditStat
     if state.count() == 0 and args.report_only:
         _say(T(f"verzendcheck: {state.path} bevat geen resultaten", f"verzendcheck: {state.path} holds no results"))
         return EXIT_USAGE
+    for path in (args.out, args.jsonl, args.csv):
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
     if args.jsonl:
         report.write_jsonl(state, Path(args.jsonl))
     if args.csv:

@@ -99,31 +99,40 @@ def iter_imap(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[RawMessage]:
     """Every message of the folder in UID order. `skip(key)` true: not fetched at all (already audited)."""
+    from imapclient.exceptions import IMAPClientError
+
     client, uidvalidity = connect(source, password)
     try:
-        uids = sorted(client.search(["ALL"]))
-        for start in range(0, len(uids), batch):
-            chunk = uids[start:start + batch]
-            wanted = [uid for uid in chunk if not (skip and skip(_key(uidvalidity, uid)))]
-            if not wanted:
-                continue
-            sizes = client.fetch(wanted, ["RFC822.SIZE"])
-            small = [uid for uid in wanted if sizes.get(uid, {}).get(b"RFC822.SIZE", 0) <= limits.max_message_bytes]
-            bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
-            for uid in wanted:
-                key, name = _key(uidvalidity, uid), f"{source.label}#{uid}"
-                if uid not in small:
-                    yield RawMessage(key, name, error="bericht is te groot om te controleren")
-                elif uid in bodies and b"BODY[]" in bodies[uid]:
-                    yield RawMessage(key, name, bytes(bodies[uid][b"BODY[]"]))
-                else:  # expunged between SEARCH and FETCH, or the server would not give it
-                    yield RawMessage(key, name, error="bericht kon niet van de IMAP-server worden gehaald")
-            del bodies
+        yield from _fetch_all(client, source, uidvalidity, skip, batch, limits)
+    except (OSError, IMAPClientError):
+        raise ImapError(f"verbinding met IMAP-server {source.host} verbroken") from None
     finally:
         try:
             client.logout()
         except Exception:  # the connection may already be gone; nothing left to release
             client.shutdown()
+
+
+def _fetch_all(client, source: ImapSource, uidvalidity: int, skip: Callable[[str], bool] | None, batch: int,
+               limits: Limits) -> Iterator[RawMessage]:
+    uids = sorted(client.search(["ALL"]))
+    for start in range(0, len(uids), batch):
+        chunk = uids[start:start + batch]
+        wanted = [uid for uid in chunk if not (skip and skip(_key(uidvalidity, uid)))]
+        if not wanted:
+            continue
+        sizes = client.fetch(wanted, ["RFC822.SIZE"])
+        small = [uid for uid in wanted if sizes.get(uid, {}).get(b"RFC822.SIZE", 0) <= limits.max_message_bytes]
+        bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+        for uid in wanted:
+            key, name = _key(uidvalidity, uid), f"{source.label}#{uid}"
+            if uid not in small:
+                yield RawMessage(key, name, error="bericht is te groot om te controleren")
+            elif uid in bodies and b"BODY[]" in bodies[uid]:
+                yield RawMessage(key, name, bytes(bodies[uid][b"BODY[]"]))
+            else:  # expunged between SEARCH and FETCH, or the server would not give it
+                yield RawMessage(key, name, error="bericht kon niet van de IMAP-server worden gehaald")
+        del bodies
 
 
 def _key(uidvalidity: int, uid: int) -> str:
