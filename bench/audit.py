@@ -16,6 +16,7 @@ import argparse
 import email
 import email.policy
 import email.utils
+import json
 import mailbox
 import os
 import random
@@ -114,12 +115,42 @@ def _stored(db: Path) -> int:
         return 0
 
 
+def report_scale(source_db: Path, count: int, work: Path) -> dict[str, float]:
+    """Copy the results of a finished run until the state holds `count`, then time the reports."""
+    from scanner.audit import report
+    from scanner.audit.state import AuditState, digest
+
+    with sqlite3.connect(source_db) as con:
+        rows = con.execute("SELECT json, month FROM results ORDER BY seq").fetchall()
+    state = AuditState(work / "big.sqlite")
+    state.db.execute("BEGIN")
+    for n in range(count):
+        text, month = rows[n % len(rows)]
+        result = json.loads(text)
+        result["input"] = f"archief.mbox#{n + 1}"
+        state.store(f"k{n}", digest(f"c{n}"), n + 1, result, month=month, error=False, commit=False)
+    state.db.execute("COMMIT")
+    began = time.monotonic()
+    summary = report.summarise(state, rows_cap=500)
+    page = report.render_html(summary, source="archief.mbox")
+    html_s = time.monotonic() - began
+    began = time.monotonic()
+    report.write_jsonl(state, work / "big.jsonl")
+    report.write_csv(state, work / "big.csv")
+    files_s = time.monotonic() - began
+    state.close()
+    return {"count": count, "html_s": html_s, "html_kb": len(page.encode()) / 1024, "files_s": files_s,
+            "db_mb": (work / "big.sqlite").stat().st_size / 2**20}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=5000, help="messages in the generated mbox")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--text-only", action="store_true", help="only the samples without attachments")
     parser.add_argument("--machines", type=int, nargs="+", default=[4, 10], help="Dask cluster sizes to estimate")
+    parser.add_argument("--report-messages", type=int, default=300_000,
+                        help="time the reports of a state with this many results (copies of the run's); 0: skip")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="verzendcheck-bench-") as tmp:
         work = Path(tmp)
@@ -128,6 +159,8 @@ def main() -> None:
         print(f"mbox: {args.count} messages, {size / 2**20:.1f} MB, text only: {args.text_only}; "
               f"load average before: {os.getloadavg()[0]:.1f}\n")
         runs = [run_audit(mbox, n, work) for n in args.workers]
+        scale = report_scale(work / f"w{args.workers[0]}.sqlite", args.report_messages, work) \
+            if args.report_messages else None
     base = runs[0]
     print("| workers | mails/s (steady) | vs 1 worker | wall s (with start-up) | peak RSS MB (all processes) "
           "| audit process MB | audit process CPU ms/mail |")
@@ -136,6 +169,10 @@ def main() -> None:
         ratio = r["rate"] / base["rate"] if base["rate"] else 0.0
         print(f"| {r['workers']} | {r['rate']:.1f} | {ratio:.2f}x | {r['wall']:.0f} | {r['peak_mb']:.0f} "
               f"| {r['parent_mb']:.0f} | {r['parent_cpu_ms']:.2f} |")
+    if scale:
+        print(f"\nReports of {scale['count']:,} results ({scale['db_mb']:.0f} MB state): "
+              f"HTML in {scale['html_s']:.0f} s, {scale['html_kb']:.0f} KB; "
+              f"JSON Lines and CSV in {scale['files_s']:.0f} s.")
     best = max(runs, key=lambda r: r["rate"])
     coordinator = 1000 / best["parent_cpu_ms"] if best["parent_cpu_ms"] else float("inf")
     print(f"\n100,000 messages on this machine with {best['workers']} workers: "

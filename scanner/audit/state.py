@@ -114,14 +114,17 @@ class AuditState:
         self.db.execute("INSERT OR IGNORE INTO seen(key_hash, content_id) VALUES(?, ?)", (digest(key), content_id))
 
     def store(self, key: str, content_id: str, seq: int, result_json: dict[str, Any], *, month: str | None,
-              error: bool) -> None:
-        """Commit one result at once (autocommit): it survives whatever happens to this process next."""
+              error: bool, commit: bool = True) -> None:
+        """Commit one result at once, with its key: it survives whatever happens to this process next.
+        (`commit=False` between the caller's BEGIN and COMMIT loads many rows at once, for benchmarks.)"""
         violations = result_json.get("violations") or []
         rules = " ".join(sorted({v["rule"] for v in violations}))
         sender = result_json.get("sender") or {}
         recipient_orgs = "|".join(sorted({org_label(r) for r in result_json.get("recipients") or []}))
         msgid = result_json.get("message_id")
-        with self.db:
+        if commit:
+            self.db.execute("BEGIN")
+        try:
             self.db.execute(
                 "INSERT INTO results(content_id, seq, msgid_hash, verdict, rules, sender_org, recipient_orgs, month,"
                 " error, json, stored_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
@@ -131,6 +134,12 @@ class AuditState:
                  json.dumps(result_json, ensure_ascii=False), time.time()),
             )
             self.db.execute("INSERT OR IGNORE INTO seen(key_hash, content_id) VALUES(?, ?)", (digest(key), content_id))
+        except BaseException:
+            if commit:
+                self.db.execute("ROLLBACK")
+            raise
+        if commit:
+            self.db.execute("COMMIT")
 
     # -- reading back -----------------------------------------------------
 
