@@ -8,6 +8,8 @@ Each run is the real command (a subprocess, fresh state), so start-up is include
 the rate is taken between the first and the last stored result (steady state). Peak memory is
 the sum of the resident sizes of the audit process and its workers, sampled every 0.2 s. The
 1-worker run is the baseline of the speed-up ratio; both see the same machine in the same minutes.
+The control column runs a pure-Python CPU task through the same WorkerPool with as many workers
+right after each audit: on a shared machine it shows how much parallelism there was to be had.
 """
 
 from __future__ import annotations
@@ -115,6 +117,31 @@ def _stored(db: Path) -> int:
         return 0
 
 
+def spin(n: int) -> int:
+    """Pure-Python CPU work: what the machine gives a pool of worker processes right now."""
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def _no_models() -> None:
+    return None
+
+
+def pool_control(workers: int, tasks: int = 24) -> float:
+    """Tasks/s of `spin` through the same WorkerPool: the control for the audit's speed-up, since a
+    shared machine may not have a second core free however well the audit parallelises."""
+    from scanner.pool import WorkerPool
+
+    with WorkerPool(workers, initializer=_no_models) as pool:
+        pool.start()
+        began = time.monotonic()
+        for future in [pool.submit(spin, 3_000_000) for _ in range(tasks)]:
+            future.result()
+        return tasks / (time.monotonic() - began)
+
+
 def report_scale(source_db: Path, count: int, work: Path) -> dict[str, float]:
     """Copy the results of a finished run until the state holds `count`, then time the reports."""
     from scanner.audit import report
@@ -158,17 +185,17 @@ def main() -> None:
         size = generate(mbox, args.count, text_only=args.text_only)
         print(f"mbox: {args.count} messages, {size / 2**20:.1f} MB, text only: {args.text_only}; "
               f"load average before: {os.getloadavg()[0]:.1f}\n")
-        runs = [run_audit(mbox, n, work) for n in args.workers]
+        runs = [run_audit(mbox, n, work) | {"control": pool_control(n)} for n in args.workers]
         scale = report_scale(work / f"w{args.workers[0]}.sqlite", args.report_messages, work) \
             if args.report_messages else None
     base = runs[0]
-    print("| workers | mails/s (steady) | vs 1 worker | wall s (with start-up) | peak RSS MB (all processes) "
-          "| audit process MB | audit process CPU ms/mail |")
-    print("|---|---|---|---|---|---|---|")
+    print("| workers | mails/s (steady) | vs 1 worker | control: CPU task vs 1 worker | wall s (with start-up) "
+          "| peak RSS MB (all processes) | audit process MB | audit process CPU ms/mail |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in runs:
         ratio = r["rate"] / base["rate"] if base["rate"] else 0.0
-        print(f"| {r['workers']} | {r['rate']:.1f} | {ratio:.2f}x | {r['wall']:.0f} | {r['peak_mb']:.0f} "
-              f"| {r['parent_mb']:.0f} | {r['parent_cpu_ms']:.2f} |")
+        print(f"| {r['workers']} | {r['rate']:.1f} | {ratio:.2f}x | {r['control'] / base['control']:.2f}x "
+              f"| {r['wall']:.0f} | {r['peak_mb']:.0f} | {r['parent_mb']:.0f} | {r['parent_cpu_ms']:.2f} |")
     if scale:
         print(f"\nReports of {scale['count']:,} results ({scale['db_mb']:.0f} MB state): "
               f"HTML in {scale['html_s']:.0f} s, {scale['html_kb']:.0f} KB; "
