@@ -171,6 +171,44 @@ def test_html_report_is_self_contained_and_masked(mbox_run):
     assert subjects and not any(s in visible for s in subjects)
 
 
+def test_html_report_in_headless_chromium(mbox_run):
+    """The report as a browser shows it: four drawn charts, no request leaves the file, no script
+    error, no serious accessibility problem (axe-core); a screenshot goes to test-artifacts/audit/."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (extra 'test')")
+    report = (mbox_run["dir"] / "r.html").resolve()
+    problems: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--headless=new",
+                                                                         "--disable-gpu", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("request", lambda r: r.url == report.as_uri() or problems.append(r.url))
+            page.goto(report.as_uri())
+            charts = page.locator("section.chart svg")
+            assert charts.count() == 4
+            for i in range(4):
+                box = charts.nth(i).bounding_box()
+                assert box and box["width"] > 300 and box["height"] > 100
+            page.locator("table.review details").first.click()  # a message's violations and fixes open
+            assert page.locator("table.review details").first.locator("li").first.is_visible()
+            artifacts = REPO / "test-artifacts" / "audit"
+            artifacts.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(artifacts / "report.png"), full_page=True)
+            axe = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+            if axe.exists():  # .ci/run installs it from npm
+                page.add_script_tag(path=str(axe))
+                found = page.evaluate("async () => (await axe.run(document)).violations.map(v => [v.id, v.impact])")
+                assert [rule for rule, impact in found if impact in ("serious", "critical")] == []
+        finally:
+            browser.close()
+    assert problems == []
+
+
 def test_state_holds_masked_results_and_regenerates_the_reports_alone(mbox_run, tmp_path):
     state = mbox_run["dir"] / "state.sqlite"
     stored = [json.loads(t) for (t,) in db_rows(state, "SELECT json FROM results")]

@@ -24,7 +24,7 @@ from typing import Any
 from scanner.audit.state import AuditState, Row, org_label
 
 SEVERITY_RANK = {"block": 2, "warn": 1, "pass": 0, "info": 0}
-COLOURS = {"block": "#b00020", "warn": "#b26a00", "pass": "#2e7d32", "info": "#455a64"}
+COLOURS = {"block": "#b00020", "warn": "#8a5000", "pass": "#2e7d32", "info": "#455a64"}
 CHART_BARS = 15  # categories per chart; the rest are summed as "other"
 CSV_COLUMNS = ["input", "message_id_hash", "verdict", "rules", "sender_org", "recipient_orgs", "month"]
 
@@ -230,7 +230,7 @@ def render_html(summary: Summary, *, lang: str = "nl", source: str = "", reveal:
     parts.append("</section>")
     style = ("body{font-family:sans-serif;max-width:72em;margin:2em auto;padding:0 1em}"
              "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em;vertical-align:top;"
-             "text-align:left}svg{max-width:100%;height:auto}.block{color:#b00020}.warn{color:#b26a00}"
+             "text-align:left}svg{max-width:100%;height:auto}.block{color:#b00020}.warn{color:#8a5000}"
              ".pass{color:#2e7d32}.info{color:#455a64}details ul{margin:.2em 0;padding-left:1.2em}")
     return (f'<!doctype html><html lang="{e(lang)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
