@@ -221,7 +221,8 @@ def _preferred_alternative(children: list, out: Message) -> list:
 
 def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forwarded: bool,
           limits: Limits = DEFAULT_LIMITS, depth: int = 0) -> None:
-    text = decode_text(payload, charset)
+    # Mail on the wire has CRLF line ends; line-anchored patterns (the signature, the salutation) expect "\n".
+    text = decode_text(payload, charset).replace("\r\n", "\n")
     if ctype == "text/html":
         text, links = html_to_text(text)
         out.links.extend(links)
