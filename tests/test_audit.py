@@ -125,7 +125,7 @@ def _html(path: Path):
 
 
 def _table(doc, key: str) -> dict[str, int]:
-    return {tr.xpath("td[1]")[0].text_content(): int(tr.xpath("td[2]/@data-count")[0])
+    return {tr.get("data-key"): int(tr.xpath("td[2]/@data-count")[0])
             for tr in doc.xpath(f'//table[@data-table="{key}"]/tbody/tr')}
 
 
@@ -295,13 +295,7 @@ def test_maildir_with_subfolders_and_a_duplicate(tmp_path, scanned):
     assert {Path(r["input"]).parent.parent.name for r in results} == {"Maildir", ".Sent", "Archief"}
     assert agrees_with_scan(results, scanned)
     assert db_rows(db, "SELECT COUNT(*) FROM seen") == [(5,)]
-    assert _table(_html(tmp_path / "r.html"), "verdicts")[_duplicates_label()] == 1
-
-
-def _duplicates_label() -> str:
-    from scanner.audit.report import WORDS
-
-    return WORDS["nl"]["duplicates"]
+    assert _table(_html(tmp_path / "r.html"), "verdicts")["duplicates"] == 1
 
 
 def _broken_mbox(path: Path) -> int:

@@ -15,9 +15,11 @@ import html
 import io
 import json
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,40 +30,14 @@ COLOURS = {"block": "#b00020", "warn": "#8a5000", "pass": "#2e7d32", "info": "#4
 CHART_BARS = 15  # categories per chart; the rest are summed as "other"
 CSV_COLUMNS = ["input", "message_id_hash", "verdict", "rules", "sender_org", "recipient_orgs", "month"]
 
-WORDS = {
-    "nl": {
-        "title": "Verzendcheck: controle achteraf", "source": "Bron", "messages": "Berichten",
-        "duplicates": "dubbel (één keer gecontroleerd)", "unchecked": "niet (volledig) gecontroleerd",
-        "block": "niet versturen", "warn": "let op", "pass": "in orde", "info": "ter info",
-        "by_rule": "Overtredingen per regel", "by_recipient": "Overtredingen per ontvangende organisatie",
-        "by_sender": "Overtredingen per verzendende organisatie", "by_month": "Overtredingen per maand",
-        "count": "Aantal", "rule": "Regel", "organisation": "Organisatie", "month": "Maand", "unknown": "onbekend",
-        "other": "overig", "review": "Eerst beoordelen", "message": "Bericht", "verdict": "Oordeel",
-        "sender": "Afzender", "recipients": "Ontvangers", "rules": "Regels", "fix": "Oplossing",
-        "capped": "Alleen de eerste {shown} van {total} berichten met een overtreding staan hier; "
-                  "de CSV en JSON Lines bevatten ze allemaal.",
-        "none": "Geen berichten met een overtreding.", "masked": "Namen, waarden en onderwerpen zijn niet getoond "
-        "(gebruik --reveal om ze te zien).", "totals": "Oordelen", "figures": "De getallen",
-        "written": "Geschreven", "summary": "{n} berichten: {block} niet versturen, {warn} let op, {pass_} in orde; "
-        "{unchecked} niet (volledig) gecontroleerd.",
-    },
-    "en": {
-        "title": "Verzendcheck: audit", "source": "Source", "messages": "Messages",
-        "duplicates": "duplicates (checked once)", "unchecked": "not (fully) checked",
-        "block": "do not send", "warn": "warning", "pass": "pass", "info": "info",
-        "by_rule": "Violations per rule", "by_recipient": "Violations per recipient organisation",
-        "by_sender": "Violations per sender organisation", "by_month": "Violations per month",
-        "count": "Count", "rule": "Rule", "organisation": "Organisation", "month": "Month", "unknown": "unknown",
-        "other": "other", "review": "Review first", "message": "Message", "verdict": "Verdict",
-        "sender": "Sender", "recipients": "Recipients", "rules": "Rules", "fix": "Fix",
-        "capped": "Only the first {shown} of {total} messages with a violation are listed here; "
-                  "the CSV and JSON Lines hold them all.",
-        "none": "No messages with a violation.", "masked": "Names, values and subjects are not shown "
-        "(use --reveal to see them).", "totals": "Verdicts", "figures": "The figures",
-        "written": "Written", "summary": "{n} messages: {block} do not send, {warn} warning, {pass_} pass; "
-        "{unchecked} not (fully) checked.",
-    },
-}
+LABELS = Path(__file__).resolve().parents[1] / "data" / "audit_labels.toml"
+
+
+@cache
+def words(lang: str) -> dict[str, str]:
+    """The report's own words in `lang` (Dutch unless English), from scanner/data/audit_labels.toml."""
+    with LABELS.open("rb") as fh:
+        return tomllib.load(fh)["en" if lang == "en" else "nl"]
 
 
 # -- JSON Lines and CSV ------------------------------------------------------
@@ -188,34 +164,38 @@ def _masker(result: dict[str, Any], reveal: bool):
 
 
 def render_html(summary: Summary, *, lang: str = "nl", source: str = "", reveal: bool = False) -> str:
-    w = WORDS["en" if lang == "en" else "nl"]
+    from scanner.report import rule_title
+
+    w = words(lang)
     e = html.escape
     unknown = {"onbekend": w["unknown"]}
     parts = [f"<h1>{e(w['title'])}</h1>",
              f"<p>{e(w['source'])}: <code>{e(_shown_source(source, reveal))}</code></p>"]
-    verdict_rows = [(w[v], summary.verdicts.get(v, 0)) for v in ("block", "warn", "pass")]
-    verdict_rows += [(w["unchecked"], summary.unchecked), (w["duplicates"], summary.duplicates)]
+    verdict_rows = [(v, w[v], summary.verdicts.get(v, 0)) for v in ("block", "warn", "pass")]
+    verdict_rows += [("unchecked", w["unchecked"], summary.unchecked),
+                     ("duplicates", w["duplicates"], summary.duplicates)]
     parts.append(f'<section id="totals"><h2>{e(w["totals"])}</h2><p class="messages">{e(w["messages"])}: '
                  f'<strong data-count="{summary.messages}">{summary.messages}</strong></p>'
                  + _table("verdicts", (w["verdict"], w["count"]), verdict_rows) + "</section>")
 
     rules = sorted(summary.by_rule, key=lambda r: (-sum(summary.by_rule[r].values()), r))
     charts = [
-        ("rule", w["by_rule"], w["rule"], rules,
+        ("rule", w["by_rule"], w["rule"], rules, [rule_title(r, lang) for r in rules],
          {w[s]: [summary.by_rule[r].get(s, 0) for r in rules] for s in ("block", "warn")}),
         ("recipient", w["by_recipient"], w["organisation"], *_series(summary.by_recipient, w, unknown)),
         ("sender", w["by_sender"], w["organisation"], *_series(summary.by_sender, w, unknown)),
         ("month", w["by_month"], w["month"], *_months(summary.by_month, w)),
     ]
     colours = [COLOURS["block"], COLOURS["warn"]]
-    for key, title, column, labels, series in charts:
+    for key, title, column, keys, labels, series in charts:
         totals = [sum(values) for values in zip(*series.values(), strict=True)] if labels else []
         parts.append(f'<section class="chart" id="chart-{key}"><h2>{e(title)}</h2>')
         if labels:
             parts.append(chart_svg(labels, series, colours=colours if key == "rule" else ["#1f5f8b"],
                                    horizontal=key != "month", title=title))
         parts.append(f"<details><summary>{e(w['figures'])}</summary>"
-                     + _table(key, (column, w["count"]), zip(labels, totals, strict=True)) + "</details></section>")
+                     + _table(key, (column, w["count"]), zip(keys, labels, totals, strict=True))
+                     + "</details></section>")
 
     parts.append(f'<section id="review"><h2>{e(w["review"])}</h2>')
     if not reveal:
@@ -224,7 +204,7 @@ def render_html(summary: Summary, *, lang: str = "nl", source: str = "", reveal:
         if summary.flagged > len(summary.review):
             parts.append(f'<p class="capped">{e(w["capped"].format(shown=len(summary.review), total=summary.flagged))}'
                          "</p>")
-        parts.append(_review_table(summary.review, w))
+        parts.append(_review_table(summary.review, w, lang))
     else:
         parts.append(f"<p>{e(w['none'])}</p>")
     parts.append("</section>")
@@ -239,7 +219,7 @@ def render_html(summary: Summary, *, lang: str = "nl", source: str = "", reveal:
 
 
 def render_summary(summary: Summary, *, lang: str = "nl", written: Iterable[str] = ()) -> str:
-    w = WORDS["en" if lang == "en" else "nl"]
+    w = words(lang)
     text = w["summary"].format(n=summary.messages, block=summary.verdicts.get("block", 0),
                                warn=summary.verdicts.get("warn", 0), pass_=summary.verdicts.get("pass", 0),
                                unchecked=summary.unchecked)
@@ -255,32 +235,39 @@ def _shown_source(source: str, reveal: bool) -> str:
     return mask_file_name(source)
 
 
-def _series(counts: Counter[str], w: dict[str, str], rename: dict[str, str]) -> tuple[list[str], dict]:
+def _series(counts: Counter[str], w: dict[str, str], rename: dict[str, str]) -> tuple[list[str], list[str], dict]:
+    """The largest CHART_BARS categories and the rest as "other": keys, shown labels, counts."""
     top = counts.most_common(CHART_BARS)
     rest = sum(counts.values()) - sum(n for _, n in top)
+    keys = [k for k, _ in top] + (["other"] if rest else [])
     labels = [rename.get(k, k) for k, _ in top] + ([w["other"]] if rest else [])
-    return labels, {w["count"]: [n for _, n in top] + ([rest] if rest else [])}
+    return keys, labels, {w["count"]: [n for _, n in top] + ([rest] if rest else [])}
 
 
-def _months(counts: Counter[str], w: dict[str, str]) -> tuple[list[str], dict]:
+def _months(counts: Counter[str], w: dict[str, str]) -> tuple[list[str], list[str], dict]:
     months = sorted(k for k in counts if k != "onbekend") + (["onbekend"] if "onbekend" in counts else [])
-    return [w["unknown"] if m == "onbekend" else m for m in months], {w["count"]: [counts[m] for m in months]}
+    labels = [w["unknown"] if m == "onbekend" else m for m in months]
+    return months, labels, {w["count"]: [counts[m] for m in months]}
 
 
-def _table(key: str, header: tuple[str, str], rows: Iterable[tuple[str, int]]) -> str:
+def _table(key: str, header: tuple[str, str], rows: Iterable[tuple[str, str, int]]) -> str:
+    """A table of counts; each row keeps its key (rule id, organisation, month) in data-key."""
     e = html.escape
-    body = "".join(f'<tr><td>{e(str(label))}</td><td data-count="{n}">{n}</td></tr>' for label, n in rows)
+    body = "".join(f'<tr data-key="{e(str(k))}"><td>{e(str(label))}</td><td data-count="{n}">{n}</td></tr>'
+                   for k, label, n in rows)
     return (f'<table class="counts" data-table="{e(key)}"><thead><tr><th>{e(header[0])}</th><th>{e(header[1])}</th>'
             f"</tr></thead><tbody>{body}</tbody></table>")
 
 
-def _review_table(entries: list[dict[str, Any]], w: dict[str, str]) -> str:
+def _review_table(entries: list[dict[str, Any]], w: dict[str, str], lang: str) -> str:
+    from scanner.report import rule_title
+
     e = html.escape
     rows = []
     for entry in entries:
         items = "".join(
             f'<li><span class="{e(v["severity"])}">{e(w.get(v["severity"], v["severity"]))}</span> '
-            f"<strong>{e(v['rule'])}</strong>: {e(v.get('message') or '')}"
+            f"<strong>{e(rule_title(v['rule'], lang))}</strong>: {e(v.get('message') or '')}"
             + (f"<br><em>{e(w['fix'])}: {e(v['fix'])}</em>" if v.get("fix") else "") + "</li>"
             for v in entry["violations"])
         rules = " ".join(sorted({v["rule"] for v in entry["violations"] if v["severity"] in ("block", "warn")}))
