@@ -270,3 +270,39 @@ def test_a_text_mail_loads_no_document_libraries(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
                          timeout=300, check=True).stdout
     assert json.loads(out.strip().splitlines()[-1]) == []
+
+
+def _run_python(code: str, tmp_path: Path) -> list:
+    env = {**os.environ, "VERZENDCHECK_CACHE": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=300, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_a_scan_imports_none_of_presidios_predefined_recognizers(tmp_path: Path) -> None:
+    """Start: Presidio's ~200 country-specific recognizers (its package __init__) are never imported."""
+    code = (
+        "import sys, json; from scanner.cli import main\n"
+        "try:\n    main(['scan', 'samples/01_pass_ind_to_dtv_vnummer.eml', '--format', 'json'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(json.dumps([m for m in sys.modules if m.startswith('presidio_analyzer.predefined_recognizers.')"
+        " and not m.startswith('presidio_analyzer.predefined_recognizers.nlp_engine_recognizers')]))\n"
+    )
+    assert _run_python(code, tmp_path) == []
+
+
+def test_the_rest_of_presidio_loads_on_first_need(tmp_path: Path) -> None:
+    """After the short import, every public name of both packages is there on request, as the same classes."""
+    code = (
+        "import json, scanner.core, presidio_analyzer as pa\n"
+        "from presidio_analyzer import BatchAnalyzerEngine, AnalyzerEngineProvider\n"
+        "from presidio_analyzer.predefined_recognizers import EmailRecognizer, SpacyRecognizer\n"
+        "from presidio_analyzer.recognizer_registry import RecognizerRegistry\n"
+        "from presidio_analyzer.predefined_recognizers.nlp_engine_recognizers import spacy_recognizer\n"
+        "import presidio_analyzer.predefined_recognizers as pr\n"
+        "missing = [n for n in pa.__all__ if not hasattr(pa, n)] + [n for n in pr.__all__ if not hasattr(pr, n)]\n"
+        "same = [pa.RecognizerRegistry is RecognizerRegistry, SpacyRecognizer is spacy_recognizer.SpacyRecognizer]\n"
+        "registry = RecognizerRegistry(); registry.load_predefined_recognizers()\n"
+        "print(json.dumps([missing, same, any(isinstance(r, EmailRecognizer) for r in registry.recognizers)]))\n"
+    )
+    assert _run_python(code, tmp_path) == [[], [True, True], True]
