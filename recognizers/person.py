@@ -268,6 +268,14 @@ class _Matcher:
         self.has_sentences = doc.has_annotation("SENT_START")
         # Token lookups through the Doc cost a Python object each time; read the keys once.
         self.keys = [t.lower_.rstrip(".") for t in self.doc]
+        # The rules ask the same questions about the same positions many times over (every rule
+        # runs name_run, core_tokens, is_name_token at each candidate); the answers depend only on
+        # this text and the lexicon, so each is computed once per text.
+        self._name_tokens: dict[tuple[int, bool], bool] = {}
+        self._name_runs: dict[tuple[int, bool, bool], int] = {}
+        self._cores: dict[tuple[int, int], list[Token]] = {}
+        self._prefixes: dict[int, int] = {}
+        self._role_words: dict[str, bool] = {}
 
     # token tests -------------------------------------------------------
 
@@ -276,6 +284,13 @@ class _Matcher:
 
     def is_name_token(self, token: Token, after_prefix: bool = False) -> bool:
         """A capitalised word that can be (part of) a name; after a prefix also a function word ("Van der Voort")."""
+        key = (token.i, after_prefix)
+        known = self._name_tokens.get(key)
+        if known is None:
+            known = self._name_tokens[key] = self._is_name_token(token, after_prefix)
+        return known
+
+    def _is_name_token(self, token: Token, after_prefix: bool) -> bool:
         text = token.text
         if not text[:1].isupper() or not any(c.isalpha() for c in text) or token.like_num:
             return False
@@ -320,6 +335,12 @@ class _Matcher:
 
     def prefix_at(self, i: int) -> int:
         """End index of a surname prefix ("van der", "El", "d'") at token i, else i."""
+        known = self._prefixes.get(i)
+        if known is None:
+            known = self._prefixes[i] = self._prefix_at(i)
+        return known
+
+    def _prefix_at(self, i: int) -> int:
         for phrase in self.lex.prefixes.get(self.doc[i].lower_, ()):
             end = i + len(phrase)
             if end <= self.n and all(self.doc[i + k].lower_ == word for k, word in enumerate(phrase)):
@@ -336,6 +357,13 @@ class _Matcher:
         "van"/"de" mean "of"/"the" there ("minister van Justitie", "woordvoerder
         Verstraete van Sidmar"), while "burgemeester Jan van Dijk" is one name.
         """
+        key = (i, allow_lower, lower_prefix_start)
+        known = self._name_runs.get(key)
+        if known is None:
+            known = self._name_runs[key] = self._name_run(i, allow_lower, lower_prefix_start)
+        return known
+
+    def _name_run(self, i: int, allow_lower: bool, lower_prefix_start: bool) -> int:
         j = i
         end = i
         cores = 0
@@ -422,6 +450,14 @@ class _Matcher:
         return j
 
     def core_tokens(self, start: int, end: int) -> list[Token]:
+        """The capitalised words of a span that are neither initials nor a surname prefix (callers
+        do not change the list: it is kept for the next rule that asks)."""
+        known = self._cores.get((start, end))
+        if known is None:
+            known = self._cores[(start, end)] = self._core_tokens(start, end)
+        return known
+
+    def _core_tokens(self, start: int, end: int) -> list[Token]:
         return [
             t
             for t in self.doc[start:end]
@@ -799,6 +835,12 @@ class _Matcher:
 
     def is_role_word(self, low: str) -> bool:
         """A one-word role, or a compound ending in one ("Likoed-leider", "ex-president")."""
+        known = self._role_words.get(low)
+        if known is None:
+            known = self._role_words[low] = self._is_role_word(low)
+        return known
+
+    def _is_role_word(self, low: str) -> bool:
         if (low,) in self.lex.roles.get(low, ()):
             return True
         last = low.rsplit("-", 1)[-1]
