@@ -164,14 +164,15 @@ def presidio_sm_available() -> bool:
     return True
 
 
-def start_and_memory(path: Path, runs: int) -> tuple[list[float], list[float], list[float], list[float]]:
-    """Fresh `python -m scanner scan path` processes: seconds to the first line of output, seconds
-    to exit, peak resident memory (MB) and CPU seconds of each (CPU time varies less than wall
-    time on a shared machine)."""
+def start_and_memory(path: Path, runs: int, repo: Path = REPO) -> tuple[list[float], list[float], list[float],
+                                                                        list[float]]:
+    """Fresh `python -m scanner scan path` processes (of the checkout `repo`): seconds to the first
+    line of output, seconds to exit, peak resident memory (MB) and CPU seconds of each (CPU time
+    varies less than wall time on a shared machine)."""
     first, total, peak, cpu = [], [], [], []
     for _ in range(runs):
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "scanner", "scan", str(path)], cwd=REPO,
+        proc = subprocess.Popen([sys.executable, "-m", "scanner", "scan", str(path)], cwd=repo,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert proc.stdout is not None
         proc.stdout.readline()
