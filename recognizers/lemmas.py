@@ -52,12 +52,12 @@ def _build() -> dict:
 
 
 # What `python -m recognizers.fastload` builds into the package: (name, sources, build, serializer).
-CACHED = [("nl_lemmas", _sources, _build, "marshal")]
+CACHED = [("nl_lemmas", _sources, _build, "plain")]
 
 
 @lru_cache(maxsize=1)
 def dutch_lemmas() -> DutchLemmas:
-    return DutchLemmas(**fastload.cached("nl_lemmas", _sources(), _build))
+    return DutchLemmas(**fastload.cached("nl_lemmas", _sources(), _build, serializer="plain"))
 
 
 def lemma(text: str) -> str:

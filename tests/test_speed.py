@@ -65,6 +65,23 @@ def test_cache_builds_once_then_reads_the_file(cache_dirs: tuple[Path, Path], tm
     assert len(list(user.glob("words-*.marshal"))) == 1
 
 
+def test_plain_cache_keeps_plain_data_and_refuses_objects(cache_dirs: tuple[Path, Path], tmp_path: Path) -> None:
+    """The "plain" serializer (the lemma table's): plain data round-trips; a file naming any class or
+    function (a planted pickle that would run code) is refused and the data built again."""
+    user, _ = cache_dirs
+    source = tmp_path / "words.txt"
+    source.write_text("a\n")
+    value = {"lookup": {"huizen": "huis"}, "lemmas": frozenset({"huis"}), "n": (1, 2.5, None, [b"x"])}
+    calls, build = _counting_build(value)
+    assert fastload.cached("words", [source], build, serializer="plain") == value
+    assert fastload.cached("words", [source], build, serializer="plain") == value
+    assert len(calls) == 1
+    [path] = user.glob("words-*.plain")
+    path.write_bytes(__import__("pickle").dumps(Path("planted")))  # names pathlib.PosixPath: refused
+    assert fastload.cached("words", [source], build, serializer="plain") == value
+    assert len(calls) == 2
+
+
 def test_a_changed_source_builds_again(cache_dirs: tuple[Path, Path], tmp_path: Path) -> None:
     source = tmp_path / "words.txt"
     source.write_text("a\n")
