@@ -2,138 +2,160 @@
 
 `presidio_analyzer/__init__.py` imports `RecognizerRegistry`, whose module imports the
 `predefined_recognizers` package, whose `__init__` imports (and compiles the patterns of) every
-country-specific recognizer: about 0.3 s of a process start, for classes verzendcheck never runs.
-The registry itself only needs the three NLP-engine recognizer classes.
+country-specific recognizer: about 0.3 s of a process start, for classes verzendcheck never runs
+(the registry itself only needs the three NLP-engine recognizer classes).
 
-`install()` puts both packages into `sys.modules` as their real module objects with their
-`__init__` not yet run, and fills in what verzendcheck uses from the submodules that define it
-(the very same classes, so `isinstance` and the registry behave as always). The first time
-anything asks either package for a name not filled in (`from presidio_analyzer import
-BatchAnalyzerEngine`, the bench's plain Presidio with its predefined recognizers), its real
-`__init__` runs in place and everything is there as after a plain import; so it does before
-Presidio searches the subclasses of EntityRecognizer for the predefined recognizers a
-configuration names (`AnalyzerEngine()` with its defaults). Nothing changes when
-Presidio was imported already, or when its layout is not the one this was written for.
+`install()` puts a finder first on `sys.meta_path` that loads these packages with their
+`__init__` deferred: the package module exists (its submodules import as always), and a name
+asked of it is taken from the submodule that defines it (`_NAMES`: the very same classes, so
+`isinstance` and the registry behave as always). Any other name (`from presidio_analyzer import
+BatchAnalyzerEngine`, `import *`) first runs the real `__init__` in place,
+so everything is there as after a plain import. Presidio also finds the predefined recognizers a
+configuration names (`AnalyzerEngine()` with its defaults) among the imported subclasses of
+EntityRecognizer: that search (`RecognizerListLoader.get_all_existing_recognizers`) first runs
+the predefined package's `__init__`. Installing imports nothing; a package imported before
+`install()` is left as it is.
+
+Only for packages whose `__init__` binds no name that is also a submodule's (a submodule imported
+before the deferred `__init__` would stay bound to that name): true of both Presidio packages, not
+of `spacy.cli` (its `__init__` rebinds `download`, `info`, ... to functions), which spaCy's own
+`__init__` imports for one function at a cost of about 0.13 s; that stays.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
-import logging
+import importlib.abc
+import importlib.machinery
 import sys
 import threading
+from collections.abc import Callable
 from types import ModuleType
 
-PACKAGE = "presidio_analyzer"
 PREDEFINED = "presidio_analyzer.predefined_recognizers"
+LOADER_UTILS = "presidio_analyzer.recognizer_registry.recognizers_loader_utils"
 
-# Names verzendcheck (and the registry module) read from the two packages, and where they live.
-_PACKAGE_NAMES = {
-    "AnalysisExplanation": "presidio_analyzer.analysis_explanation",
-    "RecognizerResult": "presidio_analyzer.recognizer_result",
-    "EntityRecognizer": "presidio_analyzer.entity_recognizer",
-    "LocalRecognizer": "presidio_analyzer.local_recognizer",
-    "Pattern": "presidio_analyzer.pattern",
-    "PatternRecognizer": "presidio_analyzer.pattern_recognizer",
-}
-_LATE_PACKAGE_NAMES = {  # these import the registry, so they come after the predefined stand-in
-    "RecognizerRegistry": "presidio_analyzer.recognizer_registry",
-    "AnalyzerEngine": "presidio_analyzer.analyzer_engine",
-    "ContextAwareEnhancer": "presidio_analyzer.context_aware_enhancers",
-    "LemmaContextAwareEnhancer": "presidio_analyzer.context_aware_enhancers",
-}
-_PREDEFINED_NAMES = {
-    "SpacyRecognizer": "presidio_analyzer.predefined_recognizers.nlp_engine_recognizers.spacy_recognizer",
-    "StanzaRecognizer": "presidio_analyzer.predefined_recognizers.nlp_engine_recognizers.stanza_recognizer",
-    "TransformersRecognizer":
-        "presidio_analyzer.predefined_recognizers.nlp_engine_recognizers.transformers_recognizer",
+# Package -> the names read from it without its __init__, and the submodule each lives in, in the
+# order of the package's own imports.
+_NAMES: dict[str, dict[str, str]] = {
+    "presidio_analyzer": {
+        "AnalysisExplanation": "presidio_analyzer.analysis_explanation",
+        "RecognizerResult": "presidio_analyzer.recognizer_result",
+        "EntityRecognizer": "presidio_analyzer.entity_recognizer",
+        "LocalRecognizer": "presidio_analyzer.local_recognizer",
+        "Pattern": "presidio_analyzer.pattern",
+        "PatternRecognizer": "presidio_analyzer.pattern_recognizer",
+        "RecognizerRegistry": "presidio_analyzer.recognizer_registry",
+        "AnalyzerEngine": "presidio_analyzer.analyzer_engine",
+        "ContextAwareEnhancer": "presidio_analyzer.context_aware_enhancers",
+        "LemmaContextAwareEnhancer": "presidio_analyzer.context_aware_enhancers",
+    },
+    PREDEFINED: {
+        "SpacyRecognizer": f"{PREDEFINED}.nlp_engine_recognizers.spacy_recognizer",
+        "StanzaRecognizer": f"{PREDEFINED}.nlp_engine_recognizers.stanza_recognizer",
+        "TransformersRecognizer": f"{PREDEFINED}.nlp_engine_recognizers.transformers_recognizer",
+    },
 }
 
 _lock = threading.RLock()
+_pending: dict[str, Callable[[], None]] = {}  # package -> runs its deferred __init__
 
 
-def _unrun_package(name: str) -> ModuleType | None:
-    """The package's module object, registered, its `__init__` not run; it runs on a missing name
-    (or when `complete(name)` asks)."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
-        return None
-    module = importlib.util.module_from_spec(spec)
-    state = {"done": False}
+class _DeferredInit(importlib.abc.Loader):
+    """Makes the package module without running its `__init__`; the first unknown name runs it."""
 
-    def run_init() -> None:
-        with _lock:
-            if not state["done"]:
-                state["done"] = True
-                del module.__dict__["__getattr__"]
-                spec.loader.exec_module(module)
+    def __init__(self, real: importlib.abc.Loader, names: dict[str, str]) -> None:
+        self.real = real
+        self.names = names
 
-    def missing(attr: str) -> object:
-        run_init()
-        try:
-            return module.__dict__[attr]
-        except KeyError:
-            raise AttributeError(f"module {name!r} has no attribute {attr!r}") from None
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self.real.create_module(spec)
 
-    module.__getattr__ = missing
-    _pending[name] = run_init
-    sys.modules[name] = module
-    return module
+    def exec_module(self, module: ModuleType) -> None:
+        names, real, done = self.names, self.real, []
+
+        def run_init() -> None:
+            with _lock:
+                if not done:
+                    done.append(True)
+                    module.__dict__.pop("__getattr__", None)
+                    module.__spec__.loader = real
+                    module.__loader__ = real
+                    real.exec_module(module)
+
+        def missing(attr: str) -> object:
+            if attr in names:
+                # All of them, in the order the package's __init__ imports them: Presidio's
+                # modules import each other in circles that only that order resolves.
+                for name, source in names.items():
+                    module.__dict__.setdefault(name, getattr(importlib.import_module(source), name))
+                return module.__dict__[attr]
+            run_init()
+            try:
+                return module.__dict__[attr]
+            except KeyError:
+                raise AttributeError(f"module {module.__name__!r} has no attribute {attr!r}") from None
+
+        module.__getattr__ = missing
+        _pending[module.__name__] = run_init
 
 
-_pending: dict[str, object] = {}
+class _AfterExec(importlib.abc.Loader):
+    """Runs the module as always, then `then(module)`."""
+
+    def __init__(self, real: importlib.abc.Loader, then: Callable[[ModuleType], None]) -> None:
+        self.real = real
+        self.then = then
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self.real.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self.real.exec_module(module)
+        module.__spec__.loader = self.real
+        module.__loader__ = self.real
+        self.then(module)
 
 
 def complete(name: str = PREDEFINED) -> None:
-    """Run the package's `__init__` now if it has not run (a no-op after a plain import)."""
+    """Run the package's deferred `__init__` now (a no-op when it ran, or was never deferred)."""
     run_init = _pending.pop(name, None)
     if run_init is not None:
         run_init()
 
 
-def _complete_before_subclass_search() -> None:
-    """Presidio finds the predefined recognizers a configuration names among the subclasses of
-    EntityRecognizer (`RecognizerListLoader.get_all_existing_recognizers`): only classes already
-    imported are there, so that search first runs the predefined package's `__init__`."""
-    from presidio_analyzer.recognizer_registry.recognizers_loader_utils import RecognizerListLoader
+def _complete_before_subclass_search(utils: ModuleType) -> None:
+    loader = utils.RecognizerListLoader
+    search = loader.__dict__["get_all_existing_recognizers"].__func__
 
-    search = RecognizerListLoader.__dict__["get_all_existing_recognizers"].__func__
-
-    def get_all_existing_recognizers(cls=None):
+    def get_all_existing_recognizers(cls=None):  # Presidio's signature
         complete(PREDEFINED)
         return search(cls)
 
     get_all_existing_recognizers.__doc__ = search.__doc__
-    RecognizerListLoader.get_all_existing_recognizers = staticmethod(get_all_existing_recognizers)
+    loader.get_all_existing_recognizers = staticmethod(get_all_existing_recognizers)
 
 
-def _fill(module: ModuleType, names: dict[str, str]) -> None:
-    for attr, source in names.items():
-        setattr(module, attr, getattr(importlib.import_module(source), attr))
+class _Finder(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname: str, path=None, target=None):
+        if fullname not in _NAMES and fullname != LOADER_UTILS:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        if fullname == LOADER_UTILS:
+            spec.loader = _AfterExec(spec.loader, _complete_before_subclass_search)
+        elif spec.submodule_search_locations is not None:
+            spec.loader = _DeferredInit(spec.loader, _NAMES[fullname])
+        return spec
+
+
+_finder = _Finder()
 
 
 def install() -> bool:
-    """Make `import presidio_analyzer` skip the predefined recognizers; True if it now does."""
+    """Defer the packages' `__init__` from now on; True if Presidio's was not imported yet."""
     with _lock:
-        if PACKAGE in sys.modules:
-            return False
-        try:
-            package = _unrun_package(PACKAGE)
-            if package is None:
-                return False
-            # What the package __init__ sets up besides imports: its loggers.
-            logging.getLogger("presidio-analyzer").addHandler(logging.NullHandler())
-            _fill(package, _PACKAGE_NAMES)
-            predefined = _unrun_package(PREDEFINED)
-            if predefined is not None:
-                _fill(predefined, _PREDEFINED_NAMES)
-            _fill(package, _LATE_PACKAGE_NAMES)
-            if predefined is not None:
-                _complete_before_subclass_search()
-        except (ImportError, AttributeError, KeyError):
-            # Another Presidio layout: forget the partial state and let a plain import happen.
-            for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
-                del sys.modules[name]
-            return False
-        return True
+        if _finder not in sys.meta_path:
+            sys.meta_path.insert(0, _finder)
+        return "presidio_analyzer" not in sys.modules

@@ -303,9 +303,17 @@ def test_a_scan_imports_none_of_presidios_predefined_recognizers(tmp_path: Path)
         "try:\n    main(['scan', 'samples/01_pass_ind_to_dtv_vnummer.eml', '--format', 'json'])\n"
         "except SystemExit:\n    pass\n"
         "print(json.dumps([m for m in sys.modules if m.startswith('presidio_analyzer.predefined_recognizers.')"
-        " and not m.startswith('presidio_analyzer.predefined_recognizers.nlp_engine_recognizers')]))\n"
+        " and not m.startswith('presidio_analyzer.predefined_recognizers.nlp_engine_recognizers')"
+        "]))\n"
     )
     assert _run_python(code, tmp_path) == []
+
+
+def test_the_light_modules_import_neither_spacy_nor_presidio(tmp_path: Path) -> None:
+    """`verzendcheck --help` and the front ends' parent processes stay light: the import hook loads nothing."""
+    code = ("import sys, json, scanner.cli\n"
+            "print(json.dumps(['spacy' in sys.modules, 'presidio_analyzer' in sys.modules]))\n")
+    assert _run_python(code, tmp_path) == [False, False]
 
 
 def test_the_rest_of_presidio_loads_on_first_need(tmp_path: Path) -> None:
