@@ -6,8 +6,8 @@ country-specific recognizer: about 0.3 s of a process start, for classes verzend
 (the registry itself only needs the three NLP-engine recognizer classes).
 
 `install()` puts a finder first on `sys.meta_path` that loads these packages with their
-`__init__` deferred: the package module exists (its submodules import as always), and a name
-asked of it is taken from the submodule that defines it (`_NAMES`: the very same classes, so
+`__init__` deferred: the package module gets, in the `__init__`'s own order, only the names
+verzendcheck reads, from the submodules that define them (`_NAMES`: the very same classes, so
 `isinstance` and the registry behave as always). Any other name (`from presidio_analyzer import
 BatchAnalyzerEngine`, `import *`) first runs the real `__init__` in place,
 so everything is there as after a plain import. Presidio also finds the predefined recognizers a
@@ -83,12 +83,16 @@ class _DeferredInit(importlib.abc.Loader):
                     module.__loader__ = real
                     real.exec_module(module)
 
+        def fill() -> None:
+            # In the order the package's __init__ imports them: Presidio's modules import each
+            # other in circles that only that order resolves.
+            for name, source in names.items():
+                if name not in module.__dict__:
+                    module.__dict__[name] = getattr(importlib.import_module(source), name)
+
         def missing(attr: str) -> object:
             if attr in names:
-                # All of them, in the order the package's __init__ imports them: Presidio's
-                # modules import each other in circles that only that order resolves.
-                for name, source in names.items():
-                    module.__dict__.setdefault(name, getattr(importlib.import_module(source), name))
+                fill()
                 return module.__dict__[attr]
             run_init()
             try:
@@ -98,6 +102,7 @@ class _DeferredInit(importlib.abc.Loader):
 
         module.__getattr__ = missing
         _pending[module.__name__] = run_init
+        fill()  # now, whatever submodule is imported first ("from presidio_analyzer.nlp_engine import ...")
 
 
 class _AfterExec(importlib.abc.Loader):

@@ -345,3 +345,14 @@ def test_presidios_default_recognizers_load_as_after_a_plain_import(tmp_path: Pa
     after_ours = _run_python("import json, scanner.core\n" + _PREDEFINED, tmp_path)
     assert "EmailRecognizer" in plain and "CreditCardRecognizer" in plain
     assert after_ours == plain
+
+
+@pytest.mark.parametrize("first", [
+    "from presidio_analyzer.nlp_engine import NlpArtifacts",  # scanner/eval_ner.py's first contact
+    "from presidio_analyzer.analyzer_engine import AnalyzerEngine",
+    "from presidio_analyzer.recognizer_registry import RecognizerRegistryProvider",
+])
+def test_any_presidio_submodule_can_be_imported_first(first: str, tmp_path: Path) -> None:
+    """Presidio's modules import each other in circles that only its own order resolves: kept whatever comes first."""
+    code = f"import json, sys, recognizers\n{first}\nprint(json.dumps('presidio_analyzer' in sys.modules))\n"
+    assert _run_python(code, tmp_path) is True
