@@ -10,6 +10,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from recognizers.engine import ANALYSIS_LOCK, LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD
 from scanner.ingest.mail import URL
+from scanner.ingest.mrz import mrz_findings
 from scanner.model import SPECIAL_ENTITIES, Finding, Message, Part
 
 CHUNK = 20_000  # characters handed to spaCy at once; pages longer than this are split on line ends
@@ -111,7 +112,7 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
     header_names = [w for w in map(_name_words, [message.sender_name or "", *message.recipient_names]) if w]
     jobs: list[tuple[int, Part, int, int, str]] = []
     for index, part in enumerate(message.parts):
-        if part.error or part.kind == "image":
+        if part.error:  # images have their OCR text as pages (empty for a photo)
             continue
         for page_no, page in enumerate(part.pages, start=1):
             for offset, chunk in _chunks(page):
@@ -163,7 +164,10 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
                     linked=bool(meta.get("linked", True)),
                     part_index=index,
                     term=meta.get("term"),
+                    source="ocr" if page_no in part.meta.get("ocr_pages", ()) else "text",
                 ))
+    findings += mrz_findings(message)  # passport and ID-card zones, check digits verified
+    findings.sort(key=lambda f: (f.part_index, f.page or 0, f.start))
     return findings
 
 

@@ -55,7 +55,9 @@ def scan_bytes(
 ) -> Result:
     """Parse raw bytes (a mail or a document named `name`) and scan them; the addresses add to the headers'."""
     from scanner.core import scan_message
-    from scanner.ingest import load_bytes
+    from scanner.ingest import Limits, load_bytes
 
-    message = load_bytes(data, name).with_envelope(sender=sender, to=to, cc=cc, bcc=bcc)
-    return scan_message(message, policy_for(policy_path), org=org, lang=lang)
+    policy = policy_for(policy_path)
+    message = load_bytes(data, name, limits=Limits.from_policy(policy)).with_envelope(sender=sender, to=to, cc=cc,
+                                                                                       bcc=bcc)
+    return scan_message(message, policy, org=org, lang=lang)
