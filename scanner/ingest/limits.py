@@ -20,7 +20,7 @@ class Limits:
     max_part_seconds: float = 60.0  # reading one document; the rest is reported as not checked
     max_message_seconds: float = 60.0  # ingest, OCR and analysis of one message (policy [limits] message_seconds)
     ocr_page_seconds: float = 30.0  # Tesseract on one page or image; over it the page is reported as not read
-    ocr_dpi: int = 300  # resolution at which image-only PDF pages are rendered for OCR
+    ocr_dpi: int = 200  # resolution at which image-only PDF pages are rendered for OCR
     ocr_min_side: int = 200  # images smaller than this (pixels, longest side) are icons or logos: no OCR
     deadline: float | None = None  # time.monotonic() by which the whole message must be read (set per message)
 
