@@ -413,8 +413,13 @@ def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
                                         page_seconds=limits.ocr_page_seconds):
         if result.error:
             unread[number] = result.error
-        elif result.text.strip():
-            texts[number - 1] = result.text
+            continue
+        text = result.text
+        if "<<" in result.raw:  # a passport or ID card: read its MRZ again, with the MRZ characters only
+            zone = "\n".join(line for line in ocr.read_mrz(frames[number - 1]).splitlines() if "<<" in line)
+            text = f"{text}\n\n{zone}".strip() if looks_like_mrz(zone) else text
+        if text.strip():
+            texts[number - 1] = text
             read.append(number)
     meta["ocr_pages"] = read
     if unread:

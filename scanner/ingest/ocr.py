@@ -46,6 +46,7 @@ class OcrPage:
     rotated: int = 0  # degrees turned clockwise to read it
     error: str | None = None
     seconds: float = 0.0
+    raw: str = ""  # the text as read, also when too poor to keep (an MRZ next to a photo reads poorly)
 
     @property
     def has_text(self) -> bool:
@@ -72,9 +73,29 @@ def _png(img: Image) -> bytes:
     return buf.getvalue()
 
 
+COLUMN_GAP = 1.5  # a gap wider than this many line heights between two words is a table column: a tab
+PARAGRAPH_GAP = 0.8  # a vertical gap wider than this many line heights between two rows: a blank line
+
+
+@dataclass
+class _Line:
+    words: list[tuple[str, int, int]]  # (word, left, right)
+    top: int
+    bottom: int
+
+    @property
+    def height(self) -> int:
+        return max(1, self.bottom - self.top)
+
+
 def _read_tsv(tsv: str) -> tuple[str, float, int]:
-    """Text (a line per Tesseract line, a blank line between blocks), mean word confidence, word count."""
-    lines: dict[tuple[int, int, int], list[str]] = {}
+    """Text, mean word confidence and word count of Tesseract's TSV output.
+
+    Tesseract's own lines are joined into visual rows by their height on the page, left to right, with a
+    tab where a wide gap separates them: a form's label and value ("V-nummer" ... "2718293645") and a
+    scanned list's cells stay on one line as in a spreadsheet's text, however Tesseract split the blocks.
+    """
+    units: dict[tuple[int, int, int], _Line] = {}
     confs: list[float] = []
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         word = (row.get("text") or "").strip()
@@ -82,20 +103,36 @@ def _read_tsv(tsv: str) -> tuple[str, float, int]:
             continue
         try:
             conf = float(row["conf"])
+            left, top, width, height = (int(row[k]) for k in ("left", "top", "width", "height"))
         except (TypeError, ValueError):
             continue
         if conf < 0:
             continue
         confs.append(conf)
         key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
-        lines.setdefault(key, []).append(word)
+        unit = units.setdefault(key, _Line([], top, top + height))
+        unit.words.append((word, left, left + width))
+        unit.top, unit.bottom = min(unit.top, top), max(unit.bottom, top + height)
+    rows: list[_Line] = []
+    for unit in sorted(units.values(), key=lambda u: (u.top + u.bottom) / 2):
+        middle = (unit.top + unit.bottom) / 2
+        row = rows[-1] if rows else None
+        if row is not None and row.top <= middle <= row.bottom and (row.top + row.bottom) / 2 >= unit.top:
+            row.words += unit.words
+            row.top, row.bottom = min(row.top, unit.top), max(row.bottom, unit.bottom)
+        else:
+            rows.append(_Line(list(unit.words), unit.top, unit.bottom))
     out: list[str] = []
-    last_block = None
-    for (block, _par, _line), words in lines.items():
-        if last_block is not None and block != last_block:
+    previous = None
+    for row in rows:
+        words = sorted(row.words, key=lambda w: w[1])
+        text = words[0][0]
+        for (_, _, right0), (word, left, _) in zip(words, words[1:], strict=False):
+            text += ("\t" if left - right0 > COLUMN_GAP * row.height else " ") + word
+        if previous is not None and row.top - previous.bottom > PARAGRAPH_GAP * previous.height:
             out.append("")
-        out.append(" ".join(words))
-        last_block = block
+        out.append(text)
+        previous = row
     mean = sum(confs) / len(confs) if confs else 0.0
     return "\n".join(out), mean, len(confs)
 
@@ -145,18 +182,34 @@ def ocr_image(img: Image, *, timeout: float = 20.0, dpi: int | None = None) -> O
             if rotate and left > 0:
                 turned = _png(gray.rotate(-rotate, expand=True))
                 text2, conf2, words2 = _read_tsv(_run(args, turned, left))
-                if words2 and (conf2 > conf or words2 > words * 1.5):
+                if words2 and conf2 > conf:
                     text, conf, words, rotated = text2, conf2, words2, rotate
     except subprocess.TimeoutExpired:
         return OcrPage(error="ocr_timeout", seconds=time.monotonic() - started)
     except (RuntimeError, OSError):
         return OcrPage(error="ocr_failed", seconds=time.monotonic() - started)
-    page = OcrPage(fix_digits(text), conf, words, rotated, seconds=time.monotonic() - started)
+    page = OcrPage(fix_digits(text), conf, words, rotated, seconds=time.monotonic() - started, raw=text)
     if words >= MIN_WORDS_POOR and conf < MIN_CONFIDENCE:
         page.error, page.text = "ocr_poor", ""
     elif conf < MIN_CONFIDENCE:  # a few shaky words on a photo or a drawing: no text, nothing unread
         page.text = ""
     return page
+
+
+MRZ_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+
+
+def read_mrz(img: Image, *, timeout: float = 20.0) -> str:
+    """The image read again with only the characters of a machine-readable zone (ICAO 9303 uses OCR-B
+    capitals, digits and `<`): the lines of an MRZ come out whole, other text as noise that no MRZ
+    line pattern matches. Empty when Tesseract fails or is absent."""
+    if not available():
+        return ""
+    args = ["-l", "eng", "--psm", "3", "-c", f"tessedit_char_whitelist={MRZ_CHARACTERS}"]
+    try:
+        return _run(args, _png(img.convert("L")), timeout)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired):
+        return ""
 
 
 def workers(jobs: int) -> int:
