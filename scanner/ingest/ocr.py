@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def _read_tsv(tsv: str) -> tuple[str, float, int]:
     for row in rows:
         words = sorted(row.words, key=lambda w: w[1])
         text = words[0][0]
-        for (_, _, right0), (word, left, _) in zip(words, words[1:], strict=False):
+        for (_, _, right0), (word, left, _) in pairwise(words):
             text += ("\t" if left - right0 > COLUMN_GAP * row.height else " ") + word
         if previous is not None and row.top - previous.bottom > PARAGRAPH_GAP * previous.height:
             out.append("")

@@ -27,7 +27,6 @@ def _cascade():
 
 def faces(img: Image) -> int:
     """The number of frontal faces large enough to be the subject of the picture (pasfoto, ID copy)."""
-    import cv2
     import numpy as np
 
     gray = img.convert("L")
