@@ -100,6 +100,18 @@ def _resolve_overlaps(results: list[RecognizerResult], text: str = "") -> list[R
     return sorted(kept + specials + also, key=lambda r: r.start)
 
 
+def _drop_unread(jobs: list[tuple[int, Part, int, int, str]]) -> None:
+    """Cut the text the analysis did not reach from its parts: document classes and rules read the whole
+    text, and on megabytes of it they would run far past the message's budget (the part is reported as
+    not checked). Jobs come in part, page and offset order, so a part's first job left is where it stops."""
+    seen: set[int] = set()
+    for index, part, page_no, offset, _ in jobs:
+        if index in seen:
+            continue
+        seen.add(index)
+        part.pages = [*part.pages[:page_no - 1], part.pages[page_no - 1][:offset], *[""] * (len(part.pages) - page_no)]
+
+
 def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | None = None) -> list[Finding]:
     """Findings for all parts of a message, in part and page order.
 
@@ -124,6 +136,7 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
         if deadline is not None and start and time.monotonic() > deadline:
             for _, part, *_ in jobs[start:]:
                 part.meta["truncated"] = part.meta["analysis_stopped"] = True
+            _drop_unread(jobs[start:])
             jobs = jobs[:start]
             break
         batch = [job[4] for job in jobs[start:start + BATCH]]

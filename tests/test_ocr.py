@@ -46,12 +46,15 @@ def attachment(name: str) -> bytes:
     return next(p.get_payload(decode=True) for p in msg.walk() if (p.get_filename() or "").endswith(name))
 
 
+CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "txt": "text/plain"}
+
+
 def mail(sender: str, to: str, body: str, files: list[tuple[str, bytes]]) -> bytes:
     m = EmailMessage()
     m["From"], m["To"], m["Subject"] = sender, to, "Stukken"
     m.set_content(body)
     for name, data in files:
-        ctype = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}[name.rsplit(".", 1)[1]]
+        ctype = CONTENT_TYPES[name.rsplit(".", 1)[1]]
         m.add_attachment(data, maintype=ctype.split("/")[0], subtype=ctype.split("/")[1], filename=name)
     return m.as_bytes()
 
@@ -343,3 +346,17 @@ def test_message_budget_spent_leaves_pages_unread(pages):
                   limits=Limits(max_message_seconds=0.0))
     messages = [v.message for v in result.violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
     assert any("niet binnen de tijd" in m for m in messages), messages
+
+
+def test_spent_budget_cuts_the_unread_text_so_rules_stay_within_it():
+    """A huge list (issue 14: a 40 MB CSV ran for minutes) is analysed only within the message's budget;
+    the text not reached is cut, so document classes and rules do not read it either, and it is reported."""
+    rows = "\n".join(f"Persoon{i};{2000000000 + i * 7919 % 999999999};Straat {i % 300}, 6021 AB Budel"
+                     for i in range(30_000))
+    raw = mail("a@coa.nl", "b@politie.nl", "Zie bijlage.", [("lijst.txt", rows.encode())])
+    message = load_bytes(raw, "bericht.eml", limits=Limits(max_message_seconds=0.0))
+    result = scan_message(message, load_policy())
+    part = message.attachments[0]
+    assert 0 < len(part.text) < len(rows) and part.meta["analysis_stopped"]
+    unchecked = [v.message for v in result.violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
+    assert any("alleen het begin" in m for m in unchecked), unchecked
