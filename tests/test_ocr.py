@@ -360,3 +360,15 @@ def test_spent_budget_cuts_the_unread_text_so_rules_stay_within_it():
     assert 0 < len(part.text) < len(rows) and part.meta["analysis_stopped"]
     unchecked = [v.message for v in result.violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
     assert any("alleen het begin" in m for m in unchecked), unchecked
+
+
+@needs_tesseract
+def test_multi_page_tiff_is_read_page_by_page(pages):
+    buf = io.BytesIO()
+    pages[0].save(buf, "TIFF", save_all=True, append_images=[pages[1]], compression="tiff_deflate")
+    message = load_bytes(buf.getvalue(), "scan.tif")
+    part = message.attachments[0]
+    assert part.paged and part.meta["ocr_pages"] == [1, 2]
+    result = scan_message(message, load_policy())
+    assert {f.page for f in result.findings if f.entity == "V_NUMBER"} >= {1}
+    assert {f.source for f in result.findings} == {"ocr"}

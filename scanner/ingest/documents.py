@@ -398,7 +398,7 @@ def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
         raise Unreadable("afbeelding is beschadigd of geen geldige afbeelding", "corrupt") from exc
     with img:
         meta: dict = {"image": True, "width": img.width, "height": img.height, "format": img.format}
-        multi = img.format in ("TIFF", "MPO") or (img.format == "PDF")
+        multi = img.format in ("TIFF", "MPO")  # multi-page scans; an animated GIF is read by its first frame
         frames = [f.convert("RGB") for _, f in zip(range(limits.max_pages if multi else 1),
                                                    ImageSequence.Iterator(img), strict=False)]
     meta["frames"] = len(frames)
