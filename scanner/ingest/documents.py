@@ -238,7 +238,8 @@ def _ocr_scanned_pages(pdf, pages: list[str], meta: dict, limits: Limits) -> Non
     deadline = limits.deadline if limits.deadline is not None else time.monotonic() + limits.max_part_seconds
     read, unread = [], {}
     for number, result in ocr.ocr_pages(jobs, count=len(candidates), deadline=deadline,
-                                        page_seconds=limits.ocr_page_seconds, dpi=limits.ocr_dpi):
+                                        page_seconds=limits.ocr_page_seconds, dpi=limits.ocr_dpi,
+                                        min_words_poor=ocr.MIN_WORDS_POOR_PAGE):
         if result.error:
             unread[number] = result.error
         elif result.text.strip():
@@ -413,13 +414,8 @@ def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
                                         page_seconds=limits.ocr_page_seconds):
         if result.error:
             unread[number] = result.error
-            continue
-        text = result.text
-        if "<<" in result.raw:  # a passport or ID card: read its MRZ again, with the MRZ characters only
-            zone = "\n".join(line for line in ocr.read_mrz(frames[number - 1]).splitlines() if "<<" in line)
-            text = f"{text}\n\n{zone}".strip() if looks_like_mrz(zone) else text
-        if text.strip():
-            texts[number - 1] = text
+        elif result.text.strip():
+            texts[number - 1] = result.text
             read.append(number)
     meta["ocr_pages"] = read
     if unread:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 LANGUAGES = "nld+eng"
 MIN_CONFIDENCE = 60.0  # mean word confidence (0-100) below which a page with text counts as not read
-MIN_WORDS_POOR = 12  # a page with at least this many word boxes and a low confidence is a scan not read
+MIN_WORDS_POOR = 12  # an image with at least this many word boxes and a low confidence is a scan not read
+MIN_WORDS_POOR_PAGE = 6  # the same for a PDF page without text layer: a scan by definition, not a photo
 RECHECK_CONFIDENCE = 80.0  # below this (or with few words) the orientation is checked and the page read again
 RECHECK_WORDS = 25
 TESSERACT = "tesseract"
@@ -165,8 +166,14 @@ def _orientation(png: bytes, timeout: float) -> int:
     return int(rotate.group(1)) % 360
 
 
-def ocr_image(img: Image, *, timeout: float = 20.0, dpi: int | None = None) -> OcrPage:
-    """Read one page image; never raises. `timeout` covers all Tesseract runs for this page."""
+def ocr_image(img: Image, *, timeout: float = 20.0, dpi: int | None = None,
+              min_words_poor: int = MIN_WORDS_POOR) -> OcrPage:
+    """Read one page image; never raises. `timeout` covers all Tesseract runs for this page.
+
+    A page with at least `min_words_poor` words read at a low mean confidence is `ocr_poor` (not read);
+    fewer shaky words (a photo, a drawing) are dropped as noise. A page with an MRZ (`<<`) has its zone
+    read again with the MRZ characters only, appended to its text.
+    """
     if not available():
         return OcrPage(error="ocr_missing")
     started = time.monotonic()
@@ -184,33 +191,42 @@ def ocr_image(img: Image, *, timeout: float = 20.0, dpi: int | None = None) -> O
                 turned = _png(gray.rotate(-rotate, expand=True))
                 text2, conf2, words2 = _read_tsv(_run(args, turned, left))
                 if words2 and conf2 > conf:
-                    text, conf, words, rotated = text2, conf2, words2, rotate
+                    text, conf, words, rotated, png = text2, conf2, words2, rotate, turned
     except subprocess.TimeoutExpired:
         return OcrPage(error="ocr_timeout", seconds=time.monotonic() - started)
     except (RuntimeError, OSError):
         return OcrPage(error="ocr_failed", seconds=time.monotonic() - started)
-    page = OcrPage(fix_digits(text), conf, words, rotated, seconds=time.monotonic() - started, raw=text)
-    if words >= MIN_WORDS_POOR and conf < MIN_CONFIDENCE:
+    page = OcrPage(fix_digits(text), conf, words, rotated, raw=text)
+    if words >= min_words_poor and conf < MIN_CONFIDENCE:
         page.error, page.text = "ocr_poor", ""
     elif conf < MIN_CONFIDENCE:  # a few shaky words on a photo or a drawing: no text, nothing unread
         page.text = ""
+    if "<<" in text:  # a passport or an ID card: its machine-readable zone, read with its own characters
+        zone = _read_mrz(png, timeout - (time.monotonic() - started))
+        if zone:
+            page.text, page.error = f"{page.text}\n\n{zone}".strip(), None
+    page.seconds = time.monotonic() - started
     return page
 
 
 MRZ_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 
 
-def read_mrz(img: Image, *, timeout: float = 20.0) -> str:
-    """The image read again with only the characters of a machine-readable zone (ICAO 9303 uses OCR-B
-    capitals, digits and `<`): the lines of an MRZ come out whole, other text as noise that no MRZ
-    line pattern matches. Empty when Tesseract fails or is absent."""
-    if not available():
+def _read_mrz(png: bytes, timeout: float) -> str:
+    """The MRZ lines of an image read again with only the characters of a machine-readable zone (ICAO 9303:
+    OCR-B capitals, digits and `<`); other text comes out as noise that no MRZ line matches. Empty when
+    no zone is found, Tesseract fails or the time is up."""
+    from scanner.ingest.mrz import looks_like_mrz
+
+    if timeout <= 0:
         return ""
     args = ["-l", "eng", "--psm", "3", "-c", f"tessedit_char_whitelist={MRZ_CHARACTERS}"]
     try:
-        return _run(args, _png(img.convert("L")), timeout)
+        lines = [line for line in _run(args, png, timeout).splitlines() if "<<" in line]
     except (RuntimeError, OSError, subprocess.TimeoutExpired):
         return ""
+    zone = "\n".join(lines)
+    return zone if looks_like_mrz(zone) else ""
 
 
 def workers(jobs: int) -> int:
@@ -227,7 +243,8 @@ def workers(jobs: int) -> int:
 
 
 def ocr_pages(images: Iterable[tuple[int, Callable[[], Image]]], *, count: int, deadline: float,
-              page_seconds: float, dpi: int | None = None) -> Iterator[tuple[int, OcrPage]]:
+              page_seconds: float, dpi: int | None = None,
+              min_words_poor: int = MIN_WORDS_POOR) -> Iterator[tuple[int, OcrPage]]:
     """OCR many pages in parallel threads (each a Tesseract process), in page order.
 
     `images` yields (page number, a function that renders the page) and is consumed in the calling
@@ -246,7 +263,8 @@ def ocr_pages(images: Iterable[tuple[int, Callable[[], Image]]], *, count: int, 
             if left <= 0:
                 pending.append((number, None))
             else:
-                pending.append((number, pool.submit(ocr_image, render(), timeout=min(page_seconds, left), dpi=dpi)))
+                pending.append((number, pool.submit(ocr_image, render(), timeout=min(page_seconds, left), dpi=dpi,
+                                                    min_words_poor=min_words_poor)))
             active = [f for _, f in pending if f is not None and not f.done()]
             if len(active) >= size:
                 wait(active, return_when=FIRST_COMPLETED)
