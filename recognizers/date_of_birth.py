@@ -28,9 +28,9 @@ _MONTH_NAME = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 _DATE = (
-    rf"(?:{_DAY}([-./]){_MONTH}\1(?:(?:19|20)\d{{2}}|\d{{2}})"
+    rf"(?:{_DAY}([-./]){_MONTH}\1(?:(?:19|20)\d{{2}}|['\u2019]?\d{{2}})"
     rf"|(?:19|20)\d{{2}}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-    rf"|{_DAY}[ ]{_MONTH_NAME}[ ](?:19|20)\d{{2}})"
+    rf"|{_DAY}[ \u00a0]+{_MONTH_NAME}(?:[ \u00a0]+|[ \t]*\r?\n[ \t]*)(?:(?:19|20)\d{{2}}|['\u2019]\d{{2}}))"
     r"(?![\w]|[-./]\d)"
 )
 _LABEL = (
@@ -42,7 +42,7 @@ _LABEL = (
 # place words, then "op"; "geboren in Syrië en kwam op 3 maart" is no birth date.
 _PLACE_WORDS = r"(?:'s-)?[A-Z(][^\s,;:]*(?:[ ](?:[A-Z(][^\s,;:]*|aan|den|de|der|al|el))*"
 _PLACE = rf"[ \t]+(?i:te|in)[ \t]+{_PLACE_WORDS}(?:,[ ]{_PLACE_WORDS},?)?"
-_GAP = rf"(?:{_PLACE})?(?:[ \t]+(?i:op))?[ \t]*[:(/\u2013-]?[ \t]*\n?[ \t]*"
+_GAP = rf"(?:{_PLACE})?(?:[ \t]+(?i:op))?[ \t]*[:(/\u2013-]?[ \t]*\r?\n?[ \t]*"
 
 
 class DateOfBirthRecognizer(DutchPatternRecognizer):
@@ -52,9 +52,9 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
     A date is personal data here only as a birth date, so the pattern demands a
     label right before it: "geboren (op)", "geb.", "geboortedatum", "geb. datum",
     "d.d. geboorte", "geboren te <plaats> op", "date of birth", "DOB". Dates are
-    numeric (01-02-1990, 1.2.1990, 1990-02-01, two-digit years) or use Dutch or
-    English month names ("1 februari 1990", "1 feb. 1990"), day first as is usual
-    in Dutch, or year first as in ISO 8601. In a list row a date right after a
+    numeric (01-02-1990, 1.2.1990, 1990-02-01, two-digit years as in "3-2-'95") or use
+    Dutch or English month names ("1 februari 1990", "1 feb. 1990", "1 feb. '90", the year
+    on the next line), day first as is usual in Dutch, or year first as in ISO 8601. In a list row a date right after a
     V-nummer is a birth date too. A date that does not exist, lies in
     the future or before 1900 is ruled out.
     """
@@ -70,8 +70,8 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
 
     CONTEXT: ClassVar[list[str]] = ["geboren", "geboortedatum", "birth"]
 
-    NUMERIC = re.compile(r"(\d{1,4})[-./](\d{1,2})[-./](\d{1,4})")
-    WRITTEN = re.compile(r"(\d{1,2}) ([A-Za-z]+)\.? (\d{4})")
+    NUMERIC = re.compile(r"(\d{1,4})[-./](\d{1,2})[-./]['\u2019]?(\d{1,4})")
+    WRITTEN = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+['\u2019]?(\d{4}|\d{2})")
     EARLIEST_YEAR = 1900
 
     def validate_result(self, pattern_text: str) -> bool | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum.nl import identiteitskaartnummer
 
 from recognizers.base import DutchPatternRecognizer
@@ -50,6 +52,15 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
             r"(?=[A-Z\d])(?<=" + _LABEL + r")(?=[A-Z]*\d)[A-Z0-9]{6,12}" + _END,
             0.85,
         ),
+        # "een Somalische ID-kaart overgelegd, nummer SO1847302", "verblijfsdocument met documentnummer XK7L29P41":
+        # the document named a few words before its number label; a letter in the number keeps phone numbers
+        # and V-nummers out.
+        Pattern(
+            "Document named before its number",
+            r"(?<=" + rf"(?i:\b{_DOCUMENT}\b[^.;:]{{0,40}}?\b(?:document)?(?:nummer|nr\.?|number|no\.?))[ \t]*:?[ \t]*"
+            + r")(?=[A-Z0-9]*[A-Z])(?=[A-Z]*\d)[A-Z0-9]{6,12}" + _END,
+            0.85,
+        ),
         # "een Iraaks paspoort met nummer A18273645": a foreign number (one or two letters, then digits) after
         # "<document> met (het) nummer". Looser wording than a label, so a stricter shape.
         Pattern(
@@ -75,10 +86,24 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
     ]
 
     DUTCH_LENGTH = 9
+    # "een Somalische ID-kaart", "zijn Iraanse paspoort", "buitenlands reisdocument": a foreign document
+    # may have a nine-character number the Dutch format refuses.
+    FOREIGN = re.compile(
+        rf"(?i:\b(?!nederlands)(?:buitenlands\w*|\w{{3,}}(?:se|sche|ans|aans|ees|ees|isch))\s+{_DOCUMENT})"
+    )
+    FOREIGN_WINDOW = 80
 
-    def validate_result(self, pattern_text: str) -> bool | None:
-        """Rule out a nine-character Dutch-shaped number stdnum refuses; others keep their pattern's score."""
-        dutch_shaped = pattern_text[:2].isalpha() and pattern_text[-1].isdigit()
-        if len(pattern_text) == self.DUTCH_LENGTH and dutch_shaped:
-            return None if identiteitskaartnummer.is_valid(pattern_text) else False
-        return None
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        """Rule out a Dutch-shaped number stdnum refuses, unless a foreign document is named ("SO1847302")."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in results if not self._bare_invalid(r, text[r.start:r.end], text)]
+
+    def _bare_invalid(self, result: RecognizerResult, value: str, text: str) -> bool:
+        """A Dutch-shaped number stdnum refuses ("XR1O01R58"), unless the text calls the document foreign."""
+        dutch_shaped = len(value) == self.DUTCH_LENGTH and value[:2].isalpha() and value[-1].isdigit()
+        if not dutch_shaped or identiteitskaartnummer.is_valid(value):
+            return False
+        explanation = result.analysis_explanation
+        bare = explanation is not None and explanation.pattern_name == self.PATTERNS[0].name
+        return bare or not self.FOREIGN.search(text, max(0, result.start - self.FOREIGN_WINDOW), result.start)

@@ -23,8 +23,8 @@ class PhoneRecognizer(LocalRecognizer):
     with + or 00 (+31 (0)6 ..., 0031 ..., +249 ..., +963 ..., +251 ...). A match
     must start with 0, + or ( so a bare nine- or ten-digit number stays a BSN or
     V-nummer, and one glued to a longer code ("96/0388/060/029") is part of it;
-    service numbers (0800, 0900, 14 0xx) belong to organisations and are left
-    out. The nearest label before a number decides as for V-nummers: "tel",
+    service numbers (0800, 0900, 14 0xx) and organisation numbers (088) belong to
+    organisations and are left out. The nearest label before a number decides as for V-nummers: "tel",
     "mobiel", "bel" raise it, the label of another number rules it out.
     """
 
@@ -48,9 +48,13 @@ class PhoneRecognizer(LocalRecognizer):
     GLUED_BEFORE = re.compile(r"[\w/-]$")
     GLUED_AFTER = re.compile(r"[\w/]|-\d")
 
-    # Numbers an organisation publishes for everyone, not a person's number.
-    SERVICE_TYPES = frozenset({PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST})
+    # Numbers an organisation publishes for everyone, not a person's number: free, paid and shared-cost
+    # service numbers, and the organisation-wide 088 numbers (libphonenumber's UAN type, "+31 88 ...").
+    SERVICE_TYPES = frozenset({PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST,
+                               PhoneNumberType.UAN})
     MIN_NATIONAL_DIGITS = 8
+    # Eritrean and other countries' numbers have seven digits after the country code ("+291 7 123 456").
+    MIN_FOREIGN_DIGITS = 7
 
     def __init__(
         self,
@@ -88,7 +92,8 @@ class PhoneRecognizer(LocalRecognizer):
             number = match.number
             if (
                 phonenumbers.number_type(number) in self.SERVICE_TYPES
-                or len(str(number.national_number)) < self.MIN_NATIONAL_DIGITS
+                or len(str(number.national_number)) < (
+                    self.MIN_NATIONAL_DIGITS if number.country_code == 31 else self.MIN_FOREIGN_DIGITS)
             ):
                 continue
             label = nearest_label(self.LABELS, text, match.start)

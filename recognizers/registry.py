@@ -15,4 +15,5 @@ RECOGNIZERS: list[str] = [
     "recognizers.criminal_data.CriminalDataRecognizer",
     "recognizers.asylum_motive.AsylumMotiveRecognizer",
     "recognizers.person.PersonRecognizer",
+    "recognizers.table.TableColumnRecognizer",
 ]

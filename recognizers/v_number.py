@@ -21,8 +21,8 @@ class VNumberRecognizer(DutchPatternRecognizer):
 
     The V-nummer is the 10-digit number under which the Basisvoorziening
     Vreemdelingen (BVV) registers a foreign national for the whole chain (IND,
-    COA, DT&V, police); it is written whole or in groups ("12 3456 7890",
-    "123.456.7890", "1234 567 890").
+    COA, DT&V, police); it is written whole or in the groups clerks type ("12 3456 7890",
+    "123.456.7890", "1234 567 890", "1234 5678 90", "301-888-2745").
     It has no check digit, so the score comes from the words before it: its own
     label wins, the label of another number (zaaknummer, kenmerk, BSN, telefoon,
     ...) rules it out, and immigration words nearby raise an unlabelled one.
@@ -35,9 +35,10 @@ class VNumberRecognizer(DutchPatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("V-nummer (10 digits)", _START + r"\d{10}" + _END, 0.6),
         Pattern(
-            "V-nummer (grouped 2-4-4, 3-3-4, 4-3-3)",
+            "V-nummer (grouped 2-4-4, 3-3-4, 4-3-3, 4-4-2; spaces, dots or hyphens)",
             _START
-            + r"(?:\d{2}([ .\u00a0])\d{4}\1\d{4}|\d{3}([ .\u00a0])\d{3}\2\d{4}|\d{4}([ .\u00a0])\d{3}\3\d{3})"
+            + r"(?:\d{2}([ .\u00a0-])\d{4}\1\d{4}|\d{3}([ .\u00a0-])\d{3}\2\d{4}|\d{4}([ .\u00a0-])\d{3}\3\d{3}"
+            + r"|\d{4}([ .\u00a0-])\d{4}\4\d{2})"
             + _END,
             0.6,
         ),

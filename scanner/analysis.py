@@ -12,20 +12,15 @@ from recognizers.engine import ANALYSIS_LOCK, LANGUAGE, REGEX_FLAGS, SCORE_THRES
 from scanner.ingest.mail import URL
 from scanner.ingest.mrz import mrz_findings
 from scanner.model import SPECIAL_ENTITIES, Finding, Message, Part
+from scanner.signatures import SUBJECT_IDENTIFIERS, inside, signature_blocks
 
 CHUNK = 20_000  # characters handed to spaCy at once; pages longer than this are split on line ends
 BATCH = 8  # chunks analysed between two looks at the clock
 # Time for the analysis of one scanned message. What is left when it runs out (a megabyte of
 # text dense with names takes about a minute) is reported as not checked, never waited for.
 ANALYSIS_SECONDS = 60.0
-SIGNATURE_START = re.compile(
-    r"^[ \t]*(?:(?:met\s+)?(?:vriendelijke|hartelijke|collegiale|beste|warme)\s+groet(?:en)?|groet(?:en|jes)?"
-    r"|mvg|m\.v\.g\.|kind regards|best regards|regards|with kind regards|--)[ \t,.!]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
 GREETING = re.compile(r"^[ \t]*(?:beste|hallo|hoi|hi|dag|geachte|goedemorgen|goedemiddag|dear|lieve)\b[^\n]{0,60}$",
                       re.IGNORECASE | re.MULTILINE)
-SIGNATURE_MAX_LINES = 14
 WINS_OVER_SPECIAL = frozenset({"PERSON", "EMAIL_ADDRESS"})  # a lexicon term inside these is part of them
 
 
@@ -38,21 +33,6 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
             end = cut + 1 if cut > 0 else end
         yield start, text[start:end]
         start = end
-
-
-def _signature_span(part: Part, text: str) -> tuple[int, int] | None:
-    """The sender's own signature block: from the closing greeting to the end, own text only."""
-    if part.part != "body" or part.forwarded:
-        return None
-    matches = list(SIGNATURE_START.finditer(text))
-    if not matches:
-        return None
-    start = matches[-1].start()
-    end = len(text)
-    lines = text[start:].splitlines()
-    if len(lines) > SIGNATURE_MAX_LINES:  # a greeting followed by a long text is not a signature
-        end = start + sum(len(line) + 1 for line in lines[:SIGNATURE_MAX_LINES])
-    return start, end
 
 
 def _greeting_span(part: Part, text: str) -> tuple[int, int] | None:
@@ -147,12 +127,14 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
                          for text, nlp_artifacts in artifacts]
     findings: list[Finding] = []
     for (index, part, page_no, offset, chunk), results in zip(jobs, analysed, strict=True):
-        signature, greeting = _signature_span(part, chunk), _greeting_span(part, chunk)
+        # Signature blocks of the sender and of the correspondents quoted in the thread (rules.md §0).
+        signatures = signature_blocks(chunk, header_names, quoted=part.forwarded) if part.part == "body" else []
+        greeting = _greeting_span(part, chunk)
         for res in _resolve_overlaps(results, chunk):
             value = chunk[res.start:res.end]
             # The sender's signature says nothing about a data subject; the salutation names the
             # recipient, but the rest of its line may already be about someone else.
-            if signature and signature[0] <= res.start < signature[1]:
+            if res.entity_type not in SUBJECT_IDENTIFIERS and inside(signatures, res.start):
                 continue
             if greeting and res.entity_type == "PERSON" and greeting[0] <= res.start < greeting[1]:
                 continue

@@ -232,8 +232,7 @@ class _Slot:
                 future.set_exception(exc)
                 return
             except OSError:
-                self._replace("died")
-                future.set_exception(WorkerDied("het werkproces was gestopt"))
+                self._replace("died", future, WorkerDied("het werkproces was gestopt"))
                 return
             try:
                 answered = self.conn.poll(timeout)
@@ -242,16 +241,14 @@ class _Slot:
                 return
             if not answered:
                 log.warning("worker %d: task over its budget of %.0f s; killed and replaced", self.index, timeout)
-                self._replace("timed_out")
-                future.set_exception(TaskTimeout(f"geen antwoord binnen {timeout:.0f} s"))
+                self._replace("timed_out", future, TaskTimeout(f"geen antwoord binnen {timeout:.0f} s"))
                 return
             try:
                 status, payload = self.conn.recv()
             except (EOFError, OSError, pickle.UnpicklingError):
                 code = self.process.exitcode if self.process else None
                 log.warning("worker %d ended during a task (exit code %s); replaced", self.index, code)
-                self._replace("died")
-                future.set_exception(WorkerDied("het werkproces stopte onverwacht"))
+                self._replace("died", future, WorkerDied("het werkproces stopte onverwacht"))
                 return
             with pool._lock:
                 if status == "ok":
@@ -266,10 +263,11 @@ class _Slot:
             with pool._lock:
                 pool.stats.busy -= 1
 
-    def _replace(self, counter: str) -> None:
+    def _replace(self, counter: str, future: Future, error: PoolError) -> None:
         with self.pool._lock:
             setattr(self.pool.stats, counter, getattr(self.pool.stats, counter) + 1)
         self.kill()
+        future.set_exception(error)  # before the restart: the caller should not wait for the models to load
         if not self.pool._closed:
             try:
                 self.start_process()  # warm again before this slot takes the next task

@@ -78,11 +78,29 @@ def _line_around(text: str, start: int, end: int) -> str:
     return text[left: right if right >= 0 else len(text)].strip()
 
 
+class NotRedactable(ValueError):
+    """The document could not be read, so nothing can be chosen to black out (the reason is Dutch)."""
+
+
+def document_targets(message, entities: set[str] | None = None):
+    """Analyse a bare document (a Message with one part) and choose its redaction targets.
+
+    The one path from scan to redaction for every front end (CLI, web page).
+    """
+    from recognizers.engine import get_analyzer
+    from scanner.analysis import analyse_message
+
+    part = message.parts[0] if message.parts else None
+    if part is None or part.error:
+        raise NotRedactable(part.error if part else "leeg bestand")
+    findings = analyse_message(message, get_analyzer())
+    pages = {(i if part.paged else None): text for i, text in enumerate(part.pages, start=1)}
+    return choose_targets(findings, pages, entities)
+
+
 def redact_path(args: argparse.Namespace) -> int:
     """`verzendcheck redact`: scan the document, pick the targets, write a verified redacted copy."""
-    from recognizers.engine import get_analyzer
     from redaction import RedactionError, redact_file
-    from scanner.analysis import analyse_message
     from scanner.ingest import load_path
 
     entities = None
@@ -92,14 +110,11 @@ def redact_path(args: argparse.Namespace) -> int:
         if unknown:
             print(f"verzendcheck: onbekende entiteit(en): {', '.join(sorted(unknown))}", file=sys.stderr)
             return 2
-    message = load_path(args.path)
-    part = message.parts[0] if message.parts else None
-    if part is None or part.error:
-        print(f"verzendcheck: kan niet redigeren: {part.error if part else 'leeg bestand'}", file=sys.stderr)
+    try:
+        targets = document_targets(load_path(args.path), entities)
+    except NotRedactable as exc:
+        print(f"verzendcheck: kan niet redigeren: {exc}", file=sys.stderr)
         return 1
-    findings = analyse_message(message, get_analyzer())
-    pages = {(i if part.paged else None): text for i, text in enumerate(part.pages, start=1)}
-    targets = choose_targets(findings, pages, entities)
     keep = "beschikking" if args.beschikking else args.keep_pages
     try:
         report = redact_file(Path(args.path), Path(args.out), targets, keep_pages=keep)

@@ -7,9 +7,11 @@ OOXML libraries in C code: only a separate process can be killed out of that. Ev
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from scanner.model import Result
 
@@ -61,3 +63,171 @@ def scan_bytes(
     message = load_bytes(data, name, limits=Limits.from_policy(policy)).with_envelope(sender=sender, to=to, cc=cc,
                                                                                        bcc=bcc)
     return scan_message(message, policy, org=org, lang=lang)
+
+
+CONTEXT_CHARS = 60  # characters of context shown on each side of a finding
+
+
+class UploadRejected(ValueError):
+    """An upload the task cannot handle; the message is Dutch and safe to show (no personal data).
+
+    `status` is the HTTP status a web front end answers: 415 not a supported type, 422 unreadable.
+    """
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message, status)
+        self.status = status
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def scan_bytes_in_context(
+    data: bytes, name: str, *, reveal: bool = False, context_chars: int = CONTEXT_CHARS, **scan_args: Any
+) -> dict:
+    """`scan_bytes` (same keywords) for the web page: the JSON result, each finding with its context.
+
+    Every finding gets `"context": {"before", "match", "after"}`: the text around it on its page,
+    in which every finding (this one too) shows in masked form unless `reveal`. A bare document
+    of an unknown type or one that cannot be read at all raises UploadRejected instead.
+    """
+    from scanner.core import scan_message
+    from scanner.ingest import Limits, load_bytes
+
+    envelope = {key: scan_args.pop(key) for key in ("sender", "to", "cc", "bcc") if key in scan_args}
+    policy = policy_for(scan_args.pop("policy_path", None))
+    message = load_bytes(data, name, limits=Limits.from_policy(policy)).with_envelope(**envelope)
+    _check_document(message)
+    result = scan_message(message, policy, **scan_args)
+    out = result.to_json(reveal=reveal)
+    for finding, shown in zip(result.findings, out["findings"], strict=True):
+        shown["context"] = _context(message.parts[finding.part_index], finding, result.findings, reveal, context_chars)
+    return out
+
+
+def _check_document(message) -> None:
+    """An upload that is a bare document of an unknown type, or wholly unreadable, is rejected (not scanned)."""
+    parts = message.parts
+    if message.headers or not parts or any(p.part != "attachment" for p in parts):
+        return  # a mail: an unreadable attachment is a finding (UNSCANNABLE_ATTACHMENT), not an error
+    if all(p.kind in ("other", "ole") for p in parts):
+        raise UploadRejected("Dit bestandstype wordt niet ondersteund. Sleep een mail (.eml, .msg) of een "
+                             "document (PDF, Word, Excel, CSV, tekst of afbeelding).", 415)
+    if all(p.error for p in parts):
+        raise UploadRejected(f"Het bestand kan niet worden gelezen: {parts[0].error.rstrip('.')}.")
+
+
+def _context(part, finding, findings, reveal: bool, width: int) -> dict | None:
+    """The text around `finding`, every finding in it masked (unless `reveal`), overlaps included."""
+    from scanner.model import mask
+
+    pages = [part.pages[finding.page - 1]] if part.paged and finding.page else part.pages
+    page = next((p for p in pages if p[finding.start:finding.end] == finding.text), None)
+    if page is None:
+        return None
+    lo, hi = max(0, finding.start - width), min(len(page), finding.end + width)
+    others = sorted(
+        (f for f in findings if f is not finding and f.part_index == finding.part_index and f.page == finding.page
+         and f.start < hi and f.end > lo and page[f.start:f.end] == f.text),
+        key=lambda f: f.start,
+    )
+
+    def show(a: int, b: int) -> str:
+        """page[a:b] with each other finding's span (cut to the window) replaced by its masked form."""
+        pieces, at = [], a
+        for f in () if reveal else others:
+            start, end = max(f.start, a), min(f.end, b)
+            if end <= start or end <= at:
+                continue
+            if start >= at:  # not yet covered by an overlapping finding's mask
+                pieces += [page[at:start], mask(f.text, f.entity)]
+            at = end
+        pieces.append(page[at:b])
+        return re.sub(r"\s+", " ", "".join(pieces))
+
+    return {
+        "before": ("…" if lo else "") + show(lo, finding.start),
+        "match": finding.text if reveal else mask(finding.text, finding.entity),
+        "after": show(finding.end, hi) + ("…" if hi < len(page) else ""),
+    }
+
+
+REDACTABLE_SUFFIXES = (".pdf", ".docx")
+
+
+def redact_upload(
+    data: bytes,
+    name: str,
+    *,
+    attachment: str | None = None,
+    beschikking: bool = False,
+    keep_pages: str | None = None,
+) -> dict:
+    """A redacted copy of an uploaded PDF/DOCX, or of a PDF/DOCX attached to an uploaded mail.
+
+    Runs the core redaction (`scanner.redact.document_targets` + `redaction.redact_bytes`) inside a
+    worker so a hanging PDF is killed with it. `attachment` picks the attachment of a mail by its
+    name (also in the masked form the scan shows); a mail with one PDF/DOCX needs none. Answers
+    {"data", "name", "report"} or raises UploadRejected with a Dutch reason.
+    """
+    from redaction import KeepPagesError, RedactionError, detect_format, redact_bytes
+    from scanner.ingest import load_bytes
+    from scanner.redact import NotRedactable, document_targets
+
+    try:
+        detect_format(data, name)
+    except RedactionError:
+        if data.strip() and not name.lower().endswith(REDACTABLE_SUFFIXES):
+            name, data = _attachment_of_mail(data, name, attachment)
+    keep: str | None = keep_pages or ("beschikking" if beschikking else None)
+    try:
+        targets = document_targets(load_bytes(data, name))
+        output, report = redact_bytes(data, name, targets, keep_pages=keep)
+    except NotRedactable as exc:
+        raise UploadRejected(f"Het bestand kan niet worden gelezen: {exc}.") from None
+    except KeepPagesError as exc:
+        raise UploadRejected(f"De pagina's zijn niet goed opgegeven: {exc}") from None
+    except RedactionError as exc:
+        raise UploadRejected(str(getattr(exc, "reason", None) or exc)) from None
+    stem, _, suffix = name.rpartition(".")
+    return {"data": output, "name": f"{stem or name}-geanonimiseerd.{suffix}", "report": report.to_dict()}
+
+
+def _attachment_of_mail(data: bytes, name: str, wanted: str | None) -> tuple[str, bytes]:
+    """(name, bytes) of the PDF/DOCX attachment of a mail that `wanted` names (or the only one)."""
+    import email
+    import email.policy
+
+    from scanner.ingest.mail import header_text
+
+    if name.lower().endswith(".msg"):
+        raise UploadRejected("Van een Outlook-bericht (.msg) kan geen kopie worden gemaakt: sla de bijlage "
+                             "apart op (PDF of Word) en sleep die hierheen.")
+    candidates: list[tuple[str, bytes]] = []
+    for part in email.message_from_bytes(data, policy=email.policy.compat32).walk():
+        if part.is_multipart():
+            continue
+        filename = header_text(part.get_filename()) or ""
+        ctype = part.get_content_type()
+        if not filename and ctype == "application/pdf":
+            filename = "naamloos.pdf"
+        payload = part.get_payload(decode=True)
+        if filename.lower().endswith(REDACTABLE_SUFFIXES) and isinstance(payload, bytes):
+            candidates.append((filename, payload))
+    if not candidates:
+        raise UploadRejected("Alleen PDF- en Word-bestanden (.docx), of een mail met zo'n bijlage, kunnen "
+                             "worden geanonimiseerd.")
+    exact = [c for c in candidates if c[0] == wanted]
+    if exact or len(candidates) == 1:
+        return (exact or candidates)[0]
+    if wanted:  # the page shows attachment names masked: compare in the same form
+        from recognizers.engine import get_analyzer
+        from scanner.analysis import analyse_message
+        from scanner.ingest import load_bytes
+        from scanner.privacy import found_name_words, mask_file_name
+
+        names = found_name_words(analyse_message(load_bytes(data, name), get_analyzer()))
+        matches = [c for c in candidates if mask_file_name(c[0], names) == wanted]
+        if len(matches) == 1:
+            return matches[0]
+    raise UploadRejected("De mail heeft meer dan één PDF- of Word-bijlage: kies welke (veld 'attachment').")

@@ -71,12 +71,13 @@ def test_C32_signature_only_body_holds_no_identifier(analyzer: AnalyzerEngine) -
 def test_C32_signature_contact_details_are_found_for_the_scanner_to_drop(analyzer: AnalyzerEngine) -> None:
     # Recognizers see text, not who it belongs to: telling the sender's own
     # signature apart (CONTRACT §3) is the scanner's job, so these are found here.
+    # An 088 number is an organisation's general number, never a person's (issue 18): not found.
     signature = (
         "Met vriendelijke groet,\n\nA. Jansen\nSenior medewerker planning\n"
         "T 088 043 0430\nM 06 1234 5678\na.jansen@ind.nl\n"
     )
     assert findings(analyzer, signature) == {
-        "PHONE_NUMBER": ["088 043 0430", "06 1234 5678"],
+        "PHONE_NUMBER": ["06 1234 5678"],
         "EMAIL_ADDRESS": ["a.jansen@ind.nl"],
     }
 

@@ -37,6 +37,23 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--policy", metavar="FILE", help=T("eigen beleid (TOML) over het standaardbeleid", "policy overlay (TOML)")
     )
+    p.add_argument(
+        "--workers", type=int, metavar="N", help=T("aantal werkprocessen (beleid: [hook] workers)", "worker processes")
+    )
+    p.add_argument(
+        "--decision-log",
+        default="-",
+        metavar="FILE",
+        help=T(
+            "beslissingen als JSON Lines naar FILE (standaard: stdout; zonder persoonsgegevens)",
+            "decisions as JSON Lines to FILE (default: stdout; no personal data)",
+        ),
+    )
+    p.add_argument("--tls-cert", metavar="PEM", help=T("certificaat voor STARTTLS", "certificate for STARTTLS"))
+    p.add_argument("--tls-key", metavar="PEM", help=T("sleutel bij het certificaat", "key of the certificate"))
+    p.add_argument(
+        "--lang", choices=["nl", "en"], default="nl", help=T("taal van de SMTP-antwoorden", "language of SMTP replies")
+    )
     return p
 
 

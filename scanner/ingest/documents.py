@@ -277,6 +277,8 @@ def _xml_paragraphs(xml: bytes) -> list[str]:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     root = etree.fromstring(xml, parser)
     out: list[str] = []
+    rows: dict[str, tuple[int, dict[str, list[str]]]] = {}  # a table row -> its line in `out` and its cells
+    tree = root.getroottree()
     for para in root.iter(f"{W}p"):
         # Text of nested text boxes belongs to their own paragraphs; skip it here.
         pieces: list[str] = []
@@ -293,9 +295,19 @@ def _xml_paragraphs(xml: bytes) -> list[str]:
             else:
                 pieces.append(node.text or "")
         text = "".join(pieces).strip()
-        if text:
+        cell = next(para.iterancestors(f"{W}tc"), None)
+        if cell is not None and cell.getparent() is not None:
+            # A table row is one line with its cells separated by tabs, so a column keeps its header.
+            row_key = tree.getpath(cell.getparent())
+            if row_key not in rows:
+                rows[row_key] = (len(out), {})
+                out.append("")
+            rows[row_key][1].setdefault(tree.getpath(cell), []).append(text)
+        elif text:
             out.append(text)
-    return out
+    for line, cells in rows.values():
+        out[line] = "\t".join(" ".join(t for t in texts if t) for texts in cells.values())
+    return [line for line in out if line.strip()]
 
 
 def extract_docx(data: bytes, limits: Limits) -> tuple[list[str], dict]:

@@ -12,15 +12,22 @@ from scanner.rules.context import RuleContext
 def no_legal_basis(ctx: RuleContext) -> list[Hit]:
     """Personal data to a recipient without a basis: unknown, or not in the sender's matrix column."""
     rule = "NO_LEGAL_BASIS"
-    if not ctx.has_personal:
+    if not ctx.has_subject:
         return []
     hits = []
     severity = ctx.policy.severity(rule)
+    third_party = _third_party_mailbox(ctx)
     for r in ctx.targets:
         m = ctx.match(r)
-        if m.category == "webmail" or ctx.is_own(r):
+        if ctx.is_own(r):
             continue
-        if m.category == "onbekend":
+        if m.category == "webmail":
+            if not third_party:  # it may be the data subject's own: PERSONAL_MAILBOX
+                continue
+            hit = Hit(rule, severity, "derde", [r.address])
+        elif m.category == "onbekend":
+            if not m.lookalike_of and _lawyer_addressed(ctx, r.address):
+                continue  # the client's lawyer on a domain the directory does not know: LAWYER_UNVERIFIED
             if m.lookalike_of:
                 hit = Hit(rule, severity, "lookalike", [r.address],
                           fields={"domein": m.domain, "bekend_domein": m.lookalike_of})
@@ -34,6 +41,18 @@ def no_legal_basis(ctx: RuleContext) -> list[Hit]:
         hit.suggestions.append(remove_recipient(r.address))
         hits.append(hit)
     return hits
+
+
+def _third_party_mailbox(ctx: RuleContext) -> bool:
+    """The sender's text shows a private address is a relative's or a friend's, not the client's ("uw neef")."""
+    spec = load_toml("rules.toml")["third_party_mailbox"]
+    regexes = [signal.replace("{relatives}", spec["relatives"]) for signal in spec["signals"]]
+    return bool(find_all(regexes, ctx.own_text))
+
+
+def _lawyer_addressed(ctx: RuleContext, address: str) -> bool:
+    """The message shows the recipient is the client's lawyer: "Geachte mr.", "uw cliënt", or a quoted claim."""
+    return bool(find_all(load_toml("rules.toml")["lawyer"]["addressed"], ctx.own_text)) or _lawyer_claim(ctx, address)
 
 
 def _machtiging_referenced(ctx: RuleContext) -> bool:
@@ -50,7 +69,7 @@ def consent_required(ctx: RuleContext) -> list[Hit]:
     """Personal data to an ngo (not Nidos) without a machtiging with date, name and signature."""
     rule = "CONSENT_REQUIRED"
     ngos = [r for r in ctx.targets if ctx.match(r).category == "ngo"]
-    if not ngos or not ctx.has_personal:
+    if not ngos or not ctx.has_subject:
         return []
     machtigingen = [(i, d) for i, d in enumerate(ctx.documents) if d.kind == "machtiging"]
     if any(all(d.machtiging.get(k) for k in ("datum", "naam", "handtekening")) for _, d in machtigingen):
@@ -81,6 +100,8 @@ def personal_mailbox(ctx: RuleContext) -> list[Hit]:
     rule = "PERSONAL_MAILBOX"
     if not ctx.has_personal:
         return []
+    if _third_party_mailbox(ctx):
+        return []  # NO_LEGAL_BASIS: the address is not the data subject's
     severity = ctx.policy.severity(rule)
     return [Hit(rule, severity, "default", [r.address], fields={"adres": r.address},
                 suggestions=[remove_recipient(r.address)])
@@ -114,8 +135,10 @@ def lawyer_unverified(ctx: RuleContext) -> list[Hit]:
         category = ctx.match(r).category
         if category == "advocaat":
             hits.append(Hit(rule, ctx.policy.severity(rule), "default", [r.address]))
-        elif category in ("webmail", "onbekend") and _lawyer_claim(ctx, r.address):
+        elif category == "webmail" and _lawyer_claim(ctx, r.address):
             hits.append(Hit(rule, ctx.policy.severity(rule, "claim_private"), "claim_private", [r.address]))
+        elif category == "onbekend" and not ctx.match(r).lookalike_of and _lawyer_addressed(ctx, r.address):
+            hits.append(Hit(rule, ctx.policy.severity(rule, "claim_unknown"), "claim_unknown", [r.address]))
     return hits
 
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from scanner.documents import fold, load_terms, load_toml, patterns, term_regex, terms_pattern
 from scanner.model import Finding, Suggestion, mask
-from scanner.rules.context import RuleContext
+from scanner.rules.context import SUBJECT_ENTITIES, RuleContext
 
 # Entities that point at a data subject (lexicon.md §12).
-ANCHOR_ENTITIES = frozenset({"PERSON", "V_NUMBER", "BSN", "KLANTNUMMER", "DATE_OF_BIRTH", "ID_DOCUMENT"})
+ANCHOR_ENTITIES = SUBJECT_ENTITIES
 ORG_FIELDS = frozenset({"afzender_org", "ontvanger_org", "organisatie", "bron"})
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n|\n(?=\s*[-*•]|\s*\d+[.)]\s)")
 

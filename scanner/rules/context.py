@@ -7,15 +7,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from scanner.documents import Document, any_match, fold, load_toml, patterns
+from scanner.documents import Document, any_match, load_toml
 from scanner.model import Finding, Message, Part, Recipient
 from scanner.policy import Match, Organisation, Policy
+from scanner.signatures import SUBJECT_IDENTIFIERS, last_own_start
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 _MOTIVATION_LINE = re.compile(r"^[ \t]*Motivering[ \t]*:[ \t]*(\S.*)$", re.IGNORECASE | re.MULTILINE)
 MOTIVATION_HEADER = "x-avg-motivering"
+# Entities that point at a data subject (lexicon.md §12): a name or an identifier of a person.
+SUBJECT_ENTITIES = SUBJECT_IDENTIFIERS | {"PERSON"}
 
 
 def find_motivation(message: Message) -> str | None:
@@ -36,12 +39,8 @@ def find_motivation(message: Message) -> str | None:
 
 
 def signature_start(text: str) -> int | None:
-    """Offset where the sender's signature block starts in a body (the last closing greeting)."""
-    regex = patterns(*load_toml("rules.toml")["signature"]["starts"])
-    found = None
-    for m in regex.finditer(fold(text)):
-        found = m.start()
-    return found
+    """Offset where the sender's signature block starts in a body (the last closing before a quote)."""
+    return last_own_start(text)
 
 
 def resolve_recipients(message: Message, policy: Policy) -> list[Recipient]:
@@ -177,6 +176,15 @@ class RuleContext:
     @property
     def has_personal(self) -> bool:
         return bool(self.personal)
+
+    @cached_property
+    def has_subject(self) -> bool:
+        """Whether the message names or identifies a data subject (a name, V-nummer, BSN, date of birth ...).
+
+        General mails (training, policy, statistics, an anonymised case) have none: an office address,
+        a venue or "mevrouw A." with her complaints identify nobody (rules.md "Always allowed").
+        """
+        return any(f.entity in SUBJECT_ENTITIES for f in self.personal)
 
     def findings_in(self, part_index: int) -> list[Finding]:
         return [f for f in self.personal if f.part_index == part_index]

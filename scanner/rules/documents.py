@@ -198,7 +198,7 @@ def _same_person(name: str, main: str) -> bool:
 
 
 def third_party_data(ctx: RuleContext) -> list[Hit]:
-    """Gespreksverslagen and PiP reports that hold third parties' data (family, contacts, witnesses)."""
+    """Gespreksverslagen, PiP and incident reports that hold third parties' data (family, witnesses, victims)."""
     rule = "THIRD_PARTY_DATA"
     recipients = [r.address for r in ctx.outside]
     if ctx.targets and not recipients:
@@ -206,8 +206,10 @@ def third_party_data(ctx: RuleContext) -> list[Hit]:
     spec = load_toml("documents.toml")["third_party"]
     roles = patterns(r"\b(?:" + "|".join(spec["roles"]) + r")\b")
     hits = []
+    reports = ("gespreksverslag", "pip_verslag")
     for index, doc in enumerate(ctx.documents):
-        if doc.kind not in ("gespreksverslag", "pip_verslag"):
+        # An attached report, or one pasted into the mail (an incident report, notes of a hearing).
+        if doc.kind not in reports and not (doc.kind == "mail" and set(doc.signals) & set(reports)):
             continue
         part = ctx.part(index)
         findings = ctx.findings_in(index)

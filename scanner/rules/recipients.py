@@ -41,7 +41,8 @@ def cc_overreach(ctx: RuleContext) -> list[Hit]:
 def case_not_anonymised(ctx: RuleContext) -> list[Hit]:
     """A case shared with colleagues or a team list for information, not anonymised."""
     rule = "CASE_NOT_ANONYMISED"
-    if not ctx.has_personal or not ctx.targets or ctx.outside or ctx.sender_match.organisation is None:
+    # It fires when a name, V-nummer or date of birth is still there, not for "mevrouw A.".
+    if not ctx.has_subject or not ctx.targets or ctx.outside or ctx.sender_match.organisation is None:
         return []
     visible = [r for r in ctx.targets if r.field in ("to", "cc")]
     lists = [r.address for r in visible if is_distribution_list(ctx, r.address)]

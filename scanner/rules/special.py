@@ -43,7 +43,7 @@ def special_outside_chain(ctx: RuleContext) -> list[Hit]:
     """Special or criminal data, or asylum motives, to anyone outside the kleine keten."""
     rule = "SPECIAL_OUTSIDE_CHAIN"
     special = ctx.special
-    if not special:
+    if not special or not ctx.has_subject:  # an anonymised case ("een bewoner uit Eritrea") names nobody
         return []
     policy = ctx.policy
     health_only = all(f.entity == "SPECIAL_CATEGORY" and f.subcategory == "health" for f in special)

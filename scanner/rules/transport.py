@@ -166,7 +166,7 @@ def insecure_transport(ctx: RuleContext) -> list[Hit]:
     """Sensitive content unencrypted to a recipient outside the chain (H question 3)."""
     rule = "INSECURE_TRANSPORT"
     outside = [r for r in ctx.outside if ctx.match(r).category not in CHAIN_CATEGORIES]
-    if not outside or not ctx.has_personal or encrypted(ctx):
+    if not outside or not ctx.has_subject or encrypted(ctx):  # an anonymised case is nobody's data
         return []
     policy = ctx.policy
     special = bool(ctx.special)

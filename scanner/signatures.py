@@ -1,0 +1,107 @@
+"""Signature blocks: the contact details of the people writing, never a data subject's (rules.md §0).
+
+A block starts at a closing ("Met vriendelijke groet,", "Groet, Samira", "Kind regards / Met
+vriendelijke groet") or at a line that holds the name of the sender or a recipient from the
+headers, and runs to the next quoted-message header or a fixed number of lines; a disclaimer after
+it adds no findings. Every block in the text counts, also the earlier ones in a quoted reply or a
+forwarded message. In quoted and forwarded text the block must have the shape of a work signature
+(a function, an organisation, an office number or site), so a client's own letter, forwarded with
+his phone number under his name, still counts as his data. Markers: scanner/data/markers/rules.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from scanner.documents import fold, load_toml, patterns
+
+# Identifiers of a data subject (V-nummer, BSN, date of birth ...) never stand in a staff signature,
+# so one found inside a block is still reported; everything else there is the writer's.
+SUBJECT_IDENTIFIERS = frozenset({"V_NUMBER", "BSN", "KLANTNUMMER", "DATE_OF_BIRTH", "ID_DOCUMENT"})
+_LINE = re.compile(r"[^\n]*(?:\n|$)")
+_QUOTE = re.compile(r"^[ \t]*>")
+
+
+@cache
+def _spec() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], int]:
+    spec = load_toml("rules.toml")["signature"]
+    closing = "|".join(f"(?:{c})" for c in spec["closings"])
+    start = re.compile(rf"^[ \t]*(?:>[ \t]*)*(?:{closing}){spec['closing_tail']}", re.IGNORECASE)
+    return start, patterns(*spec["ends"]), patterns(*spec["work_lines"]), int(spec["max_lines"])
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """(offset, line without its line end) for every line; a carriage return counts as line end."""
+    out = []
+    for m in _LINE.finditer(text):
+        if m.start() == len(text) and out:
+            break
+        out.append((m.start(), m.group(0).rstrip("\r\n")))
+    return out
+
+
+def _name_line(line: str, names: Iterable[set[str]]) -> bool:
+    """A line that starts with a known person's whole name ("Ingrid Bosman", "Kim Bos | Coördinator")."""
+    head = re.split(r"[|,\t]| - ", fold(line).lstrip("> \t"), maxsplit=1)[0]
+    words = {w.strip(".") for w in head.split() if w.strip(".")}
+    return bool(words) and len(words) <= 5 and any(len(n) >= 2 and n <= words and words - n <= {"mr", "drs", "dr", "ir"}
+                                                    for n in names)
+
+
+def signature_blocks(text: str, names: Iterable[set[str]] = (), *, quoted: bool = False) -> list[tuple[int, int]]:
+    """Spans (start, end) of the signature blocks in a body; `quoted` for forwarded text.
+
+    `names` are the word sets of the header names (sender and recipients).
+    """
+    start_re, end_re, work_re, max_lines = _spec()
+    names = [n for n in names if n]
+    lines = _lines(text)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        offset, line = lines[i]
+        if end_re.match(fold(line)):  # a quoted message's header line names its writer and addressees
+            spans.append((offset, offset + len(line)))
+            quoted = True  # what follows is an earlier message in the thread
+            i += 1
+            continue
+        by_name = not start_re.match(line)
+        if by_name and not (names and _name_line(line, names)):
+            i += 1
+            continue
+        in_quote = bool(_QUOTE.match(line))
+        count, j, end = 0, i, offset + len(line)
+        while j < len(lines):
+            o, ln = lines[j]
+            if j > i and (end_re.search(fold(ln)) or ((_QUOTE.match(ln) is not None) != in_quote and ln.strip())):
+                break
+            if ln.strip():
+                count += 1
+                if count > max_lines:
+                    break
+            end = o + len(ln)
+            j += 1
+        block = text[offset:end]
+        own = not quoted and not in_quote and not by_name
+        if own or work_re.search(fold(block)):
+            spans.append((offset, end))
+        i = max(j, i + 1)
+    return spans
+
+
+def last_own_start(text: str) -> int | None:
+    """Where the writer's own (unquoted) signature starts: the last closing before any quoted message."""
+    start_re, end_re, _, _ = _spec()
+    found = None
+    for offset, line in _lines(text):
+        if end_re.search(fold(line)) and found is not None:
+            break
+        if not _QUOTE.match(line) and start_re.match(line):
+            found = offset
+    return found
+
+
+def inside(spans: list[tuple[int, int]], position: int) -> bool:
+    return any(lo <= position < hi for lo, hi in spans)
