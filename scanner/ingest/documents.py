@@ -395,7 +395,7 @@ def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     Icons and logos (smaller than `limits.ocr_min_side`) are not read: a mail with a signature
     logo pays nothing for OCR.
     """
-    from PIL import Image, ImageSequence
+    from PIL import Image
 
     from scanner.ingest import ocr, photo
     from scanner.ingest.mrz import looks_like_mrz
@@ -411,24 +411,31 @@ def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
         raise Unreadable("afbeelding is beschadigd of geen geldige afbeelding", "corrupt") from exc
     with img:
         meta: dict = {"image": True, "width": img.width, "height": img.height, "format": img.format}
-        multi = img.format in ("TIFF", "MPO")  # multi-page scans; an animated GIF is read by its first frame
-        frames = [f.convert("RGB") for _, f in zip(range(limits.max_pages if multi else 1),
-                                                   ImageSequence.Iterator(img), strict=False)]
-    meta["frames"] = len(frames)
-    meta["faces"] = photo.faces(frames[0])
-    if max(meta["width"], meta["height"]) < limits.ocr_min_side:
-        return [""] * len(frames), meta
-    deadline = limits.deadline if limits.deadline is not None else time.monotonic() + limits.max_part_seconds
-    texts = [""] * len(frames)
-    read, unread = [], {}
-    jobs = ((n, lambda f=f: f) for n, f in enumerate(frames, start=1))
-    for number, result in ocr.ocr_pages(jobs, count=len(frames), deadline=deadline,
-                                        page_seconds=limits.ocr_page_seconds):
-        if result.error:
-            unread[number] = result.error
-        elif result.text.strip():
-            texts[number - 1] = result.text
-            read.append(number)
+        # Every page of a multi-page scan (TIFF); an animated GIF is read by its first frame.
+        count = min(getattr(img, "n_frames", 1), limits.max_pages) if img.format in ("TIFF", "MPO") else 1
+        meta["frames"] = count
+
+        def frame(number: int) -> Image.Image:  # one page at a time in memory, flattened on white, grey
+            img.seek(number - 1)
+            page = img.convert("RGBA")
+            flat = Image.new("RGBA", page.size, "white")
+            flat.alpha_composite(page)
+            return flat.convert("L")
+
+        meta["faces"] = photo.faces(frame(1))
+        texts = [""] * count
+        if max(img.width, img.height) < limits.ocr_min_side:
+            return texts, meta
+        deadline = limits.deadline if limits.deadline is not None else time.monotonic() + limits.max_part_seconds
+        read, unread = [], {}
+        jobs = ((n, lambda n=n: frame(n)) for n in range(1, count + 1))
+        for number, result in ocr.ocr_pages(jobs, count=count, deadline=deadline,
+                                            page_seconds=limits.ocr_page_seconds):
+            if result.error:
+                unread[number] = result.error
+            elif result.text.strip():
+                texts[number - 1] = result.text
+                read.append(number)
     meta["ocr_pages"] = read
     if unread:
         meta["ocr_unread"] = unread
