@@ -372,3 +372,21 @@ def test_multi_page_tiff_is_read_page_by_page(pages):
     result = scan_message(message, load_policy())
     assert {f.page for f in result.findings if f.entity == "V_NUMBER"} >= {1}
     assert {f.source for f in result.findings} == {"ocr"}
+
+
+def test_a_scan_read_too_poorly_is_unscannable_not_passed(monkeypatch, pages):
+    """Tesseract's answer (TSV) with many words at low confidence: the page is reported, its noise not analysed."""
+    from scanner.ingest import ocr
+
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    noise = "".join(f"5\t1\t1\t1\t{i // 5}\t{i % 5}\t{100 * (i % 5)}\t{40 * (i // 5)}\t80\t30\t31.5\tkanker{i}\n"
+                    for i in range(30))
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(ocr, "_run", lambda args, png, timeout: header + noise if "tsv" in args else "")
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=150)
+    result = scan(mail("a.jansen@ind.nl", "b.devries@coa.nl", "Hierbij.", [("scan.pdf", buf.getvalue())]))
+    messages = [v.message for v in result.violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
+    assert any("(pagina 1 is een scan die niet gelezen kon worden)" in m for m in messages), messages
+    assert not [f for f in result.findings if f.part == "attachment"]
+    assert result.verdict != "pass"
