@@ -92,6 +92,7 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
         rf"(?i:\b(?!nederlands)(?:buitenlands\w*|\w{{3,}}(?:se|sche|ans|aans|ees|ees|isch))\s+{_DOCUMENT})"
     )
     FOREIGN_WINDOW = 80
+    FOREIGN_SHAPE = re.compile(r"[A-Z]{1,2}\d{6,9}")  # "A18273645", "K4471902"
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
@@ -101,9 +102,15 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
 
     def _bare_invalid(self, result: RecognizerResult, value: str, text: str) -> bool:
         """A Dutch-shaped number stdnum refuses ("XR1O01R58"), unless the text calls the document foreign."""
-        dutch_shaped = len(value) == self.DUTCH_LENGTH and value[:2].isalpha() and value[-1].isdigit()
-        if not dutch_shaped or identiteitskaartnummer.is_valid(value):
+        if identiteitskaartnummer.is_valid(value):
             return False
         explanation = result.analysis_explanation
-        bare = explanation is not None and explanation.pattern_name == self.PATTERNS[0].name
-        return bare or not self.FOREIGN.search(text, max(0, result.start - self.FOREIGN_WINDOW), result.start)
+        pattern = explanation.pattern_name if explanation is not None else None
+        foreign = self.FOREIGN.search(text, max(0, result.start - self.FOREIGN_WINDOW), result.start)
+        if pattern == "Document named before its number":
+            # A loose label: a number of neither the Dutch nor the common foreign shape needs a foreign document.
+            return not foreign and not self.FOREIGN_SHAPE.fullmatch(value)
+        dutch_shaped = len(value) == self.DUTCH_LENGTH and value[:2].isalpha() and value[-1].isdigit()
+        if not dutch_shaped:
+            return False
+        return pattern == self.PATTERNS[0].name or not foreign

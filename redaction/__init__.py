@@ -6,7 +6,7 @@ scanner; the command line and web front end compose scan -> redact.
 
 from redaction.api import AUTO, UnknownEngineError, available_engines, detect_format, redact_bytes, redact_file
 from redaction.model import RedactionError, RedactionVerificationError, Report, Target, Verification, mask
-from redaction.pages import BESCHIKKING, KeepPagesError, beschikking_pages, parse_keep_pages
+from redaction.pages import BESCHIKKING, KeepPagesError, beschikking_keep, beschikking_pages, parse_keep_pages
 from redaction.verify import verify_docx, verify_pdf
 from redaction.wordml import REPLACEMENT
 
@@ -22,6 +22,7 @@ __all__ = [
     "UnknownEngineError",
     "Verification",
     "available_engines",
+    "beschikking_keep",
     "beschikking_pages",
     "detect_format",
     "mask",

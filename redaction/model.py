@@ -121,43 +121,70 @@ class Report:
         }
 
     def __str__(self) -> str:
-        lines = [f"Geanonimiseerd ({self.format}, engine {self.engine})"]
+        return self.render("nl")
+
+    def render(self, lang: str = "nl") -> str:
+        """The report for people, Dutch or English ("en"); masked values only."""
+        w = _REPORT_WORDS["en" if lang == "en" else "nl"]
+        lines = [w["title"].format(format=self.format, engine=self.engine)]
         if self.pages_kept is not None:
             kept = ", ".join(str(p) for p in self.pages_kept)
-            lines.append(
-                f"  pagina's behouden: {kept} (van {self.pages_in_input}); "
-                f"in kopie: {self.pages_in_output}"
-            )
+            lines.append("  " + w["pages"].format(kept=kept, total=self.pages_in_input, out=self.pages_in_output))
         for entity, count in sorted(self.removed.items()):
             masked = ", ".join(self.removed_masked.get(entity, []))
-            lines.append(f"  verwijderd {entity}: {count}x ({masked})")
+            lines.append(f"  {w['removed']} {entity}: {count}x ({masked})")
         for item in self.not_found:
-            lines.append(f"  niet gevonden {item['entity']}: {item['masked']}")
+            lines.append(f"  {w['not_found']} {item['entity']}: {item['masked']}")
         if self.metadata_removed:
-            lines.append(f"  metadata verwijderd: {', '.join(self.metadata_removed)}")
+            lines.append(f"  {w['metadata']}: {', '.join(self.metadata_removed)}")
         if self.annotations_removed:
             annots = ", ".join(f"{k} {v}x" for k, v in sorted(self.annotations_removed.items()))
-            lines.append(f"  annotaties verwijderd: {annots}")
-        for label, count in (
-            ("ingesloten bestanden verwijderd", self.embedded_files_removed),
-            ("JavaScript verwijderd", self.javascript_removed),
-            ("bladwijzers verwijderd", self.outline_items_removed),
-            ("eerdere versies verwijderd", self.earlier_revisions_removed),
-            ("opmerkingen verwijderd", self.comments_removed),
+            lines.append(f"  {w['annotations']}: {annots}")
+        for key, count in (
+            ("embedded", self.embedded_files_removed),
+            ("javascript", self.javascript_removed),
+            ("outline", self.outline_items_removed),
+            ("revisions", self.earlier_revisions_removed),
+            ("comments", self.comments_removed),
         ):
             if count:
-                lines.append(f"  {label}: {count}")
+                lines.append(f"  {w[key]}: {count}")
         if self.rasterised_pages:
             pages = ", ".join(str(p) for p in self.rasterised_pages)
-            lines.append(f"  als afbeelding opgeslagen (pagina's in kopie): {pages}")
+            lines.append(f"  {w['rasterised']}: {pages}")
         if self.tracked_changes_resolved:
             changes = ", ".join(f"{k} {v}x" for k, v in sorted(self.tracked_changes_resolved.items()))
-            lines.append(f"  wijzigingen bijhouden verwerkt: {changes}")
+            lines.append(f"  {w['tracked']}: {changes}")
         if self.parts_removed:
-            lines.append(f"  onderdelen verwijderd: {', '.join(self.parts_removed)}")
-        lines.extend(f"  let op: {warning}" for warning in self.warnings)
+            lines.append(f"  {w['parts']}: {', '.join(self.parts_removed)}")
+        lines.extend(f"  {w['warning']}: {warning}" for warning in self.warnings)
         if self.verification is not None:
-            outcome = "geslaagd" if self.verification.passed else "MISLUKT"
-            lines.append(f"  controle ({self.verification.extractor}): {outcome}")
+            outcome = w["passed"] if self.verification.passed else w["failed"]
+            lines.append(f"  {w['check']} ({self.verification.extractor}): {outcome}")
             lines.extend(f"    - {problem}" for problem in self.verification.problems)
         return "\n".join(lines)
+
+
+_REPORT_WORDS = {
+    "nl": {
+        "title": "Geanonimiseerd ({format}, engine {engine})",
+        "pages": "pagina's behouden: {kept} (van {total}); in kopie: {out}",
+        "removed": "verwijderd", "not_found": "niet gevonden", "metadata": "metadata verwijderd",
+        "annotations": "annotaties verwijderd", "embedded": "ingesloten bestanden verwijderd",
+        "javascript": "JavaScript verwijderd", "outline": "bladwijzers verwijderd",
+        "revisions": "eerdere versies verwijderd", "comments": "opmerkingen verwijderd",
+        "rasterised": "als afbeelding opgeslagen (pagina's in kopie)", "tracked": "wijzigingen bijhouden verwerkt",
+        "parts": "onderdelen verwijderd", "warning": "let op", "check": "controle", "passed": "geslaagd",
+        "failed": "MISLUKT",
+    },
+    "en": {
+        "title": "Redacted ({format}, engine {engine})",
+        "pages": "pages kept: {kept} (of {total}); in the copy: {out}",
+        "removed": "removed", "not_found": "not found", "metadata": "metadata removed",
+        "annotations": "annotations removed", "embedded": "embedded files removed",
+        "javascript": "JavaScript removed", "outline": "bookmarks removed",
+        "revisions": "earlier revisions removed", "comments": "comments removed",
+        "rasterised": "stored as image (pages in the copy)", "tracked": "tracked changes resolved",
+        "parts": "parts removed", "warning": "note", "check": "check", "passed": "passed", "failed": "FAILED",
+    },
+}

@@ -15,11 +15,38 @@ class KeepPagesError(ValueError):
 _ITEM = re.compile(r"^\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*)?$")
 
 
+def beschikking_keep(page_numbers: Sequence[int], total: int | None = None) -> list[int]:
+    """THE pages of a beschikking to send, as the scan advises and redaction keeps them.
+
+    Page 1 (who it is about) and the last two pages of the original (the afdoening, the
+    rechtsgevolgen and the rechtsmiddelen): the handreiking's "de eerste en de laatste (2)
+    pagina('s)" (documents.md §1). The decision often stands on the page before the remedies
+    heading, so the last two are kept even when that heading opens the very last page.
+
+    `page_numbers` are the original numbers of the pages present, in order (from "pagina x van y"
+    footers, else 1..n); `total` is y (the original's length, else the last number present).
+    Returns original page numbers among those present, sorted. A document of 1-3 pages is kept
+    whole; an excerpt (page 1 and the last one or two) is already minimal and kept whole.
+    """
+    numbers = list(page_numbers)
+    if not numbers:
+        raise KeepPagesError("Het document heeft geen pagina's.")
+    last = total or max(numbers)
+    wanted = {1, max(1, last - 1), last}
+    return sorted(p for p in set(numbers) if p in wanted) or [numbers[0]]
+
+
 def beschikking_pages(n: int) -> list[int]:
-    """First page and the last two (handreiking: send no full beschikking); all pages if n < 3."""
+    """`beschikking_keep` for a document of n pages numbered 1..n: page 1 and the last two."""
     if n < 1:
         raise KeepPagesError("Het document heeft geen pagina's.")
-    return sorted({1, max(1, n - 1), n})
+    return beschikking_keep(range(1, n + 1), n)
+
+
+def positions(keep: Sequence[int], page_numbers: Sequence[int]) -> list[int]:
+    """1-based positions in the file of the original page numbers `keep` (footer numbers)."""
+    wanted = set(keep)
+    return [i for i, number in enumerate(page_numbers, start=1) if number in wanted]
 
 
 def _absolute(number: int, n: int, spec: str) -> int:

@@ -140,6 +140,8 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
                 continue
             if res.entity_type == "EMAIL_ADDRESS" and value.lower() in own_addresses:
                 continue
+            if res.entity_type == "ADDRESS" and _organisation_address(chunk, res.start, value):
+                continue
             name = _name_words(value) if res.entity_type == "PERSON" else set()
             if name and any(name <= words for words in header_names):
                 continue  # the sender, or a recipient in the quoted request or its signature
@@ -164,6 +166,16 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
     findings += mrz_findings(message)  # passport and ID-card zones, check digits verified
     findings.sort(key=lambda f: (f.part_index, f.page or 0, f.start))
     return findings
+
+
+# A letterhead's return or postal address, or a Postbus: an organisation's address, not a person's.
+ORGANISATION_ADDRESS_LINE = re.compile(r"^[ \t]*(?:retouradres|postadres|bezoekadres|antwoordnummer)\b", re.IGNORECASE)
+POSTBUS = re.compile(r"^\s*(?:postbus|antwoordnummer)\s+\d", re.IGNORECASE)
+
+
+def _organisation_address(text: str, start: int, value: str) -> bool:
+    line = text[text.rfind("\n", 0, start) + 1:start]
+    return bool(POSTBUS.match(value) or ORGANISATION_ADDRESS_LINE.match(line))
 
 
 def _name_words(name: str) -> set[str]:

@@ -14,7 +14,7 @@ import logging
 import sys
 from pathlib import Path
 
-from scanner.i18n import T, cli_language, set_language
+from scanner.i18n import T, cli_language, install_argparse_language, set_language
 from scanner.model import Result
 
 EXIT_PASS, EXIT_WARN, EXIT_BLOCK, EXIT_USAGE, EXIT_INTERNAL = 0, 10, 20, 2, 1
@@ -22,25 +22,54 @@ EXIT_BY_VERDICT = {"pass": EXIT_PASS, "warn": EXIT_WARN, "block": EXIT_BLOCK}
 log = logging.getLogger("verzendcheck")
 
 
+EXAMPLES_NL = """\
+Voorbeelden:
+  verzendcheck scan mail.eml                      rapport in het Nederlands
+  verzendcheck scan verzonden.mbox --format json  één JSON-regel per bericht
+  verzendcheck scan besluit.pdf --sender a@ind.nl --to b@coa.nl
+  verzendcheck redact mail.eml --out schoon.eml   schone kopie van de mail
+  verzendcheck redact besluit.pdf --out kort.pdf --beschikking
+
+Exitcodes van scan: 0 in orde, 10 let op, 20 niet versturen, 2 gebruiksfout, 1 interne fout.
+Bij "let op" bevestig je met een regel "Motivering: ..." in de mail (of de kop X-AVG-Motivering).
+Zonder --reveal komen er geen persoonsgegevens in de uitvoer: alleen gemaskeerde vormen."""
+EXAMPLES_EN = """\
+Examples:
+  verzendcheck scan mail.eml --lang en            report in English
+  verzendcheck scan sent.mbox --format json       one JSON line per message
+  verzendcheck scan decision.pdf --sender a@ind.nl --to b@coa.nl
+  verzendcheck redact mail.eml --out clean.eml    cleaned copy of the mail
+  verzendcheck redact decision.pdf --out short.pdf --beschikking
+
+Exit codes of scan: 0 pass, 10 warn, 20 block, 2 usage error, 1 internal failure.
+A warn is confirmed with a line "Motivering: ..." in the mail (or the header X-AVG-Motivering).
+Without --reveal the output holds no personal data: masked forms only."""
+
+
 def _parser() -> argparse.ArgumentParser:
     from scanner import __version__, audit, hook, web
 
+    install_argparse_language(T("nl", "en"))
+    formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="verzendcheck",
         description=T(
-            "Controleer uitgaande e-mail en bijlagen op persoonsgegevens, vóór verzending.",
-            "Check outgoing e-mail and attachments for personal data before they are sent.",
+            "Controleer uitgaande e-mail en bijlagen op persoonsgegevens, vóór verzending, volgens de "
+            "handreiking en de wegwijzer van de migratieketen (IND, DT&V, COA).",
+            "Check outgoing e-mail and attachments for personal data before they are sent, following the "
+            "handreiking and the wegwijzer of the Dutch immigration chain (IND, DT&V, COA).",
         ),
-        epilog=T(
-            "Exitcodes van scan: 0 in orde, 10 let op (bevestigen met een regel 'Motivering: ...'), "
-            "20 niet versturen, 2 gebruiksfout, 1 interne fout.",
-            "Exit codes of scan: 0 pass, 10 warn (confirm with a line 'Motivering: ...'), "
-            "20 block, 2 usage error, 1 internal failure.",
-        ),
+        epilog=T(EXAMPLES_NL, EXAMPLES_EN),
+        formatter_class=formatter,
     )
-    parser.add_argument("--version", action="version", version=f"verzendcheck {__version__}")
+    parser.add_argument("--version", action="version", version=f"verzendcheck {__version__}",
+                        help=T("toon het versienummer en stop", "show the version number and exit"))
+    parser.add_argument("--lang", choices=["nl", "en"], default="nl",
+                        help=T("taal van hulp, meldingen en rapport (standaard nl)",
+                               "language of help, messages and report (default nl)"))
     sub = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMANDO" if T("nl", "en") == "nl" else "COMMAND"
+        dest="command", required=True, metavar=T("COMMANDO", "COMMAND"),
+        title=T("commando's", "commands"),
     )
 
     scan = sub.add_parser(
@@ -50,76 +79,137 @@ def _parser() -> argparse.ArgumentParser:
             "check mails (.eml, .msg), mailboxes and documents",
         ),
         description=T(
-            "Controleert mails, documenten, mbox-bestanden, Maildirs en mappen.",
-            "Checks mails, documents, mbox files, Maildirs and folders.",
+            "Controleert mails, documenten, mbox-bestanden, Maildirs en mappen. Per bericht: het oordeel, "
+            "elke regel die geldt met wat je moet doen en de bron, en de gevonden persoonsgegevens (gemaskeerd).",
+            "Checks mails, documents, mbox files, Maildirs and folders. Per message: the verdict, each rule "
+            "that applies with what to do and its source, and the personal data found (masked).",
         ),
+        epilog=T(
+            "Voorbeeld: verzendcheck scan mail.eml --format html > rapport.html\n\n"
+            "Exitcodes: 0 in orde, 10 let op (bevestig met een regel \"Motivering: ...\" in de mail), "
+            "20 niet versturen, 2 gebruiksfout (ook: bestand niet gevonden, fout in het beleid), 1 interne fout.",
+            "Example: verzendcheck scan mail.eml --format html > report.html\n\n"
+            "Exit codes: 0 pass, 10 warn (confirm with a line \"Motivering: ...\" in the mail), 20 block, "
+            "2 usage error (also: file not found, error in the policy), 1 internal failure.",
+        ),
+        formatter_class=formatter,
     )
     scan.add_argument(
         "paths",
         nargs="+",
         type=Path,
-        metavar="PATH",
-        help=T("bestand, mbox, Maildir of map (recursief)", "file, mbox, Maildir or folder (recursive)"),
+        metavar=T("PAD", "PATH"),
+        help=T("bestand (.eml, .msg, .pdf, .docx, .xlsx, .csv, .txt, afbeelding), mbox, Maildir of map (recursief)",
+               "file (.eml, .msg, .pdf, .docx, .xlsx, .csv, .txt, image), mbox, Maildir or folder (recursive)"),
     )
+    address = T("ADRES", "ADDRESS")
     scan.add_argument(
-        "--sender", metavar="ADRES", help=T("afzender (voor een los document)", "sender (for a bare document)")
+        "--sender", metavar=address,
+        help=T("afzender; bij een mail vervangt dit de From-kop, bij een los document geeft het de context",
+               "sender; for a mail it replaces the From header, for a bare document it gives the context"),
     )
-    scan.add_argument("--to", action="append", default=[], metavar="ADRES", help=T("ontvanger (To)", "recipient (To)"))
-    scan.add_argument("--cc", action="append", default=[], metavar="ADRES", help=T("ontvanger (Cc)", "recipient (Cc)"))
+    scan.add_argument("--to", action="append", default=[], metavar=address,
+                      help=T("ontvanger (To), bovenop de koppen; mag vaker", "recipient (To), added to the headers; "
+                             "may repeat"))
+    scan.add_argument("--cc", action="append", default=[], metavar=address,
+                      help=T("ontvanger in Cc; mag vaker", "recipient in Cc; may repeat"))
+    scan.add_argument("--bcc", action="append", default=[], metavar=address,
+                      help=T("ontvanger in Bcc; mag vaker", "recipient in Bcc; may repeat"))
     scan.add_argument(
-        "--bcc", action="append", default=[], metavar="ADRES", help=T("ontvanger (Bcc)", "recipient (Bcc)")
+        "--org", choices=["IND", "DTV", "COA"],
+        help=T("organisatie van de afzender, als het adres die niet laat zien",
+               "the sender's organisation, when the address does not show it"),
     )
-    scan.add_argument(
-        "--org", choices=["IND", "DTV", "COA"], help=T("organisatie van de afzender", "sender's organisation")
-    )
-    scan.add_argument(
-        "--policy",
-        type=Path,
-        metavar="FILE",
-        help=T("eigen beleid (TOML) over het standaardbeleid", "policy overlay (TOML)"),
-    )
+    policy_help = T("eigen beleid (TOML) dat over het standaardbeleid wordt gelegd (domeinen, zwaarte, drempels)",
+                    "policy overlay (TOML) merged over the default policy (domains, severities, thresholds)")
+    scan.add_argument("--policy", type=Path, metavar=T("BESTAND", "FILE"), help=policy_help)
     scan.add_argument(
         "--format",
         choices=["text", "json", "html"],
         default="text",
         help=T(
-            "uitvoer: text (standaard), json (één regel per bericht) of html",
-            "output: text (default), json (one line per message) or html",
+            "uitvoer: text (standaard, voor mensen), json (één regel per bericht, voor programma's) of html "
+            "(één zelfstandige pagina)",
+            "output: text (default, for people), json (one line per message, for programs) or html "
+            "(one self-contained page)",
         ),
     )
     scan.add_argument(
         "--reveal",
         action="store_true",
-        help=T("toon de gevonden persoonsgegevens zelf", "show the matched personal data itself"),
+        help=T("toon de gevonden persoonsgegevens zelf in plaats van gemaskeerd",
+               "show the matched personal data itself instead of masked"),
     )
-    scan.add_argument("--lang", choices=["nl", "en"], default="nl", help=T("taal van het rapport", "report language"))
+    scan.add_argument("--lang", choices=["nl", "en"], default=argparse.SUPPRESS,
+                      help=T("taal van het rapport (standaard nl)", "report language (default nl)"))
 
     redact = sub.add_parser(
         "redact",
         help=T("maak een kopie met persoonsgegevens echt verwijderd", "write a copy with personal data truly removed"),
+        description=T(
+            "Maakt een kopie zoals die weg kan. Een mail (.eml, .msg): de tekst met [naam], [V-nummer], ... "
+            "op de plaats van de verwijderde gegevens, bijlagen geanonimiseerd (een beschikking alleen met de "
+            "pagina's uit het advies), koppen en draad (Message-ID, In-Reply-To) behouden. Een PDF of Word-document: "
+            "de gegevens echt verwijderd, ook uit metadata en eerdere versies. Naam, V-nummer en geboortedatum van "
+            "de persoon om wie het gaat blijven staan. De kopie wordt opnieuw gelezen; staat er nog een verwijderd "
+            "gegeven in, dan wordt niets geschreven.",
+            "Writes a copy as it could be sent. A mail (.eml, .msg): its text with [naam], [V-nummer], ... where "
+            "data was removed, attachments redacted (a beschikking only with the pages of the advice), headers and "
+            "thread (Message-ID, In-Reply-To) kept. A PDF or Word document: the data truly removed, from metadata "
+            "and earlier revisions too. The name, V-nummer and date of birth of the person it is about stay. The "
+            "copy is read again; if a removed value is still in it, nothing is written.",
+        ),
+        epilog=T(
+            "Voorbeelden:\n"
+            "  verzendcheck redact mail.eml --out schoon.eml\n"
+            "  verzendcheck redact besluit.pdf --out kort.pdf --beschikking\n"
+            "  verzendcheck redact verslag.docx --out schoon.docx --entities PERSON,SPECIAL_CATEGORY\n\n"
+            "Exitcodes: 0 kopie geschreven, 1 anonimiseren mislukt (niets geschreven), 2 gebruiksfout.",
+            "Examples:\n"
+            "  verzendcheck redact mail.eml --out clean.eml\n"
+            "  verzendcheck redact decision.pdf --out short.pdf --beschikking\n"
+            "  verzendcheck redact report.docx --out clean.docx --entities PERSON,SPECIAL_CATEGORY\n\n"
+            "Exit codes: 0 copy written, 1 redaction failed (nothing written), 2 usage error.",
+        ),
+        formatter_class=formatter,
     )
-    redact.add_argument("path", type=Path, metavar="PATH")
-    redact.add_argument("--out", type=Path, required=True, help=T("het nieuwe bestand", "the new file"))
+    redact.add_argument("path", type=Path, metavar=T("PAD", "PATH"),
+                        help=T("mail (.eml, .msg) of document (.pdf, .docx)", "mail (.eml, .msg) or document "
+                               "(.pdf, .docx)"))
+    redact.add_argument("--out", type=Path, required=True, metavar=T("BESTAND", "FILE"),
+                        help=T("het nieuwe bestand (niet het invoerbestand zelf)",
+                               "the new file (not the input file itself)"))
     redact.add_argument(
         "--beschikking",
         action="store_true",
-        help=T("houd alleen pagina 1 en de laatste twee pagina's", "keep only page 1 and the last two pages"),
+        help=T("PDF: houd alleen pagina 1 en de laatste twee pagina's, dezelfde pagina's als het advies van scan",
+               "PDF: keep only page 1 and the last two pages, the same pages as scan's advice"),
     )
     redact.add_argument(
         "--keep-pages",
         metavar="SPEC",
-        help=T("bijv. 1,-2,-1 (negatief telt vanaf het eind)", "e.g. 1,-2,-1 (negative counts from the end)"),
+        help=T("PDF: te houden pagina's, bijv. 1,-2,-1 of 1-3 (negatief telt vanaf het eind)",
+               "PDF: pages to keep, e.g. 1,-2,-1 or 1-3 (negative counts from the end)"),
     )
     redact.add_argument(
         "--entities",
-        metavar="LIST",
-        help=T("entiteiten om weg te lakken, met komma's", "comma-separated entities to black out"),
+        metavar=T("LIJST", "LIST"),
+        help=T("alleen deze entiteiten verwijderen, met komma's (bijv. PERSON,V_NUMBER); zonder deze optie: "
+               "bijzondere en strafrechtelijke gegevens en gegevens van derden",
+               "remove only these entities, comma-separated (e.g. PERSON,V_NUMBER); without it: special and "
+               "criminal data and data of third parties"),
     )
-    redact.add_argument("--policy", type=Path, metavar="FILE")
-    redact.add_argument("--lang", choices=["nl", "en"], default="nl")
+    redact.add_argument("--policy", type=Path, metavar=T("BESTAND", "FILE"), help=policy_help)
+    redact.add_argument("--lang", choices=["nl", "en"], default=argparse.SUPPRESS,
+                        help=T("taal van de meldingen (standaard nl)", "language of the messages (default nl)"))
 
     for frontend in (audit, web, hook):
-        frontend.add_parser(sub)
+        front = frontend.add_parser(sub)
+        if isinstance(front, argparse.ArgumentParser) and "--lang" not in front._option_string_actions:
+            # `verzendcheck audit … --lang en` as well as `verzendcheck --lang en audit …`
+            front.add_argument("--lang", choices=["nl", "en"], default=argparse.SUPPRESS,
+                               help=T("taal van hulp en meldingen (standaard nl)",
+                                      "language of help and messages (default nl)"))
     return parser
 
 
@@ -128,13 +218,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from scanner.ingest import Limits, load_raw
     from scanner.ingest.sources import iter_source, source_kind
     from scanner.policy import load_policy
-    from scanner.report import render_html, render_text
+    from scanner.report import render_html, render_text, separator
 
     policy = load_policy(args.policy)
     limits = Limits.from_policy(policy)  # one time budget per message: ingest, OCR and analysis
     worst = EXIT_PASS
     missing = False
     results: list[Result] = []
+    messages = []
     for path in args.paths:
         if source_kind(path) == "missing":
             print(
@@ -161,10 +252,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
             if args.format == "json":
                 print(json.dumps(result.to_json(reveal=args.reveal), ensure_ascii=False), flush=True)
             elif args.format == "text":
+                if results:
+                    print(separator())
                 print(render_text(result, lang=args.lang, reveal=args.reveal), flush=True)
             results.append(result)
+            if args.format == "html":  # the page shows each finding in its context
+                messages.append(message)
     if args.format == "html":
-        print(render_html(results, lang=args.lang, reveal=args.reveal))
+        print(render_html(results, lang=args.lang, reveal=args.reveal, messages=messages))
     return EXIT_USAGE if missing else worst
 
 

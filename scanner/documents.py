@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from redaction.pages import beschikking_keep
 from scanner.model import Finding, Message, Part
 
 if TYPE_CHECKING:
@@ -342,24 +343,13 @@ def _read_footers(doc: Document, folded: list[str], spec: dict[str, Any]) -> Non
 
 
 def _beschikking_pages(doc: Document, folded: list[str], spec: dict[str, Any]) -> None:
-    """keep_pages per documents.md §1: page 1 and the remedies at the end (at most the last two)."""
+    """keep_pages per documents.md §1, decided by redaction.pages.beschikking_keep (the one rule the
+    advice and the redaction share); the page where the remedies (or the zienswijze) start is noted."""
     numbers = list(doc.page_numbers) or list(range(1, len(folded) + 1))
-    total = doc.original_pages or len(folded)
     heads = spec["pages"]["zienswijze"] if doc.subtype == "voornemen" else spec["pages"]["remedies"]
     heading = re.compile(r"^\s*(?:\d+[.)]?\s*)?(?:" + "|".join(heads) + r")", re.IGNORECASE | re.MULTILINE)
-    remedies = None
-    for index, page in enumerate(folded):
-        if index == 0:
-            continue
-        if heading.search(page):
-            remedies = numbers[index]
-            break
-    doc.remedies_page = remedies
-    if remedies is not None and total - remedies <= 1:
-        tail = list(range(remedies, total + 1))
-    else:
-        tail = [total - 1, total] if total >= 2 else [total]
-    doc.keep_pages = tuple(sorted({1, *tail}))
+    doc.remedies_page = next((numbers[i] for i, page in enumerate(folded) if i and heading.search(page)), None)
+    doc.keep_pages = tuple(beschikking_keep(numbers, doc.original_pages or len(folded)))
 
 
 def _machtiging_fields(spec: dict[str, Any], pages: list[str], findings: Sequence[Finding],

@@ -35,10 +35,13 @@ def test_full_beschikking_with_pages_owner_and_keep_pages() -> None:
 
 
 def test_remedies_on_the_last_page_only() -> None:
+    """The last two pages stay even when the remedies heading opens the last one: the decision often
+    stands on the page before (issue 20: a 5-page beschikking lost its page 4 in the advice)."""
     pages = beschikking_pages(12)
     pages[10] = pages[10].replace("Rechtsgevolgen", "Overwegingen")
     pages[11] = pages[11].replace("Rechtsmiddelen", "Rechtsgevolgen\nRechtsmiddelen")
-    assert classify(pdf("b.pdf", pages), [], load_policy()).keep_pages == (1, 12)
+    d = classify(pdf("b.pdf", pages), [], load_policy())
+    assert d.keep_pages == (1, 11, 12) and d.remedies_page == 12
 
 
 def test_excerpt_from_footers() -> None:

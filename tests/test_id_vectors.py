@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,9 @@ from recognizers import engine
 
 SCORE_THRESHOLD: float = getattr(engine, "SCORE_THRESHOLD", 0.5)
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+ORGANISATION_NUMBER = re.compile(r"^\s*(?:\+31|0031|0)\s*88")
 
 
 def read(folder: str, name: str) -> list[dict]:
@@ -181,8 +185,12 @@ def test_deduce_annotations(analyzer: AnalyzerEngine, name: str, entity: str, re
     """Deduce's Dutch regression examples (GPL-3.0, read from ../shared only)."""
     tally = Tally()
     for example in read("deduce-annotations", name):
-        expected = {(a["start_char"], a["end_char"]) for a in example["annotations"]}
-        tally.add(expected, spans(analyzer, example["text"], entity))
+        # 088 numbers are organisations' numbers (issue 18, like 0800/0900): by design no personal data here.
+        expected = {(a["start_char"], a["end_char"]) for a in example["annotations"]
+                    if not ORGANISATION_NUMBER.match(a["text"])}
+        found = {s for s in spans(analyzer, example["text"], entity)
+                 if not ORGANISATION_NUMBER.match(example["text"][s[0]:s[1]])}
+        tally.add(expected, found)
     line = tally.report(f"{entity}, Deduce {name}")
     # Phone misses: a number too short or too long for its area code (deduce tags
     # those on purpose), an unassigned area code, and 0800 service numbers.

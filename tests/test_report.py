@@ -28,10 +28,11 @@ def test_full_beschikking_report_ends_with_actionable_advice() -> None:
     text = render_text(result_for(msg, MARKS))
     lines = text.splitlines()
     assert lines[1].startswith("Oordeel: WAARSCHUWING")
-    assert "[LET OP] FULL_BESCHIKKING — bijlage beschikking.pdf" in text
+    assert "[LET OP] Volledige beschikking (FULL_BESCHIKKING) — bijlage beschikking.pdf" in text
     assert "Wat te doen: Stuur alleen pagina 1, 11 en 12 van beschikking.pdf mee." in text
     assert "Bron: Handreiking, hoofdstuk 2, Vragen mbt beschikking/correspondentie" in text
-    assert f"V_NUMBER {mask('2607781239', 'V_NUMBER')} — bijlage beschikking.pdf, pagina 1-12 (13 keer)" in text
+    assert (f"V-nummer (V_NUMBER) {mask('2607781239', 'V_NUMBER')} — bijlage beschikking.pdf, pagina 1-12 (13 keer)"
+            in text)
     assert "Aydin" not in text and "2607781239" not in text
     assert lines[-1] == ("Advies: Verwijder oov@zwolle.nl en stuur alleen pagina 1, 11 en 12 van beschikking.pdf, "
                          "zet anders een regel \"Motivering: …\" in je bericht.")
@@ -42,14 +43,14 @@ def test_pass_report_and_reveal() -> None:
     result = result_for(msg, MARKS)
     text = render_text(result)
     assert text.splitlines()[-1] == "Advies: Je kunt dit bericht versturen."
-    assert f"PERSON {mask('Mehmet Aydin', 'PERSON')} — tekst van de mail" in text
+    assert f"naam (PERSON) {mask('Mehmet Aydin', 'PERSON')} — tekst van de mail" in text
     assert "Mehmet Aydin" in render_text(result, reveal=True)
 
 
 def test_english_report() -> None:
     msg = message("a@ind.nl", ["k@gmail.com"], "V-nr 2607781239.")
     text = render_text(result_for(msg, MARKS[1:], lang="en"), lang="en")
-    assert "Verdict: WARNING" in text and "[WARN] PERSONAL_MAILBOX" in text
+    assert "Verdict: WARNING" in text and "[WARN] Personal mailbox (PERSONAL_MAILBOX)" in text
     assert text.splitlines()[-1] == "Advice: Remove k@gmail.com."
 
 
@@ -101,3 +102,23 @@ def test_attachment_names_are_masked_unless_revealed() -> None:
     revealed = json.dumps(result.to_json(reveal=True), ensure_ascii=False)
     assert "verwijzing_Hassan_2711093342.pdf" in revealed and "Gebrezgiabher-intake.pdf" in revealed
     assert "verwijzing_Hassan_2711093342.pdf" in render_text(result, reveal=True)
+
+
+def test_one_advice_per_recipient_the_strongest() -> None:
+    """A recipient the sender is told to remove gets no "voeg de machtiging toe" as well."""
+    from scanner.model import Suggestion, Violation
+    from scanner.report import advice
+
+    violations = [Violation("CONSENT_REQUIRED", "block", "…", "…", ["a@vluchtelingenwerk.nl", "b@iom.int"]),
+                  Violation("CC_OVERREACH", "warn", "…", "…", ["a@vluchtelingenwerk.nl"])]
+    suggestions = [Suggestion("add_machtiging", {"recipient": "a@vluchtelingenwerk.nl", "rule": "CONSENT_REQUIRED"}),
+                   Suggestion("remove_recipient", {"address": "a@vluchtelingenwerk.nl", "rule": "CC_OVERREACH"})]
+    result = Result(input="t.eml", message_id=None, verdict="block", sender=None, recipients=[], findings=[],
+                    violations=violations, suggestions=suggestions, errors=[], elapsed_ms=0)
+    line = advice(result)
+    assert "Verwijder a@vluchtelingenwerk.nl" in line and "machtiging" not in line
+    text = render_text(result)
+    assert "Voorstel: voeg de machtiging" not in text and "Voorstel: verwijder a@vluchtelingenwerk.nl." in text
+    # Another recipient still needs the machtiging.
+    suggestions.append(Suggestion("add_machtiging", {"recipient": "b@iom.int", "rule": "CONSENT_REQUIRED"}))
+    assert "voeg de machtiging van de vreemdeling" in advice(result)

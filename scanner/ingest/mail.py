@@ -227,7 +227,8 @@ def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forw
         out.parts.append(Part(part="body", kind="other", forwarded=forwarded, error=BINARY_MESSAGE,
                               meta={"reason": "binary"}))
         return
-    text = decode_text(payload, charset)
+    # Mail on the wire has CRLF line ends; line-anchored patterns (the signature, the salutation) expect "\n".
+    text = decode_text(payload, charset).replace("\r\n", "\n")
     if ctype == "text/html":
         text, links = html_to_text(text)
         out.links.extend(links)

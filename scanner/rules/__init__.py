@@ -144,6 +144,8 @@ def _render(ctx: RuleContext, hit: Hit) -> Violation:
     }
     fields.update(hit.fields)
     message = fill(policy.template(hit.rule, hit.variant, lang), fields)
+    if message.startswith(policy.common("the_message", lang)):  # "{bijlage} lijkt …" without an attachment
+        message = message[:1].upper() + message[1:]
     fix_template = policy.template(hit.rule, "fix", lang) if policy.has_template(hit.rule, "fix", lang) else ""
     return Violation(
         rule=hit.rule,

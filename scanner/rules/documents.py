@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from redaction.pages import beschikking_pages
 from scanner.documents import Document, any_match, fold, load_toml, patterns
 from scanner.model import Finding, Part, Suggestion, mask
 from scanner.policy import CHAIN_CATEGORIES
@@ -56,8 +57,7 @@ def full_beschikking(ctx: RuleContext) -> list[Hit]:
     hits = []
     for index in full_beschikking_parts(ctx):
         doc = ctx.documents[index]
-        total = doc.original_pages or doc.pages
-        keep = list(doc.keep_pages) or sorted({1, max(1, total - 1), total})
+        keep = list(doc.keep_pages) or beschikking_pages(doc.original_pages or doc.pages)
         name = doc.name or ctx.policy.common("the_message", ctx.lang)
         hits.append(Hit(
             rule, severity, variant, [r.address for r in ctx.outside], attachment=doc.name,
