@@ -365,7 +365,8 @@ def test_spent_budget_cuts_the_unread_text_so_rules_stay_within_it():
 @needs_tesseract
 def test_multi_page_tiff_is_read_page_by_page(pages):
     buf = io.BytesIO()
-    pages[0].save(buf, "TIFF", save_all=True, append_images=[pages[1]])  # uncompressed: Pillow's libtiff codecs vary
+    # Copies: Pillow keeps the last save's encoder settings on an image, and other tests saved these as PDF.
+    pages[0].copy().save(buf, "TIFF", save_all=True, append_images=[pages[1].copy()], compression="tiff_lzw")
     message = load_bytes(buf.getvalue(), "scan.tif")
     part = message.attachments[0]
     assert part.paged and part.meta["ocr_pages"] == [1, 2]
