@@ -235,11 +235,21 @@ def _ocr_scanned_pages(pdf, pages: list[str], meta: dict, limits: Limits) -> Non
         return image
 
     jobs = ((i + 1, lambda i=i: render(i)) for i in candidates)
-    deadline = limits.deadline if limits.deadline is not None else time.monotonic() + limits.max_part_seconds
+    _read_pages(ocr.ocr_pages(jobs, count=len(candidates), deadline=_deadline(limits),
+                              page_seconds=limits.ocr_page_seconds, dpi=limits.ocr_dpi,
+                              min_words_poor=ocr.MIN_WORDS_POOR_PAGE), pages, meta)
+
+
+def _deadline(limits: Limits) -> float:
+    """When OCR of this part must stop: the message's deadline, else the part's own time limit from now."""
+    return limits.deadline if limits.deadline is not None else time.monotonic() + limits.max_part_seconds
+
+
+def _read_pages(results, pages: list[str], meta: dict) -> None:
+    """OCR results into the page texts: read pages in `meta["ocr_pages"]`, the others with their reason
+    key in `meta["ocr_unread"]` ({page number: reason})."""
     read, unread = [], {}
-    for number, result in ocr.ocr_pages(jobs, count=len(candidates), deadline=deadline,
-                                        page_seconds=limits.ocr_page_seconds, dpi=limits.ocr_dpi,
-                                        min_words_poor=ocr.MIN_WORDS_POOR_PAGE):
+    for number, result in results:
         if result.error:
             unread[number] = result.error
         elif result.text.strip():
@@ -426,19 +436,9 @@ def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
         texts = [""] * count
         if max(img.width, img.height) < limits.ocr_min_side:
             return texts, meta
-        deadline = limits.deadline if limits.deadline is not None else time.monotonic() + limits.max_part_seconds
-        read, unread = [], {}
         jobs = ((n, lambda n=n: frame(n)) for n in range(1, count + 1))
-        for number, result in ocr.ocr_pages(jobs, count=count, deadline=deadline,
-                                            page_seconds=limits.ocr_page_seconds):
-            if result.error:
-                unread[number] = result.error
-            elif result.text.strip():
-                texts[number - 1] = result.text
-                read.append(number)
-    meta["ocr_pages"] = read
-    if unread:
-        meta["ocr_unread"] = unread
+        _read_pages(ocr.ocr_pages(jobs, count=count, deadline=_deadline(limits),
+                                  page_seconds=limits.ocr_page_seconds), texts, meta)
     meta["mrz"] = any(looks_like_mrz(t) for t in texts)
     return texts, meta
 
