@@ -5,12 +5,18 @@ from __future__ import annotations
 import importlib
 import re
 import threading
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
+from functools import cached_property, lru_cache
 
+import numpy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
+from spacy.tokens import Doc
 
+from recognizers.lemmas import dutch_lemmas
 from recognizers.person_model import build_person_pipeline
 from recognizers.registry import RECOGNIZERS
 
@@ -39,10 +45,129 @@ class DutchNlpEngine(SpacyNlpEngine):
     def load(self) -> None:  # the pipeline is built already; never download
         return None
 
+    @cached_property
+    def _keyword_cache(self) -> dict[str, bool]:
+        return {}
+
+    def is_keyword(self, lemma: str) -> bool:
+        """Presidio's keyword test (not a stop word, not punctuation), remembered per string."""
+        known = self._keyword_cache.get(lemma)
+        if known is None:
+            if len(self._keyword_cache) > 500_000:  # a long-running server sees ever new strings
+                self._keyword_cache.clear()
+            known = self._keyword_cache[lemma] = not (
+                self.is_stopword(lemma, LANGUAGE) or self.is_punct(lemma, LANGUAGE) or lemma in ("-PRON-", "be")
+            )
+        return known
+
+    def process_batch(self, texts: Iterable[str], language: str, batch_size: int = 1, n_process: int = 1,
+                      as_tuples: bool = False) -> Iterator[tuple[str, NlpArtifacts]]:
+        """Presidio's process_batch, handing back the texts given instead of rebuilding each from its Doc."""
+        if as_tuples or n_process != 1:
+            yield from super().process_batch(texts, language, batch_size, n_process, as_tuples)
+            return
+        texts = [str(text) for text in texts]
+        docs = self.nlp[language].pipe(texts, batch_size=batch_size)
+        for text, doc in zip(texts, docs, strict=True):
+            yield text, self._doc_to_nlp_artifact(doc, language)
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))
+        return LazyNlpArtifacts(doc, entities, scores, self, language)
+
+
+class _Keywords(list):
+    """Presidio's keyword list, with a set behind `in` (Presidio asks it once per context word)."""
+
+    def __init__(self, words: list[str]) -> None:
+        super().__init__(words)
+        self._set = frozenset(words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._set
+
+
+class LazyNlpArtifacts(NlpArtifacts):
+    """Presidio's NlpArtifacts whose per-token lists are made when first read, not for every text.
+
+    Only the context enhancer reads lemmas and keywords, and only for a result of a recognizer with
+    context words: most texts never need them. The lemmas are spaCy's Dutch lookup lemmatizer's
+    (`recognizers.lemmas.lemma`), so the pipeline runs no lemmatizer.
+    """
+
+    def __init__(self, doc: Doc, entities: list, scores: list[float], engine: DutchNlpEngine,
+                 language: str) -> None:
+        self.entities = entities
+        self.tokens = doc
+        self.nlp_engine = engine
+        self.language = language
+        self.scores = scores if scores else [0.85] * len(entities)
+
+    @cached_property
+    def tokens_indices(self) -> list[int]:
+        return self.tokens.to_array(IDX).tolist()
+
+    @cached_property
+    def token_ends(self) -> numpy.ndarray:
+        """End character of each token (start + length): sorted, for a binary search."""
+        starts_lengths = self.tokens.to_array([IDX, LENGTH]).astype(numpy.int64)
+        return starts_lengths[:, 0] + starts_lengths[:, 1]
+
+    @cached_property
+    def lemmas(self) -> list[str]:
+        lookup = dutch_lemmas().lookup
+        # recognizers.lemmas.lemma, inlined: it runs once per token
+        return [lookup.get(low, low) for low in (token.text.lower() for token in self.tokens)]
+
+    @cached_property
+    def keywords(self) -> list[str]:
+        words = [k.lower() for k in self.lemmas if self.nlp_engine.is_keyword(k)]
+        return _Keywords([part for word in words for part in word.split(":")])
+
+
+class _Shared(list):
+    """A result list that `copy.deepcopy` copies shallowly: the same result objects in a new list."""
+
+    def __deepcopy__(self, memo: dict) -> list:
+        return list(self)
+
+
+class DutchContextEnhancer(LemmaContextAwareEnhancer):
+    """Presidio's lemma context enhancer; finds a result's token by binary search, not a walk over
+    the Doc, and scores the results in place instead of deep-copying them first (the engine drops
+    the originals right after: the same answer, without copying every explanation)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._local = threading.local()  # the token ends of the text being enhanced, per thread
+
+    def enhance_using_context(self, text: str, raw_results: list, nlp_artifacts: NlpArtifacts,
+                              recognizers: list, context: list[str] | None = None) -> list:
+        return super().enhance_using_context(text, _Shared(raw_results), nlp_artifacts, recognizers, context)
+
+    def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> list[str]:
+        lazy = isinstance(nlp_artifacts, LazyNlpArtifacts) and len(nlp_artifacts.tokens)
+        self._local.ends = nlp_artifacts.token_ends if lazy else None
+        return super()._extract_surrounding_words(nlp_artifacts, word, start)
+
+    def _find_index_of_match_token(self, word: str, start: int, tokens, tokens_indices: list[int]) -> int:
+        ends = getattr(self._local, "ends", None)
+        if ends is None or len(ends) != len(tokens):
+            return LemmaContextAwareEnhancer._find_index_of_match_token(word, start, tokens, tokens_indices)
+        # The first token that ends after `start` (Presidio: the first with idx == start or
+        # start < idx + len(token); ends only grow, so that is the same token).
+        index = int(numpy.searchsorted(ends, start, side="right"))
+        if index >= len(ends):
+            raise ValueError(f"Did not find word '{word}' in the list of tokens although it is expected to be found")
+        return index
+
 
 def build_nlp() -> Language:
-    """Blank Dutch tokenizer, sentence splitter, lookup lemmatizer and the trained person NER."""
-    return build_person_pipeline()
+    """The trained PER model's pipeline (spaCy's blank Dutch tokenizer, the NER) with a sentence splitter.
+
+    No lemmatizer: the lemmas Presidio reads come from `LazyNlpArtifacts`, when it reads them.
+    """
+    return build_person_pipeline(lemmatizer=False)
 
 
 def _load_recognizer(path: str):
@@ -63,7 +188,8 @@ def _build() -> AnalyzerEngine:
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     for path in RECOGNIZERS:
         registry.add_recognizer(_load_recognizer(path))
-    return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
+    return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE],
+                          context_aware_enhancer=DutchContextEnhancer())
 
 
 def get_analyzer() -> AnalyzerEngine:

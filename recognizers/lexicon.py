@@ -444,12 +444,22 @@ _lexicon: Lexicon | None = None
 _lexicon_lock = threading.Lock()
 
 
+def _lexicon_sources() -> list[Path]:
+    return [Path(__file__), *sorted(DATA_DIR.glob("*.toml"))]
+
+
+# Kept compiled between processes by recognizers.fastload: (name, sources, build, serializer).
+CACHED = [("lexicon", _lexicon_sources, Lexicon, "pickle")]
+
+
 def get_lexicon() -> Lexicon:
-    """The process-wide lexicon; compiled from the data files on first use."""
+    """The process-wide lexicon; compiled from the data files on first use (or read compiled from the cache)."""
     global _lexicon
     with _lexicon_lock:
         if _lexicon is None:
-            _lexicon = Lexicon()
+            from recognizers import fastload
+
+            _lexicon = fastload.cached("lexicon", _lexicon_sources(), Lexicon, serializer="pickle")
         return _lexicon
 
 

@@ -31,13 +31,22 @@ def add_person_ner(nlp: Language, name: str = "ner") -> Language:
 def build_person_pipeline(lemmatizer: bool = True, sentencizer: bool = True) -> Language:
     """The production pipeline: blank Dutch tokenizer, sentence splitter, lookup lemmatizer, PER NER.
 
-    The analyzer engine uses it whole; the PER evaluation and a recognizer called without NLP
-    artifacts may leave out the parts they do not need.
+    The analyzer engine leaves out the lemmatizer (its lemmas are read from the lookup table only
+    where Presidio needs them); the PER evaluation and a recognizer called without NLP artifacts
+    may leave out the parts they do not need.
     """
-    nlp = spacy.blank("nl")
+    # The model loaded once, without its saved tokenizer: that equals spacy.blank("nl")'s, which
+    # the config builds; loading it as well would build the tokenizer's special cases twice over.
+    # The string store is left out too: the NER hashes its features, and new strings are added as met.
+    nlp = spacy.load(MODEL_DIR, exclude=["tokenizer", "vocab"])
     if sentencizer:
-        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("sentencizer", before="ner")
     if lemmatizer:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()  # before the NER is added: initialising afterwards would reset its weights
-    return add_person_ner(nlp)
+        from spacy.lookups import Lookups
+
+        from recognizers.lemmas import dutch_lemmas
+
+        lookups = Lookups()
+        lookups.add_table("lemma_lookup", dutch_lemmas().lookup)
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"}, before="ner").initialize(lookups=lookups)
+    return nlp

@@ -102,9 +102,21 @@ def _fold_char(c: str) -> str:
     return d if len(d) == 1 else c
 
 
+class _FoldTable(dict):
+    """`str.translate` table of `_fold_char`, filled as characters are met (one C loop per text)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = self[code] = _fold_char(char) if code > 127 else char
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str, keep_case: bool = False) -> str:
     """Text without diacritics (and lower case), with the same length so offsets still fit."""
-    out = "".join(_fold_char(c) if ord(c) > 127 else c for c in text)
+    out = text if text.isascii() else text.translate(_FOLD_TABLE)
     return out if keep_case else out.lower()
 
 

@@ -65,6 +65,15 @@ def scan_bytes(
     return scan_message(message, policy, org=org, lang=lang)
 
 
+def scan_unreadable(name: str, reason: str, *, lang: str = "nl", policy_path: str | Path | None = None) -> Result:
+    """The result for a message that could not be read or checked (`reason` is Dutch, no personal data):
+    the core reports it as UNSCANNABLE_ATTACHMENT, so a batch never drops a message silently."""
+    from scanner.core import scan_message
+    from scanner.ingest import unreadable
+
+    return scan_message(unreadable(name, reason), policy_for(policy_path), lang=lang)
+
+
 CONTEXT_CHARS = 60  # characters of context shown on each side of a finding
 
 

@@ -15,6 +15,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
             "Controleert een mbox, Maildir, map met .eml/.msg of IMAP-map en maakt een rapport.",
             "Audits an mbox, Maildir, folder of .eml/.msg or IMAP folder and writes a report.",
         ),
+        epilog=T(
+            "Het IMAP-wachtwoord komt uit de omgevingsvariabele VERZENDCHECK_IMAP_PASSWORD. Onderbroken? Start "
+            "dezelfde opdracht opnieuw: wat klaar is, wordt niet nog eens gecontroleerd. Exitcodes: 0 alles in orde, "
+            "10 let op, 20 niet versturen, 2 gebruiksfout, 130 onderbroken.",
+            "The IMAP password comes from the environment variable VERZENDCHECK_IMAP_PASSWORD. Interrupted? Run "
+            "the same command again: what is done is not checked again. Exit codes: 0 all pass, 10 warn, "
+            "20 block, 2 usage error, 130 interrupted.",
+        ),
     )
     p.add_argument(
         "source",
@@ -38,6 +46,17 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--policy", metavar="FILE", help=T("eigen beleid (TOML) over het standaardbeleid", "policy overlay (TOML)")
+    )
+    p.add_argument(
+        "--reveal",
+        action="store_true",
+        help=T("toon en bewaar de gevonden persoonsgegevens zelf", "show and store the matched personal data itself"),
+    )
+    p.add_argument("--lang", choices=["nl", "en"], default="nl", help=T("taal van het rapport", "report language"))
+    p.add_argument(
+        "--report-only",
+        action="store_true",
+        help=T("controleer niets; maak alleen de rapporten uit --db", "check nothing; write the reports from --db"),
     )
     return p
 

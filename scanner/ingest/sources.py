@@ -106,8 +106,9 @@ def iter_mbox(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[RawMes
 
 
 def iter_maildir(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[RawMessage]:
-    """Each message of a Maildir (new and cur) and of its Maildir++ subfolders, sorted by file name."""
-    for folder in [path, *sorted(p for p in path.iterdir() if p.name.startswith(".") and is_maildir(p))]:
+    """Each message of a Maildir (new and cur) and of its subfolders (Maildir++ `.Sent`, or nested as in
+    Dovecot's LAYOUT=fs and notmuch), sorted by file name."""
+    for folder in maildir_folders(path):
         for sub in ("new", "cur"):
             directory = folder / sub
             try:
@@ -120,6 +121,18 @@ def iter_maildir(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Raw
                 file = directory / file_name
                 rel = file.relative_to(path).as_posix()
                 yield read_file(file, f"maildir:{rel}", str(file), limits)
+
+
+def maildir_folders(path: Path) -> Iterator[Path]:
+    """`path` and every Maildir below it, depth first, sorted; symlinks are not followed."""
+    yield path
+    try:
+        children = sorted(path.iterdir())
+    except OSError:
+        return
+    for child in children:
+        if child.name not in ("new", "cur", "tmp") and not child.is_symlink() and is_maildir(child):
+            yield from maildir_folders(child)
 
 
 def iter_folder(path: Path, *, documents: bool = True, limits: Limits = DEFAULT_LIMITS) -> Iterator[RawMessage]:
@@ -140,3 +153,35 @@ def iter_folder(path: Path, *, documents: bool = True, limits: Limits = DEFAULT_
                 yield from iter_mbox(file, limits=limits)
             elif documents or file.suffix.lower() in MAIL_EXTENSIONS:
                 yield read_file(file, file.relative_to(path).as_posix(), str(file), limits)
+
+
+def count_source(path: Path, *, documents: bool = True) -> int:
+    """About how many messages `iter_source(path)` yields, without reading them: for a progress
+    bar's ETA. Exact for an mbox (its separators are counted) and a plain Maildir or folder."""
+    kind = source_kind(path)
+    if kind == "mbox":
+        return count_mbox(path)
+    if kind in ("file", "missing"):
+        return 1
+    total = 0
+    for root, dirs, files in os.walk(path, followlinks=False):
+        root_path = Path(root)
+        in_maildir = root_path.name in ("new", "cur") and is_maildir(root_path.parent)
+        dirs[:] = [d for d in dirs if d != "tmp" and (not d.startswith(".") or is_maildir(root_path / d))]
+        for file_name in files:
+            file = root_path / file_name
+            if file_name.startswith(".") or file_name in SKIPPED_NAMES or file.is_symlink():
+                continue
+            if not in_maildir and is_mbox(file):
+                total += count_mbox(file)
+            elif in_maildir or documents or file.suffix.lower() in MAIL_EXTENSIONS:
+                total += 1
+    return total
+
+
+def count_mbox(path: Path) -> int:
+    box = mailbox.mbox(str(path), create=False)
+    try:
+        return len(box)
+    finally:
+        box.close()

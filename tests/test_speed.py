@@ -1,0 +1,272 @@
+"""The speed work keeps behaviour: the fast-loading cache, the lazy NLP artifacts, the cheaper
+context enhancer and the faster helpers give what the plain ways give. No timings here (bench/)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+from recognizers import fastload
+from recognizers.engine import LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD, DutchContextEnhancer, get_analyzer
+from recognizers.lemmas import dutch_lemmas, lemma
+from recognizers.person import default_lexicon
+from recognizers.person_model import build_person_pipeline
+from scanner.documents import _fold_char, fold
+
+REPO = Path(__file__).resolve().parents[1]
+TEXTS = [
+    "Betreft: dhr. Ahmad KARIMI, V-nummer 1234567890, geboren 03-02-1995. Zijn BSN is 111222333.",
+    "Beste collega,\n\nMevrouw Fatima el Amrani (tel. 06-12345678, e-mail f.amrani@gmail.com) woont aan de "
+    "Stationsstraat 12, 3511 AB Utrecht. IBAN NL91ABNA0417164300. Zij is behandeld voor PTSS en depressie.\n\n"
+    "Met vriendelijke groet,\nJan de Vries",
+    "Kenteken 12-ABC-3, paspoort NX1234567, klantnummer 123456789. De vreemdeling bekeerde zich tot het christendom.",
+]
+
+
+# -- the cache -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cache_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    user, package = tmp_path / "user", tmp_path / "package"
+    monkeypatch.setenv("VERZENDCHECK_CACHE", str(user))
+    monkeypatch.setattr(fastload, "PACKAGE_CACHE", package)
+    return user, package
+
+
+def _counting_build(value: object) -> tuple[list[int], object]:
+    calls: list[int] = []
+
+    def build() -> object:
+        calls.append(1)
+        return value
+
+    return calls, build
+
+
+def test_cache_builds_once_then_reads_the_file(cache_dirs: tuple[Path, Path], tmp_path: Path) -> None:
+    user, _ = cache_dirs
+    source = tmp_path / "words.txt"
+    source.write_text("a\nb\n")
+    calls, build = _counting_build({"words": frozenset({"a", "b"})})
+    first = fastload.cached("words", [source], build)
+    second = fastload.cached("words", [source], build)
+    assert first == second == {"words": frozenset({"a", "b"})}
+    assert len(calls) == 1
+    assert len(list(user.glob("words-*.marshal"))) == 1
+
+
+def test_a_changed_source_builds_again(cache_dirs: tuple[Path, Path], tmp_path: Path) -> None:
+    source = tmp_path / "words.txt"
+    source.write_text("a\n")
+    calls, build = _counting_build(["x"])
+    fastload.cached("words", [source], build)
+    source.write_text("a\nb\n")
+    fastload.cached("words", [source], build)
+    assert len(calls) == 2
+
+
+def test_a_damaged_cache_file_is_built_again(cache_dirs: tuple[Path, Path], tmp_path: Path) -> None:
+    user, _ = cache_dirs
+    source = tmp_path / "words.txt"
+    source.write_text("a\n")
+    calls, build = _counting_build({"k": "v"})
+    fastload.cached("words", [source], build, serializer="pickle")
+    for path in user.glob("words-*"):
+        path.write_bytes(b"\x80garbage")
+    assert fastload.cached("words", [source], build, serializer="pickle") == {"k": "v"}
+    assert len(calls) == 2
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
+def test_a_read_only_install_falls_back_to_building(cache_dirs: tuple[Path, Path], tmp_path: Path) -> None:
+    user, _ = cache_dirs
+    user.mkdir()
+    user.chmod(0o500)
+    try:
+        calls, build = _counting_build([1, 2])
+        assert fastload.cached("words", [], build) == [1, 2]
+        assert fastload.cached("words", [], build) == [1, 2]
+        assert len(calls) == 2 and not list(user.iterdir())
+    finally:
+        user.chmod(0o700)
+
+
+def test_an_unwritable_cache_path_falls_back_to_building(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("VERZENDCHECK_CACHE", str(blocker / "cache"))  # below a file: never creatable
+    calls, build = _counting_build({"a": 1})
+    assert fastload.cached("words", [], build) == {"a": 1}
+    assert fastload.cached("words", [], build) == {"a": 1}
+    assert len(calls) == 2
+
+
+def test_cache_off_always_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VERZENDCHECK_CACHE", "off")
+    monkeypatch.setattr(fastload, "PACKAGE_CACHE", tmp_path / "package")
+    calls, build = _counting_build("x")
+    fastload.cached("words", [], build)
+    fastload.cached("words", [], build)
+    assert len(calls) == 2 and not (tmp_path / "package").exists()
+
+
+def test_the_package_cache_is_read_first(cache_dirs: tuple[Path, Path], tmp_path: Path) -> None:
+    user, package = cache_dirs
+    source = tmp_path / "words.txt"
+    source.write_text("a\n")
+    name = "words"
+    package.mkdir()
+    (package / f"{name}-{fastload.cache_key(name, [source])}.marshal").write_bytes(
+        __import__("marshal").dumps("prebuilt")
+    )
+    calls, build = _counting_build("built")
+    assert fastload.cached(name, [source], build) == "prebuilt"
+    assert not calls and not user.exists()
+
+
+def test_prebuild_writes_every_registered_data_set(tmp_path: Path) -> None:
+    written = fastload.prebuild(tmp_path)
+    assert sorted(p.name.split("-")[0] for p in written) == sorted(name for name, *_ in fastload.registered())
+    assert all(p.stat().st_mode & 0o044 == 0o044 for p in written)  # readable by every user of the install
+
+
+def test_cached_lexicon_finds_what_a_fresh_build_finds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from recognizers.lexicon import Lexicon, _lexicon_sources
+
+    monkeypatch.setenv("VERZENDCHECK_CACHE", str(tmp_path))
+    fresh = Lexicon()
+    fastload.cached("lexicon", _lexicon_sources(), lambda: fresh, serializer="pickle")
+    loaded = fastload.cached("lexicon", _lexicon_sources(), pytest.fail, serializer="pickle")
+    assert loaded is not fresh
+    text = fold(" ".join(TEXTS) + " hij heeft diabetes, is moslim en zat vast wegens diefstal")
+    assert list(loaded.automaton.iter(text)) == list(fresh.automaton.iter(text))
+    assert (loaded.categories, loaded.groups, loaded.general_weights) == (fresh.categories, fresh.groups,
+                                                                           fresh.general_weights)
+
+
+# -- the lemma table and the lazy artifacts ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spacy_lemmatizer() -> spacy.language.Language:
+    """spaCy's own lookup lemmatizer, with the table it loads from spacy-lookups-data itself."""
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize()
+    return nlp
+
+
+def test_lemma_table_matches_spacys_lookup_lemmatizer(spacy_lemmatizer: spacy.language.Language) -> None:
+    lookup = dutch_lemmas().lookup
+    table = spacy_lemmatizer.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    assert len(lookup) == len(table)
+    words = [*random.Random(19).sample(sorted(lookup), 2000), "Huizen", "ASIELAANVRAGEN", "Betreft", "onbekendwoord"]
+    doc = spacy_lemmatizer(" ".join(words))
+    assert [lemma(t.text) for t in doc] == [t.lemma_ for t in doc]
+    assert all(lookup.get(word, word) == table.get(word, word) for word in words)
+
+
+def test_lazy_artifacts_equal_presidios(spacy_lemmatizer: spacy.language.Language) -> None:
+    engine = get_analyzer().nlp_engine
+    reference = build_person_pipeline()  # with spaCy's lemmatizer component, as before
+    plain = SpacyNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": "x"}],
+                           ner_model_configuration=engine.ner_model_configuration)
+    plain.nlp = {LANGUAGE: reference}
+    for text in TEXTS:
+        ours = engine._doc_to_nlp_artifact(engine.nlp[LANGUAGE](text), LANGUAGE)
+        theirs = plain._doc_to_nlp_artifact(reference(text), LANGUAGE)
+        assert ours.lemmas == theirs.lemmas == [t.lemma_ for t in spacy_lemmatizer(text)]
+        assert list(ours.keywords) == theirs.keywords
+        assert all(word in ours.keywords for word in theirs.keywords)
+        assert ours.tokens_indices == theirs.tokens_indices
+        assert [(e.start, e.end, e.label_) for e in ours.entities] == [(e.start, e.end, e.label_) for e in
+                                                                       theirs.entities]
+        assert ours.scores == theirs.scores
+
+
+def test_pipeline_loads_the_model_once_with_the_blank_dutch_tokenizer() -> None:
+    nlp = build_person_pipeline(lemmatizer=False)
+    assert nlp.pipe_names == ["sentencizer", "ner"]
+    assert nlp.tokenizer.to_bytes(exclude=["vocab"]) == spacy.blank("nl").tokenizer.to_bytes(exclude=["vocab"])
+
+
+def test_fast_context_enhancer_scores_as_presidios() -> None:
+    analyzer = get_analyzer()
+    assert isinstance(analyzer.context_aware_enhancer, DutchContextEnhancer)
+    ours = [analyzer.analyze(t, LANGUAGE, regex_flags=REGEX_FLAGS, score_threshold=SCORE_THRESHOLD) for t in TEXTS]
+    analyzer.context_aware_enhancer = LemmaContextAwareEnhancer()
+    try:
+        theirs = [analyzer.analyze(t, LANGUAGE, regex_flags=REGEX_FLAGS, score_threshold=SCORE_THRESHOLD)
+                  for t in TEXTS]
+    finally:
+        analyzer.context_aware_enhancer = DutchContextEnhancer()
+
+    def key(results: list) -> list:
+        return sorted((r.entity_type, r.start, r.end, round(r.score, 6)) for r in results)
+
+    assert [key(r) for r in ours] == [key(r) for r in theirs]
+    assert any(r.entity_type == "PHONE_NUMBER" for r in ours[1])  # a recognizer with context words was scored
+
+
+def test_token_search_finds_presidios_token() -> None:
+    engine = get_analyzer().nlp_engine
+    enhancer = DutchContextEnhancer()
+    text = TEXTS[1]
+    artifacts = engine._doc_to_nlp_artifact(engine.nlp[LANGUAGE](text), LANGUAGE)
+    enhancer._local.ends = artifacts.token_ends
+    for start in range(len(text)):
+        expected = LemmaContextAwareEnhancer._find_index_of_match_token("w", start, artifacts.tokens,
+                                                                        artifacts.tokens_indices)
+        assert enhancer._find_index_of_match_token("w", start, artifacts.tokens, artifacts.tokens_indices) == expected
+    with pytest.raises(ValueError):
+        enhancer._find_index_of_match_token("w", len(text) + 5, artifacts.tokens, artifacts.tokens_indices)
+
+
+# -- faster helpers, same answers ------------------------------------------------------------
+
+
+def test_fold_equals_the_per_character_fold() -> None:
+    rng = random.Random(19)
+    chars = [chr(i) for i in range(0x3000)] + ["ﬁ", "Å", "\u0301", "Ĳ"]
+    text = "".join(rng.choice(chars) for _ in range(50_000)) + "Één café, Çağlar, Müller"
+    for keep_case in (False, True):
+        slow = "".join(_fold_char(c) if ord(c) > 127 else c for c in text)
+        assert fold(text, keep_case) == (slow if keep_case else slow.lower())
+    assert fold("Één café") == "een cafe"
+
+
+def test_suffix_tests_equal_the_endswith_definitions() -> None:
+    lex = default_lexicon()
+    words = sorted(lex.first_names | lex.surnames | lex.org_words)[:20_000]
+    words += [p + s for s in sorted(lex.org_nouns) + list(lex.non_name_suffixes) for p in ("", "x", "xy", "xyz")]
+    for word in words:
+        low = word.lower()
+        assert lex.is_org_noun(low) == (low in lex.org_nouns or any(
+            low.endswith(n) and len(low) > len(n) + 2 for n in lex.org_nouns))
+        if low not in lex.non_name_suffixes:
+            assert lex.has_place_suffix(word) == any(
+                low.endswith(s) and len(low) > len(s) + 2 for s in lex.non_name_suffixes)
+
+
+def test_a_text_mail_loads_no_document_libraries(tmp_path: Path) -> None:
+    """Start: a text mail's scan never imports the PDF, spreadsheet, Outlook or redaction engines."""
+    code = (
+        "import sys, json; from scanner.cli import main\n"
+        "try:\n    main(['scan', 'samples/01_pass_ind_to_dtv_vnummer.eml', '--format', 'json'])\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = ['pikepdf', 'pypdfium2', 'openpyxl', 'extract_msg', 'pypdf', 'docx', 'fitz', 'redaction.api']\n"
+        "print(json.dumps([m for m in heavy if m in sys.modules]))\n"
+    )
+    env = {**os.environ, "VERZENDCHECK_CACHE": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=300, check=True).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == []
