@@ -164,6 +164,13 @@ def _text_or_refuse(data: bytes) -> None:
 
 def extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     """Text per page with PDFium (about 3x pypdf's speed); an encrypted PDF is unreadable."""
+    from redaction.pdf_lock import PDF_LOCK
+
+    with PDF_LOCK:  # PDFium is not thread-safe; scans in threads take turns here
+        return _extract_pdf(data, limits)
+
+
+def _extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     import pypdfium2 as pdfium
 
     repaired = False
