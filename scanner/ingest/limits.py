@@ -37,10 +37,14 @@ class Limits:
         return self.deadline - time.monotonic()
 
     @classmethod
-    def from_policy(cls, policy) -> Limits:
-        """Default limits with the policy's time budget per message."""
+    def from_policy(cls, policy, budget: float | None = None) -> Limits:
+        """Default limits with the policy's time budget per message, or a caller's shorter `budget`
+        (a front end whose own deadline is nearer: the hook answers within its timeout)."""
         seconds = (policy.data.get("limits") or {}).get("message_seconds")
-        return cls(max_message_seconds=float(seconds)) if seconds else cls()
+        seconds = float(seconds) if seconds else cls.max_message_seconds
+        if budget is not None:
+            seconds = min(seconds, max(budget, 1.0))
+        return cls(max_message_seconds=seconds)
 
 
 DEFAULT_LIMITS = Limits()
