@@ -272,7 +272,8 @@ class _Matcher:
     # token tests -------------------------------------------------------
 
     def is_initial(self, token: Token) -> bool:
-        return bool(INITIAL.match(token.text))
+        # "GEB." has the shape of initials ("AB.") but is the label of a date of birth.
+        return bool(INITIAL.match(token.text)) and token.lower_ not in self.lex.not_names
 
     def is_name_token(self, token: Token, after_prefix: bool = False) -> bool:
         """A capitalised word that can be (part of) a name; after a prefix also a function word ("Van der Voort")."""
