@@ -248,13 +248,13 @@ def third_party_data(ctx: RuleContext) -> list[Hit]:
             role = roles.search(window)
             if role:
                 third.append(f)
-                # Distinct roles, in order: a brother's name and his phone number are one role.
-                found_roles.append(role.group(0))
+                if role.group(0) not in found_roles:  # a brother's name and his phone number: one role
+                    found_roles.append(role.group(0))
         if third:
             hits.append(Hit(
                 rule, ctx.policy.severity(rule), "default", recipients, attachment=doc.name,
                 fields={"bijlage": doc.name or ctx.policy.common("the_message", ctx.lang),
-                        "betrokkene": mask(main, "PERSON"), "rol": join_words(list(dict.fromkeys(found_roles))[:3], ctx.lang)},
+                        "betrokkene": mask(main, "PERSON"), "rol": join_words(found_roles[:3], ctx.lang)},
                 suggestions=redact_suggestion(ctx, third, reason="derden"), per_recipient=False,
             ))
     return hits
