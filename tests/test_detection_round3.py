@@ -163,3 +163,16 @@ def test_name_spans(text: str, names: list[str]) -> None:
     assert found == names
     if "eb." in text.lower():
         assert [text[r.start:r.end] for r in results if r.entity_type == "DATE_OF_BIRTH"]
+
+
+# --- English courtesy words are no names ----------------------------------------------------------
+
+@pytest.mark.parametrize("opening", ["Dear colleagues,\n\nPlease find below", "Dear all,\n\nPlease see below",
+                                     "Hello,\n\nThank you for asking. Please find here"])
+def test_english_courtesy_words_are_no_names(opening: str) -> None:
+    """A general English mail to IOM (an NGO) with figures only passes: "Please" opening a line is no name."""
+    body = (opening + " the figures for assisted voluntary return in Q3: 412 departures, of which 131 to "
+            "Georgia.\n\nBest regards,\n\nDaan Willems\nAnalist | Dienst Terugkeer en Vertrek\n")
+    result = scan_message(mail("Daan Willems <d.willems@dtv.minvenj.nl>", ["iomnl@iom.int"], body))
+    assert not [f.text for f in result.findings if f.entity == "PERSON"]
+    assert result.verdict == "pass"
