@@ -96,6 +96,13 @@ def _paint(pdf: pikepdf.Pdf, index: int, rects: list[Rect]) -> None:
 
 def redact_pages(data: bytes, kept: Sequence[int], needles: Sequence[Needle]) -> EngineResult:
     """Select the kept pages, drop annotations and forms, remove every needle's glyphs and pixels."""
+    from redaction.pdf_lock import PDF_LOCK
+
+    with PDF_LOCK:  # MuPDF is not thread-safe
+        return _redact_pages(data, kept, needles)
+
+
+def _redact_pages(data: bytes, kept: Sequence[int], needles: Sequence[Needle]) -> EngineResult:
     import pymupdf
 
     try:

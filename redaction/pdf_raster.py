@@ -124,6 +124,15 @@ def redact_pages(
     pdf: pikepdf.Pdf, data: bytes, kept: Sequence[int], needles: Sequence[Needle]
 ) -> EngineResult:
     """Black out every needle on the kept pages of `pdf` (opened from `data`) and drop the rest."""
+    from redaction.pdf_lock import PDF_LOCK
+
+    with PDF_LOCK:  # PDFium is not thread-safe
+        return _redact_pages(pdf, data, kept, needles)
+
+
+def _redact_pages(
+    pdf: pikepdf.Pdf, data: bytes, kept: Sequence[int], needles: Sequence[Needle]
+) -> EngineResult:
     import pypdfium2 as pdfium
 
     try:

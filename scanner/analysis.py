@@ -10,6 +10,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from recognizers.engine import ANALYSIS_LOCK, LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD
 from scanner.ingest.mail import URL
+from scanner.ingest.mrz import mrz_findings
 from scanner.model import SPECIAL_ENTITIES, Finding, Message, Part
 from scanner.names import same_name
 from scanner.signatures import SUBJECT_IDENTIFIERS, inside, signature_blocks
@@ -80,6 +81,18 @@ def _resolve_overlaps(results: list[RecognizerResult], text: str = "") -> list[R
     return sorted(kept + specials + also, key=lambda r: r.start)
 
 
+def _drop_unread(jobs: list[tuple[int, Part, int, int, str]]) -> None:
+    """Cut the text the analysis did not reach from its parts: document classes and rules read the whole
+    text, and on megabytes of it they would run far past the message's budget (the part is reported as
+    not checked). Jobs come in part, page and offset order, so a part's first job left is where it stops."""
+    seen: set[int] = set()
+    for index, part, page_no, offset, _ in jobs:
+        if index in seen:
+            continue
+        seen.add(index)
+        part.pages = [*part.pages[:page_no - 1], part.pages[page_no - 1][:offset], *[""] * (len(part.pages) - page_no)]
+
+
 def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | None = None) -> list[Finding]:
     """Findings for all parts of a message, in part and page order.
 
@@ -93,7 +106,7 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
     header_names = [w for w in map(_name_words, [message.sender_name or "", *message.recipient_names]) if w]
     jobs: list[tuple[int, Part, int, int, str]] = []
     for index, part in enumerate(message.parts):
-        if part.error or part.kind == "image":
+        if part.error:  # images have their OCR text as pages (empty for a photo)
             continue
         for page_no, page in enumerate(part.pages, start=1):
             for offset, chunk in _chunks(page):
@@ -105,6 +118,7 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
         if deadline is not None and start and time.monotonic() > deadline:
             for _, part, *_ in jobs[start:]:
                 part.meta["truncated"] = part.meta["analysis_stopped"] = True
+            _drop_unread(jobs[start:])
             jobs = jobs[:start]
             break
         batch = [job[4] for job in jobs[start:start + BATCH]]
@@ -148,7 +162,10 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
                     linked=bool(meta.get("linked", True)),
                     part_index=index,
                     term=meta.get("term"),
+                    source="ocr" if page_no in part.meta.get("ocr_pages", ()) else "text",
                 ))
+    findings += mrz_findings(message)  # passport and ID-card zones, check digits verified
+    findings.sort(key=lambda f: (f.part_index, f.page or 0, f.start))
     return findings
 
 

@@ -215,12 +215,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     from scanner.core import scan_message
-    from scanner.ingest import load_raw
+    from scanner.ingest import Limits, load_raw
     from scanner.ingest.sources import iter_source, source_kind
     from scanner.policy import load_policy
     from scanner.report import render_html, render_text, separator
 
     policy = load_policy(args.policy)
+    limits = Limits.from_policy(policy)  # one time budget per message: ingest, OCR and analysis
     worst = EXIT_PASS
     missing = False
     results: list[Result] = []
@@ -237,7 +238,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
             missing = True
             continue
         for raw in iter_source(path):
-            message = load_raw(raw).with_envelope(sender=args.sender, to=args.to, cc=args.cc, bcc=args.bcc)
+            message = load_raw(raw, limits=limits).with_envelope(sender=args.sender, to=args.to, cc=args.cc,
+                                                                 bcc=args.bcc)
             result = scan_message(message, policy, org=args.org, lang=args.lang)
             # File names can carry a person's name ("Besluit Karimi.pdf"): log a hash, never the name.
             log.info(

@@ -22,7 +22,10 @@ def scan_message(message: Message, policy: Policy | None = None, *, org: str | N
     """
     started = time.perf_counter()
     policy = policy or load_policy()
-    findings = analysis.analyse_message(message, get_analyzer(), budget=analysis.ANALYSIS_SECONDS)
+    budget = analysis.ANALYSIS_SECONDS
+    if message.deadline is not None:  # the message's one budget: what ingest and OCR left over
+        budget = min(budget, max(0.0, message.deadline - time.monotonic()))
+    findings = analysis.analyse_message(message, get_analyzer(), budget=budget)
     documents = classify_message(message, findings, policy)
     for finding in findings:
         # Special data in a document about one person (a beschikking, a gespreksverslag) is about that person.

@@ -234,7 +234,12 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     ext = extension(part.name)
     photo_ext = load_toml("rules.toml")["photo"]["extensions"]
     archive_ext = load_toml("rules.toml")["dossier"]["archive_extensions"]
-    if part.kind in IMAGE_KINDS or (ext in photo_ext and part.part == "attachment"):
+    scanned_text = part.kind in IMAGE_KINDS and part.meta.get("ocr_pages") and not (
+        part.meta.get("faces") or part.meta.get("mrz")) and max(scores.values(), default=0.0) >= threshold
+    if scanned_text:  # a photographed or scanned letter or list: what its text says it is
+        best = max(scores, key=lambda k: scores[k])
+        doc.kind, doc.confidence = best, min(1.0, scores[best])
+    elif part.kind in IMAGE_KINDS or (ext in photo_ext and part.part == "attachment"):
         _classify_image(doc, part, name, text, scores, policy)
     elif part.kind in ARCHIVE_KINDS or ext in archive_ext:
         doc.archive = True
@@ -471,9 +476,14 @@ def _classify_image(doc: Document, part: Part, name: str, text: str, scores: dic
     small_pixels = bool(width and height and max(width, height) < int(policy.threshold("photo_min_pixels")))
     portrait = bool(width and height and 0.65 <= width / height <= 0.85)
     photo_words = load_toml("rules.toml")["photo"]["signals"]
-    if scores.get("id_document", 0) >= 0.6:
+    faces = meta.get("faces")  # None when no face detection ran on it (the shape decides then)
+    if meta.get("mrz"):  # a passport or ID-card zone: a copy of an ID document
+        doc.kind, doc.confidence = "id_document", 0.95
+    elif scores.get("id_document", 0) >= 0.6:
         doc.kind, doc.confidence = "id_document", scores["id_document"]
-    elif any_match(tuple(photo_words), name) or (portrait and not (small_bytes or small_pixels)):
+    elif faces:
+        doc.kind, doc.confidence = "pasfoto", 0.9
+    elif any_match(tuple(photo_words), name) or (faces is None and portrait and not (small_bytes or small_pixels)):
         doc.kind, doc.confidence = "pasfoto", 0.8 if portrait else 0.6
     else:
         doc.kind, doc.confidence = "afbeelding", 0.9

@@ -74,6 +74,8 @@ class Message:
     pgp: bool = False  # PGP/MIME or inline PGP
     encrypted: bool = False  # content encrypted (S/MIME enveloped, PGP encrypted)
     errors: list[str] = field(default_factory=list)
+    # time.monotonic() by which ingest, OCR and analysis must be done (set by scanner.ingest.load_bytes)
+    deadline: float | None = None
 
     @property
     def attachments(self) -> list[Part]:
@@ -117,6 +119,7 @@ class Finding:
     linked: bool = True  # about a data subject (special data: a person anchor nearby or a personal document)
     part_index: int = 0
     term: str | None = None  # the lexicon term that matched (special data), not personal data itself
+    source: str = "text"  # "text": a text layer or the mail itself; "ocr": read from a scan or an image
 
     @property
     def category(self) -> str:
@@ -137,6 +140,7 @@ class Finding:
             "score": round(min(max(self.score, 0.0), 1.0), 3),
             "masked": mask(self.text, self.entity),
             "linked": self.linked,
+            "source": self.source,
         }
         if reveal:
             out["text"] = self.text

@@ -41,6 +41,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "body": "tekst van de mail",
         "page": "pagina",
         "none": "Geen persoonsgegevens gevonden.",
+        "none_unread": "Geen persoonsgegevens gevonden in wat gelezen kon worden; niet alles kon worden gelezen.",
         "errors": "Fouten bij het lezen",
         "advice": "Advies",
         "advice_pass": "je kunt dit bericht versturen",
@@ -97,6 +98,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "body": "mail text",
         "page": "page",
         "none": "No personal data found.",
+        "none_unread": "No personal data found in what could be read; not everything could be read.",
         "errors": "Errors while reading",
         "advice": "Advice",
         "advice_pass": "you can send this message",
@@ -393,7 +395,7 @@ def render_text(result: Result, lang: str = "nl", reveal: bool = False) -> str:
         lines.append(f"{w['findings']}" + ("" if reveal else f" ({w['masked']})") + ":")
         lines += found
     else:
-        lines.append(w["none"])
+        lines.append(_nothing_found(result, w))
     if result.errors:
         lines.append(f"{w['errors']}: " + "; ".join(result.errors))
     lines.append("")
@@ -500,7 +502,7 @@ def render_html(results: Sequence[Result], lang: str = "nl", reveal: bool = Fals
                             + (f" ({e(times)})" if times else "") + f"</td><td class=\"ctx\">{context}</td></tr>")
             body.append("</tbody></table>")
         else:
-            body.append(f"<p>{e(w['none'])}</p>")
+            body.append(f"<p>{e(_nothing_found(original, w))}</p>")
         if result.errors:
             body.append(f"<p>{e(w['errors'])}: {e('; '.join(result.errors))}</p>")
         body.append(f"<p class=\"advice\"><strong>{e(advice(result, lang))}</strong></p></section>")
@@ -516,3 +518,10 @@ def render_html(results: Sequence[Result], lang: str = "nl", reveal: bool = Fals
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{e(w['title'])} — {e(w['report'])}</title><style>{style}</style></head><body>"
             f"<h1>{e(w['title'])}</h1>{''.join(body)}</body></html>")
+
+
+def _nothing_found(result: Result, w: dict[str, str]) -> str:
+    """'No personal data found', unless part of the input could not be read: then never the bare claim."""
+    if any(v.rule == "UNSCANNABLE_ATTACHMENT" for v in result.violations):
+        return w["none_unread"]
+    return w["none"]

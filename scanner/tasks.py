@@ -54,13 +54,20 @@ def scan_bytes(
     org: str | None = None,
     lang: str = "nl",
     policy_path: str | Path | None = None,
+    budget: float | None = None,
 ) -> Result:
-    """Parse raw bytes (a mail or a document named `name`) and scan them; the addresses add to the headers'."""
-    from scanner.core import scan_message
-    from scanner.ingest import load_bytes
+    """Parse raw bytes (a mail or a document named `name`) and scan them; the addresses add to the headers'.
 
-    message = load_bytes(data, name).with_envelope(sender=sender, to=to, cc=cc, bcc=bcc)
-    return scan_message(message, policy_for(policy_path), org=org, lang=lang)
+    `budget` (seconds) shortens the policy's time budget for the message: what is not read within it
+    is reported as not checked, before the pool's kill timeout would turn it into an error.
+    """
+    from scanner.core import scan_message
+    from scanner.ingest import Limits, load_bytes
+
+    policy = policy_for(policy_path)
+    limits = Limits.from_policy(policy, budget)
+    message = load_bytes(data, name, limits=limits).with_envelope(sender=sender, to=to, cc=cc, bcc=bcc)
+    return scan_message(message, policy, org=org, lang=lang)
 
 
 def scan_unreadable(name: str, reason: str, *, lang: str = "nl", policy_path: str | Path | None = None) -> Result:
@@ -89,6 +96,12 @@ class UploadRejected(ValueError):
         return str(self.args[0])
 
 
+def budget_within(timeout: float) -> float:
+    """The message budget to give a scan that a pool kills after `timeout` seconds: time is left to
+    classify, apply the rules and send the result back (a fifth, at least 2 s)."""
+    return max(1.0, timeout - max(2.0, timeout / 5))
+
+
 def scan_bytes_in_context(
     data: bytes, name: str, *, reveal: bool = False, context_chars: int = CONTEXT_CHARS, **scan_args: Any
 ) -> dict:
@@ -99,12 +112,14 @@ def scan_bytes_in_context(
     of an unknown type or one that cannot be read at all raises UploadRejected instead.
     """
     from scanner.core import scan_message
-    from scanner.ingest import load_bytes
+    from scanner.ingest import Limits, load_bytes
 
     envelope = {key: scan_args.pop(key) for key in ("sender", "to", "cc", "bcc") if key in scan_args}
-    message = load_bytes(data, name).with_envelope(**envelope)
+    policy = policy_for(scan_args.pop("policy_path", None))
+    limits = Limits.from_policy(policy, scan_args.pop("budget", None))
+    message = load_bytes(data, name, limits=limits).with_envelope(**envelope)
     _check_document(message)
-    result = scan_message(message, policy_for(scan_args.pop("policy_path", None)), **scan_args)
+    result = scan_message(message, policy, **scan_args)
     out = result.to_json(reveal=reveal)
     for finding, shown in zip(result.findings, out["findings"], strict=True):
         shown["context"] = _context(message.parts[finding.part_index], finding, result.findings, reveal, context_chars)

@@ -119,3 +119,34 @@ def test_the_scan_task_runs_warm_in_a_worker():
     assert result.verdict in ("warn", "block")
     assert "FULL_BESCHIKKING" in {v.rule for v in result.violations}
     assert result.elapsed_ms < 20_000  # no model load inside the task (loading takes seconds)
+
+
+def test_a_front_end_budget_shortens_the_message_budget_but_never_lengthens_it():
+    """The hook and the web give the core a budget inside their kill timeout, so a slow message is
+    reported as not (fully) checked instead of killed."""
+    from scanner.ingest import Limits
+    from scanner.policy import load_policy
+    from scanner.tasks import budget_within
+
+    policy = load_policy()
+    assert Limits.from_policy(policy).max_message_seconds == policy.data["limits"]["message_seconds"]
+    assert Limits.from_policy(policy, 24.0).max_message_seconds == 24.0
+    assert Limits.from_policy(policy, 10_000.0).max_message_seconds == policy.data["limits"]["message_seconds"]
+    for timeout in (5.0, 30.0, 60.0, 120.0):
+        assert 1.0 <= budget_within(timeout) < timeout
+
+
+def test_the_text_report_never_says_nothing_was_found_about_what_was_not_read(tmp_path):
+    from scanner.cli import main
+
+    empty = tmp_path / "leeg.eml"
+    empty.write_bytes(b"")
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["scan", str(empty)])
+    assert code == 10
+    assert "Geen persoonsgegevens gevonden." not in out.getvalue()
+    assert "niet alles kon worden gelezen" in out.getvalue()

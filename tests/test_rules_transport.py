@@ -97,7 +97,15 @@ def test_unscannable_attachment_with_reason() -> None:
     assert out.verdict == "warn"
 
 
-def test_unscannable_attachment_not_for_images() -> None:
-    photo = Part(part="attachment", kind="image", name="foto.jpg", error="no OCR")
+def test_unscannable_attachment_for_images_only_when_they_could_not_be_read() -> None:
+    # Issue 14: images are read by OCR; a photo without text is read, a broken image or a scan OCR
+    # could not read is not.
+    photo = Part(part="attachment", kind="image", name="foto.jpg", pages=[""], meta={"ocr_pages": []})
     assert "UNSCANNABLE_ATTACHMENT" not in run(message("a@ind.nl", ["b@coa.nl"], "Zie foto.",
                                                        attachments=[photo])).fired
+    broken = Part(part="attachment", kind="image", name="foto.jpg", error="afbeelding is beschadigd")
+    scan = Part(part="attachment", kind="image", name="scan.png", pages=[""], meta={"ocr_unread": {1: "ocr_poor"}})
+    out = run(message("a@ind.nl", ["b@coa.nl"], "Zie foto.", attachments=[broken, scan]))
+    messages = {v.attachment: v.message for v in out.of("UNSCANNABLE_ATTACHMENT")}
+    assert "(beschadigd)" in messages["foto.jpg"]
+    assert "(de afbeelding is een scan die niet gelezen kon worden)" in messages["scan.png"]

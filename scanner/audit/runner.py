@@ -29,7 +29,7 @@ from scanner.ingest.imap import ImapError, count_imap, is_imap_url, iter_imap, p
 from scanner.ingest.sources import RawMessage, count_source, iter_source, source_kind
 from scanner.model import Result
 from scanner.pool import PoolError, TaskTimeout, WorkerDied, WorkerPool
-from scanner.tasks import scan_bytes, scan_unreadable
+from scanner.tasks import budget_within, scan_bytes, scan_unreadable
 
 EXIT_INTERRUPTED = 130  # as for Ctrl-C anywhere in the command line
 DEFAULT_NAME = "verzendcheck-audit"
@@ -146,7 +146,7 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
                     pending.error = True
                     future = executor.submit(scan_unreadable, raw.name, raw.error, **scan_kw)
                 else:
-                    future = executor.submit(scan_bytes, raw.data, raw.name, **scan_kw)
+                    future = executor.submit(scan_bytes, raw.data, raw.name, budget=budget_within(timeout), **scan_kw)
                 inflight[future] = by_content[pending.content_id] = pending
                 del raw
                 while len(inflight) >= executor.capacity:

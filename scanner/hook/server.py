@@ -46,7 +46,7 @@ from scanner.hook.replies import (
 from scanner.i18n import T
 from scanner.policy import Policy, load_policy
 from scanner.pool import WorkerPool
-from scanner.tasks import scan_bytes
+from scanner.tasks import budget_within, scan_bytes
 
 log = logging.getLogger("verzendcheck.hook")
 
@@ -209,7 +209,8 @@ class HookHandler:
         try:
             result = await asyncio.wait_for(
                 self.pool.run(self.task, data, "smtp.eml", sender=envelope.mail_from or None, bcc=recipients,
-                              policy_path=settings.policy_path, lang=lang, timeout=settings.timeout),
+                              policy_path=settings.policy_path, lang=lang, timeout=settings.timeout,
+                              budget=budget_within(settings.timeout)),
                 settings.timeout + settings.queue_seconds,
             )
         except Exception as exc:  # TaskTimeout, WorkerDied, the scanner's own exception, a full queue

@@ -26,7 +26,18 @@ IMAGE_COUNT_PAGES = 20  # pages searched for images (signatures, photos)
 
 
 class Unreadable(Exception):
-    """A part that cannot be read; the message says why, in Dutch, without personal data."""
+    """A part that cannot be read; the message says why, in Dutch, without personal data.
+
+    `reason` is the key of the reason the UNSCANNABLE_ATTACHMENT rule shows (policy `reden_<key>`);
+    None lets the rule derive it from the message.
+    """
+
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason
+
+
+BINARY_MESSAGE = "bestand bevat binaire gegevens en geen leesbare tekst"
 
 
 def sniff_kind(name: str | None, content_type: str | None, data: bytes) -> str:
@@ -125,8 +136,41 @@ def _utf16(data: bytes) -> str | None:
     return None
 
 
+_CONTROL = bytes(set(range(32)) - {9, 10, 12, 13}) + b"\x7f"
+
+
+def is_binary(data: bytes) -> bool:
+    """Mostly not text: a NUL or many control bytes, or bytes that are neither UTF-8 nor a plausible
+    single-byte encoding. Decoded anyway, such bytes make up words that match lexicon terms."""
+    sample = data[:8192]
+    if not sample or _utf16(sample) or sample.startswith(codecs.BOM_UTF8):
+        return False
+    if sample.count(0) or sum(sample.count(c) for c in _CONTROL) > 0.02 * len(sample):
+        return True
+    try:
+        sample.decode("utf-8")
+        return False
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 4:  # a character cut at the sample's end
+            return False
+    high = sum(1 for b in sample if b >= 0x80)
+    return high > 0.3 * len(sample)  # Latin-1 or cp1252 text has a few accented letters, not a third
+
+
+def _text_or_refuse(data: bytes) -> None:
+    if is_binary(data):
+        raise Unreadable(BINARY_MESSAGE, "binary")
+
+
 def extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     """Text per page with PDFium (about 3x pypdf's speed); an encrypted PDF is unreadable."""
+    from redaction.pdf_lock import PDF_LOCK
+
+    with PDF_LOCK:  # PDFium is not thread-safe; scans in threads take turns here
+        return _extract_pdf(data, limits)
+
+
+def _extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     import pypdfium2 as pdfium
 
     repaired = False
@@ -158,9 +202,69 @@ def extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
             pages.append(text)
         meta = {"page_count": n, "truncated": len(pages) < n or total > limits.max_chars, "repaired": repaired,
                 "images": _count_images(pdf, min(n, IMAGE_COUNT_PAGES))}
+        _ocr_scanned_pages(pdf, pages, meta, limits)
         return pages, meta
     finally:
         pdf.close()
+
+
+OCR_TEXT_BELOW = 40  # a page with fewer characters of text layer than this, and an image on it, is a scan
+
+
+def _ocr_scanned_pages(pdf, pages: list[str], meta: dict, limits: Limits) -> None:
+    """OCR the pages without a usable text layer that carry an image (a copier's or a phone's scan).
+
+    Read pages get their text and are listed in `meta["ocr_pages"]`; pages not read (no Tesseract,
+    too poor, over time) go to `meta["ocr_unread"]` as {page number: reason key}.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    from scanner.ingest import ocr
+
+    candidates = []
+    for i, text in enumerate(pages):
+        if len(text.strip()) >= OCR_TEXT_BELOW:
+            continue
+        page = pdf[i]
+        has_image = any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+        page.close()
+        if has_image:
+            candidates.append(i)
+    if not candidates:
+        return
+
+    def render(i: int):
+        page = pdf[i]
+        width, height = page.get_size()
+        scale = min(limits.ocr_dpi / 72, 7000 / max(width, height, 1))  # A0 posters stay within memory
+        image = page.render(scale=scale, grayscale=True).to_pil()
+        page.close()
+        return image
+
+    jobs = ((i + 1, lambda i=i: render(i)) for i in candidates)
+    _read_pages(ocr.ocr_pages(jobs, count=len(candidates), deadline=_deadline(limits),
+                              page_seconds=limits.ocr_page_seconds, dpi=limits.ocr_dpi,
+                              min_words_poor=ocr.MIN_WORDS_POOR_PAGE), pages, meta)
+
+
+def _deadline(limits: Limits) -> float:
+    """When OCR of this part must stop: the message's deadline, else the part's own time limit from now."""
+    return limits.deadline if limits.deadline is not None else time.monotonic() + limits.max_part_seconds
+
+
+def _read_pages(results, pages: list[str], meta: dict) -> None:
+    """OCR results into the page texts: read pages in `meta["ocr_pages"]`, the others with their reason
+    key in `meta["ocr_unread"]` ({page number: reason})."""
+    read, unread = [], {}
+    for number, result in results:
+        if result.error:
+            unread[number] = result.error
+        elif result.text.strip():
+            pages[number - 1] = result.text
+            read.append(number)
+    meta["ocr_pages"] = read
+    if unread:
+        meta["ocr_unread"] = unread
 
 
 def _repair_pdf(data: bytes) -> bytes:
@@ -291,6 +395,7 @@ def extract_xlsx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
 
 
 def extract_csv(data: bytes, limits: Limits) -> tuple[list[str], dict]:
+    _text_or_refuse(data)
     text = decode_text(data[: limits.max_chars])
     truncated = len(data) > limits.max_chars
     try:
@@ -302,18 +407,51 @@ def extract_csv(data: bytes, limits: Limits) -> tuple[list[str], dict]:
 
 
 def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
-    meta: dict = {"image": True}
-    try:
-        from PIL import Image
+    """An image: its size, the faces on it, and its text by OCR (every frame of a multi-page TIFF).
 
-        with Image.open(io.BytesIO(data)) as img:
-            meta.update(width=img.width, height=img.height, format=img.format)
-    except Exception:  # an unreadable image is still an image attachment
-        meta["format"] = None
-    return [""], meta
+    Icons and logos (smaller than `limits.ocr_min_side`) are not read: a mail with a signature
+    logo pays nothing for OCR.
+    """
+    from PIL import Image
+
+    from scanner.ingest import ocr, photo
+    from scanner.ingest.mrz import looks_like_mrz
+
+    try:
+        img = Image.open(io.BytesIO(data))
+        img.load()
+    except Image.DecompressionBombError as exc:
+        raise Unreadable("afbeelding is te groot om te controleren", "too_large") from exc
+    except Exception as exc:  # Pillow raises many types for a broken or unknown image
+        if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypmsf1"):
+            raise Unreadable("HEIC-foto kan hier niet worden geopend", "unsupported") from exc
+        raise Unreadable("afbeelding is beschadigd of geen geldige afbeelding", "corrupt") from exc
+    with img:
+        meta: dict = {"image": True, "width": img.width, "height": img.height, "format": img.format}
+        # Every page of a multi-page scan (TIFF); an animated GIF is read by its first frame.
+        count = min(getattr(img, "n_frames", 1), limits.max_pages) if img.format in ("TIFF", "MPO") else 1
+        meta["frames"] = count
+
+        def frame(number: int) -> Image.Image:  # one page at a time in memory, flattened on white, grey
+            img.seek(number - 1)
+            page = img.convert("RGBA")
+            flat = Image.new("RGBA", page.size, "white")
+            flat.alpha_composite(page)
+            return flat.convert("L")
+
+        meta["faces"] = photo.faces(frame(1))
+        texts = [""] * count
+        if max(img.width, img.height) < limits.ocr_min_side:
+            return texts, meta
+        jobs = ((n, lambda n=n: frame(n)) for n in range(1, count + 1))
+        _read_pages(ocr.ocr_pages(jobs, count=count, deadline=_deadline(limits),
+                                  page_seconds=limits.ocr_page_seconds), texts, meta)
+    meta["mrz"] = any(looks_like_mrz(t) for t in texts)
+    return texts, meta
 
 
 def extract_text(data: bytes, limits: Limits, charset: str | None = None) -> tuple[list[str], dict]:
+    _text_or_refuse(data)
     return [decode_text(data[: limits.max_chars], charset)], {"truncated": len(data) > limits.max_chars}
 
 
@@ -362,6 +500,9 @@ def document_part(
     """Parts for one attachment; archives and attached mails expand into several."""
     kind = sniff_kind(name, content_type, data)
     base = Part(part="attachment", kind=kind, name=name, content_type=content_type, size=len(data))
+    if not data.strip():
+        base.error, base.meta["reason"] = "bijlage is leeg (0 bytes)" if not data else "bijlage is leeg", "empty"
+        return [base]
     if len(data) > limits.max_part_bytes:
         base.error = f"bijlage is te groot om te controleren ({len(data) // (1024 * 1024)} MB)"
         return [base]
@@ -374,6 +515,9 @@ def document_part(
     if kind == "html":
         from scanner.ingest.html import html_to_text
 
+        if is_binary(data):
+            base.error, base.meta["reason"] = BINARY_MESSAGE, "binary"
+            return [base]
         text, links = html_to_text(decode_text(data))
         base.pages = [squeeze_blank_lines(text)]
         base.meta["links"] = links
@@ -389,12 +533,14 @@ def document_part(
         pages, meta = extractor(data, limits)
     except Unreadable as exc:
         base.error = str(exc)
+        if exc.reason:
+            base.meta["reason"] = exc.reason
         return [base]
-    except Exception as exc:  # a hostile file must not crash the scan
-        base.error = f"bijlage kon niet worden gelezen ({type(exc).__name__})"
+    except Exception:  # a hostile file must not crash the scan; its exception's name means nothing to a clerk
+        base.error = "bijlage is beschadigd en kon niet worden gelezen"
         return [base]
     base.pages = [squeeze_blank_lines(p) for p in pages]
-    base.paged = kind == "pdf"
+    base.paged = kind == "pdf" or (kind == "image" and len(pages) > 1)
     base.meta.update(meta)
     if kind in ("pdf", "docx", "xlsx") and not any(p.strip() for p in pages):
         base.meta["no_text"] = True

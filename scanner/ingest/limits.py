@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,33 @@ class Limits:
     max_depth: int = 4  # nesting of zip / message/rfc822 / msg
     max_parts: int = 500  # MIME parts walked in one message
     max_part_seconds: float = 60.0  # reading one document; the rest is reported as not checked
+    max_message_seconds: float = 60.0  # ingest, OCR and analysis of one message (policy [limits] message_seconds)
+    ocr_page_seconds: float = 30.0  # Tesseract on one page or image; over it the page is reported as not read
+    ocr_dpi: int = 200  # resolution at which image-only PDF pages are rendered for OCR
+    ocr_min_side: int = 200  # images smaller than this (pixels, longest side) are icons or logos: no OCR
+    deadline: float | None = None  # time.monotonic() by which the whole message must be read (set per message)
+
+    def start(self) -> Limits:
+        """These limits with the message's deadline set from now, unless one is set already."""
+        if self.deadline is not None:
+            return self
+        return replace(self, deadline=time.monotonic() + self.max_message_seconds)
+
+    def left(self) -> float:
+        """Seconds left of the message's budget (the whole budget when no deadline is set)."""
+        if self.deadline is None:
+            return self.max_message_seconds
+        return self.deadline - time.monotonic()
+
+    @classmethod
+    def from_policy(cls, policy, budget: float | None = None) -> Limits:
+        """Default limits with the policy's time budget per message, or a caller's shorter `budget`
+        (a front end whose own deadline is nearer: the hook answers within its timeout)."""
+        seconds = (policy.data.get("limits") or {}).get("message_seconds")
+        seconds = float(seconds) if seconds else cls.max_message_seconds
+        if budget is not None:
+            seconds = min(seconds, max(budget, 1.0))
+        return cls(max_message_seconds=seconds)
 
 
 DEFAULT_LIMITS = Limits()

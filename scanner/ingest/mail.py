@@ -11,7 +11,7 @@ import re
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parseaddr
 
-from scanner.ingest.documents import decode_text, document_part, squeeze_blank_lines
+from scanner.ingest.documents import BINARY_MESSAGE, decode_text, document_part, is_binary, squeeze_blank_lines
 from scanner.ingest.html import html_to_text
 from scanner.ingest.limits import DEFAULT_LIMITS, Limits
 from scanner.ingest.smime import signed_content
@@ -27,6 +27,7 @@ URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 UUENCODE = re.compile(r"^begin [0-7]{3,4} (?P<name>[^\r\n]+)\r?\n(?P<body>.*?)^end\s*$", re.MULTILINE | re.DOTALL)
 BOUNDARY_LINE = re.compile(r"^--([^\s\"]{1,70}?)[ \t]*\r?\n(?=[\w-]+:)", re.MULTILINE)
 PGP_INLINE = re.compile(r"-----BEGIN PGP (MESSAGE|SIGNED MESSAGE)-----")
+MALFORMED = "de opbouw van het bericht wijkt af van de e-mailstandaard; het is zo goed mogelijk gelezen"
 KEPT_HEADERS = ("x-avg-motivering", "date", "importance", "sensitivity", "x-mailer", "auto-submitted",
                 "in-reply-to", "references", "reply-to", "content-type")
 
@@ -85,12 +86,13 @@ def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAUL
     if out.subject:
         out.parts.append(Part(part="subject", kind="subject", pages=[out.subject]))
     if msg.defects:
-        out.errors.extend(sorted({type(d).__name__ for d in msg.defects}))
+        # The parser's defect class names mean nothing to a clerk: one plain sentence instead.
+        out.errors.append(MALFORMED)
     try:
         _walk(msg, out, limits, depth=depth, forwarded=False, counter=[0])
-    except Exception as exc:  # a malformed structure must not lose the parts read so far
+    except Exception:  # a malformed structure must not lose the parts read so far
         out.parts.append(Part(part="attachment", kind="other", name="(rest van het bericht)",
-                              error=f"bericht kon niet volledig worden gelezen ({type(exc).__name__})"))
+                              error="bericht is beschadigd en kon niet volledig worden gelezen"))
     return out
 
 
@@ -221,6 +223,10 @@ def _preferred_alternative(children: list, out: Message) -> list:
 
 def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forwarded: bool,
           limits: Limits = DEFAULT_LIMITS, depth: int = 0) -> None:
+    if is_binary(payload):  # decoded anyway, binary noise makes up words that match lexicon terms
+        out.parts.append(Part(part="body", kind="other", forwarded=forwarded, error=BINARY_MESSAGE,
+                              meta={"reason": "binary"}))
+        return
     # Mail on the wire has CRLF line ends; line-anchored patterns (the signature, the salutation) expect "\n".
     text = decode_text(payload, charset).replace("\r\n", "\n")
     if ctype == "text/html":
@@ -314,9 +320,9 @@ def parse_msg(data: bytes, name: str | None = "message.msg", *, limits: Limits =
     try:
         msg = extract_msg.openMsg(data, delayAttachments=False,
                                   errorBehavior=extract_msg.enums.ErrorBehavior.SUPPRESS_ALL)
-    except Exception as exc:  # not an Outlook message, or corrupt
+    except Exception:  # not an Outlook message, or corrupt
         out.parts.append(Part(part="attachment", kind="msg", name=name, size=len(data),
-                              error=f"Outlook-bericht is beschadigd ({type(exc).__name__})"))
+                              error="Outlook-bericht is beschadigd"))
         return out
     try:
         _fill_from_msg(msg, out, limits, depth)

@@ -275,6 +275,9 @@ def photo_attachment(ctx: RuleContext) -> list[Hit]:
         if not doc.image or doc.part != "attachment":
             continue
         named = bool(any_match(tuple(spec["signals"]), fold(doc.name or "")))
+        part = ctx.part(index)
+        if doc.kind == "afbeelding" and not named and part is not None and part.meta.get("faces") == 0:
+            continue  # looked at: no face, no ID-document zone (a logo, chart, screenshot or signature)
         if doc.kind == "afbeelding" and (doc.inline or not named):
             part = ctx.part(index)
             small = part is not None and 0 < part.size < ctx.policy.threshold("photo_min_bytes")

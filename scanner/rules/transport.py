@@ -9,7 +9,7 @@ from scanner.documents import fold, load_toml
 from scanner.model import Suggestion
 from scanner.policy import CHAIN_CATEGORIES, Channel
 from scanner.rules.bulk import is_bulk
-from scanner.rules.common import Hit, anchored, find_terms, join_words, negated
+from scanner.rules.common import Hit, anchored, fill, find_terms, join_words, negated
 from scanner.rules.context import RuleContext, signature_start
 from scanner.rules.special import kinds_of_special
 
@@ -207,6 +207,28 @@ def unscannable_reason(error: str) -> str:
     return "other"
 
 
+def _unread_reasons(ctx: RuleContext, part) -> list[tuple[str, str]]:
+    """(reason key, Dutch or English reason) for what of a part was not read: the part itself (an error
+    or a truncation), and its scanned pages or images that OCR could not read, grouped by reason."""
+    rule, lang = "UNSCANNABLE_ATTACHMENT", ctx.lang
+    out: list[tuple[str, str]] = []
+    if part.error or part.meta.get("truncated"):
+        # A truncated document (or body) was read or analysed only up to the page, size or time limit.
+        reason = part.meta.get("reason") or (unscannable_reason(part.error) if part.error else "partial")
+        out.append((reason, ctx.policy.template(rule, f"reden_{reason}", lang)))
+    by_reason: dict[str, list[int]] = {}
+    for page, reason in (part.meta.get("ocr_unread") or {}).items():
+        by_reason.setdefault(reason, []).append(int(page))
+    for reason, pages in by_reason.items():
+        if part.paged:
+            where = ctx.policy.template(rule, "waar_pages" if len(pages) > 1 else "waar_page", lang)
+            where = fill(where, {"pagina": join_words([str(p) for p in sorted(pages)], lang)})
+        else:
+            where = ctx.policy.template(rule, "waar_image", lang)
+        out.append((reason, fill(ctx.policy.template(rule, f"reden_{reason}", lang), {"waar": where})))
+    return out
+
+
 def unscannable_attachment(ctx: RuleContext) -> list[Hit]:
     """Attachments the scanner could not read: it cannot vouch for them."""
     rule = "UNSCANNABLE_ATTACHMENT"
@@ -215,16 +237,13 @@ def unscannable_attachment(ctx: RuleContext) -> list[Hit]:
     all_chain = bool(ctx.targets) and all(ctx.match(r).category in CHAIN_CATEGORIES for r in ctx.targets)
     hits = []
     for _, part in ctx.indexed_parts():
-        if part.kind == "image" or not (part.error or part.meta.get("truncated")):
-            continue
-        # A truncated document (or body) was read or analysed only up to the page, size or time limit.
-        reason = unscannable_reason(part.error) if part.error else "partial"
-        variant = "encrypted_chain" if reason == "encrypted" and all_chain else None
         key = "message" if part.part == "body" else "default"  # "Het bericht kon niet …"
-        hits.append(Hit(rule, policy.severity(rule, variant), key, recipients, attachment=part.name,
-                        fields={"bijlage": part.name or policy.common("the_message", ctx.lang),
-                                "reden": policy.template(rule, f"reden_{reason}", ctx.lang)},
-                        per_recipient=False))
+        for reden in _unread_reasons(ctx, part):
+            reason, text = reden
+            variant = "encrypted_chain" if reason == "encrypted" and all_chain else None
+            hits.append(Hit(rule, policy.severity(rule, variant), key, recipients, attachment=part.name,
+                            fields={"bijlage": part.name or policy.common("the_message", ctx.lang), "reden": text},
+                            per_recipient=False))
     message = ctx.message
     # Text an inline PGP block hides is as unreadable as an S/MIME envelope.
     readable = any(_PGP_BLOCK.sub("", p.text).strip() for p in message.parts if p.part != "subject")

@@ -251,7 +251,8 @@ def create_app(policy_path: str | Path | None = None, pool: WorkerPool | None = 
             "reveal": form.get("reveal").lower() in TRUE,
             "policy_path": policy_arg,
         }
-        jobs = [run(tasks.scan_bytes_in_context, u.data, u.name, **common) for u in form.files]
+        budget = tasks.budget_within(settings.request_seconds)
+        jobs = [run(tasks.scan_bytes_in_context, u.data, u.name, budget=budget, **common) for u in form.files]
         outcomes = await asyncio.gather(*jobs, return_exceptions=True)
         for number, outcome in enumerate(outcomes, start=1):
             if isinstance(outcome, BaseException):

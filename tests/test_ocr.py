@@ -1,0 +1,393 @@
+"""Issue 14: scans and photos are read (OCR, faces, MRZ), and what cannot be read is never `pass`.
+
+The scans are made here from the bundled samples: PDFium renders the sample beschikking, Pillow
+turns pages into image-only PDFs (150, 200 and 300 dpi, one page turned 90 degrees), JPEG and PNG.
+OCR is the slow part: each scan is read once per module and shared by the tests.
+"""
+
+from __future__ import annotations
+
+import email
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from email.message import EmailMessage
+from pathlib import Path
+
+import jsonschema
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from samples import SAMPLES_DIR
+from scanner.core import scan_message
+from scanner.ingest import Limits, load_bytes, parse_eml
+from scanner.ingest.mrz import check_digit, find_zones, looks_like_mrz
+from scanner.policy import load_policy
+
+REPO = Path(__file__).resolve().parents[1]
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
+                                     reason="Debian's tesseract-ocr is not installed (.ci/run installs it)")
+MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+TYPE_NAME = re.compile(r"\b[A-Z][a-zA-Z]+(?:Error|Exception|Defect)\b")
+TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+TD2 = ["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6"]
+TD1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]
+
+
+def attachment(name: str) -> bytes:
+    """An attachment of a bundled sample mail, by file-name suffix."""
+    sample = {"pdf": "16_full_beschikking_to_coa.eml", "xlsx": "26_bezettingslijst_xlsx_to_politie.eml"}
+    msg = email.message_from_bytes((SAMPLES_DIR / sample[name]).read_bytes())
+    return next(p.get_payload(decode=True) for p in msg.walk() if (p.get_filename() or "").endswith(name))
+
+
+CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "txt": "text/plain"}
+
+
+def mail(sender: str, to: str, body: str, files: list[tuple[str, bytes]]) -> bytes:
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = sender, to, "Stukken"
+    m.set_content(body)
+    for name, data in files:
+        ctype = CONTENT_TYPES[name.rsplit(".", 1)[1]]
+        m.add_attachment(data, maintype=ctype.split("/")[0], subtype=ctype.split("/")[1], filename=name)
+    return m.as_bytes()
+
+
+def scan(data: bytes, name: str = "bericht.eml", limits: Limits | None = None):
+    return scan_message(load_bytes(data, name, limits=limits or Limits()), load_policy())
+
+
+def fired(result) -> dict[str, str]:
+    return {v.rule: v.severity for v in result.violations}
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[Image.Image]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(attachment("pdf"))
+    out = [pdf[i].render(scale=150 / 72, grayscale=True).to_pil() for i in range(len(pdf))]
+    pdf.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def scanned_pdf(pages) -> bytes:
+    """The 12-page beschikking as page images: 150, 200 and 300 dpi in turn, page 3 turned 90 degrees."""
+    images = []
+    for i, page in enumerate(pages):
+        dpi = (150, 200, 300)[i % 3]
+        img = page.resize((page.width * dpi // 150, page.height * dpi // 150))
+        images.append(img.rotate(90, expand=True) if i == 2 else img)
+    buf = io.BytesIO()
+    images[0].save(buf, "PDF", save_all=True, append_images=images[1:], resolution=200)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def scanned_result(scanned_pdf):
+    # A generous budget: this proves reading; speed is measured in bench/ocr.py (the test machine is shared).
+    return scan(mail("a.jansen@ind.nl", "b.devries@coa.nl", "Beste collega,\n\nHierbij het besluit.\n\nGroet,\nA.",
+                     [("besluit.pdf", scanned_pdf)]), limits=Limits(max_message_seconds=600))
+
+
+@pytest.fixture(scope="module")
+def text_layer_findings():
+    """Findings on the original (text) beschikking: the truth the scan must match."""
+    result = scan(mail("a.jansen@ind.nl", "b.devries@coa.nl", "Hierbij.", [("besluit.pdf", attachment("pdf"))]))
+    return {(f.entity, f.page) for f in result.findings if f.entity in ("V_NUMBER", "PERSON", "DATE_OF_BIRTH")}
+
+
+# -- MRZ (ICAO 9303 specimen lines) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lines", "fmt", "number"), [(TD3, "TD3", "L898902C3"), (TD2, "TD2", "D23145890"),
+                                                      (TD1, "TD1", "D23145890")])
+def test_icao_specimens_parse_with_check_digits(lines, fmt, number):
+    text = "Kopie paspoort\n" + "\n".join(lines)
+    (zone,) = find_zones(text)
+    assert zone.format == fmt and zone.valid
+    assert zone.values == {"ID_DOCUMENT": number, "DATE_OF_BIRTH": "12-08-74", "PERSON": "ANNA MARIA ERIKSSON"}
+    start, end = zone.spans["ID_DOCUMENT"]
+    assert text[start:end] == number
+
+
+def test_wrong_check_digit_gives_no_document_number():
+    assert check_digit("L898902C3") == "6" and check_digit("740812") == "2"
+    broken = [TD3[0], TD3[1].replace("L898902C36", "L898902C37")]
+    (zone,) = find_zones("\n".join(broken))
+    assert "ID_DOCUMENT" not in zone.values and not zone.valid
+    assert zone.values["DATE_OF_BIRTH"] == "12-08-74"  # its own check digit still holds
+    assert looks_like_mrz("\n".join(broken))  # still a copy of an ID document
+    assert find_zones("P<NLDDE<VRIES<<JAN\nnothing like a second line") == []
+
+
+# -- Scanned PDFs -----------------------------------------------------------------------------------
+
+
+@needs_tesseract
+def test_scanned_beschikking_is_a_full_beschikking_with_the_data_on_the_right_pages(scanned_result,
+                                                                                   text_layer_findings):
+    attachment_doc = next(d for d in scanned_result.documents if d["attachment"] == "besluit.pdf")
+    assert attachment_doc["kind"] == "beschikking" and attachment_doc["pages"] == 12
+    assert "FULL_BESCHIKKING" in fired(scanned_result)
+    found = {(f.entity, f.page) for f in scanned_result.findings if f.part == "attachment"}
+    for entity in ("V_NUMBER", "PERSON", "DATE_OF_BIRTH"):
+        assert (entity, 1) in found, entity
+    # The rotated page 3 was turned upright and read like the rest.
+    assert {e for e, p in text_layer_findings if p == 3} <= {e for e, p in found if p == 3}
+    assert {f.source for f in scanned_result.findings if f.part == "attachment"} == {"ocr"}
+    assert {f.source for f in scanned_result.findings if f.part != "attachment"} <= {"text"}
+    assert "UNSCANNABLE_ATTACHMENT" not in fired(scanned_result), [v.message for v in scanned_result.violations]
+
+
+@needs_tesseract
+def test_scanned_result_json_is_valid_and_says_ocr(scanned_result, result_schema):
+    out = scanned_result.to_json()
+    jsonschema.validate(out, result_schema)
+    assert {f["source"] for f in out["findings"] if f["part"] == "attachment"} == {"ocr"}
+    assert not TYPE_NAME.search(json.dumps(out))
+
+
+@needs_tesseract
+def test_mixed_pdf_reads_only_the_page_without_text(pages):
+    import pypdf
+
+    scan_page = io.BytesIO()
+    pages[1].save(scan_page, "PDF", resolution=150)
+    writer = pypdf.PdfWriter()
+    writer.add_page(pypdf.PdfReader(io.BytesIO(attachment("pdf"))).pages[0])
+    writer.add_page(pypdf.PdfReader(scan_page).pages[0])
+    buf = io.BytesIO()
+    writer.write(buf)
+    message = load_bytes(buf.getvalue(), "gemengd.pdf")
+    part = message.attachments[0]
+    assert part.meta["ocr_pages"] == [2]
+    result = scan_message(message, load_policy())
+    sources = {(f.page, f.source) for f in result.findings}
+    assert (1, "text") in sources and (2, "ocr") in sources and (1, "ocr") not in sources
+
+
+@needs_tesseract
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_photographed_page_as_image_attachment(pages, fmt):
+    buf = io.BytesIO()
+    pages[0].resize((pages[0].width * 4 // 3, pages[0].height * 4 // 3)).save(buf, fmt)
+    name = "brief." + ("jpg" if fmt == "JPEG" else "png")
+    result = scan(mail("a.jansen@ind.nl", "b.devries@coa.nl", "Zie bijlage.", [(name, buf.getvalue())]))
+    found = {f.entity for f in result.findings if f.attachment == name and f.source == "ocr"}
+    assert {"V_NUMBER", "PERSON", "DATE_OF_BIRTH"} <= found
+    assert "PHOTO_ATTACHMENT" not in fired(result)  # a photographed letter is not a pasfoto
+
+
+@needs_tesseract
+def test_scanned_bezettingslijst_is_bulk_personal_data():
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(attachment("xlsx")), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    font = ImageFont.truetype(SANS, 26)
+    columns = (60, 300, 520, 760, 960, 1200, 1420, 2060, 2220)  # a printed table: cells at fixed positions
+    img = Image.new("L", (3508, 140 + 48 * len(rows)), 255)  # A4 landscape at 300 dpi
+    draw = ImageDraw.Draw(img)
+    for i, row in enumerate(rows):
+        cells = [str(row[0])] if i == 0 else ["" if v is None else str(v) for v in row]
+        for x, cell in zip(columns, cells, strict=False):
+            draw.text((x, 80 + 48 * i), cell, fill=0, font=font)
+    buf = io.BytesIO()
+    img.save(buf, "PDF", resolution=300)
+    result = scan(mail("planning@coa.nl", "wijkagent@politie.nl", "Hierbij de lijst.", [("lijst.pdf", buf.getvalue())]))
+    assert "BULK_PERSONAL_DATA" in fired(result), fired(result)
+
+
+# -- Photos -------------------------------------------------------------------------------------------
+
+
+def _png(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _face() -> Image.Image:
+    skimage_data = pytest.importorskip("skimage.data", reason="scikit-image (test extra) ships the astronaut")
+    return Image.fromarray(skimage_data.astronaut())
+
+
+def _logo() -> Image.Image:
+    img = Image.new("RGB", (600, 300), "white")
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((30, 30, 270, 270), fill=(0, 90, 160))
+    draw.text((300, 110), "COA", fill=(0, 90, 160), font=ImageFont.truetype(SANS, 80))
+    return img
+
+
+def _chart() -> Image.Image:
+    img = Image.new("RGB", (800, 500), "white")
+    draw = ImageDraw.Draw(img)
+    for i, height in enumerate((120, 300, 220, 380, 90)):
+        draw.rectangle((80 + i * 140, 450 - height, 180 + i * 140, 450), fill=(200, 80, 40))
+    draw.line((60, 450, 780, 450), fill="black", width=3)
+    return img
+
+
+def _scribble() -> Image.Image:
+    img = Image.new("RGB", (700, 250), "white")
+    draw = ImageDraw.Draw(img)
+    points = [(40 + x * 6, 125 + int(60 * ((x * 7919) % 13 - 6) / 6)) for x in range(100)]
+    draw.line(points, fill=(10, 10, 80), width=4)
+    return img
+
+
+def _id_card() -> Image.Image:
+    card = Image.new("RGB", (1400, 880), (235, 240, 245))
+    card.paste(_face().resize((420, 420)), (60, 120))
+    draw = ImageDraw.Draw(card)
+    font = ImageFont.truetype(MONO, 40)
+    for i, line in enumerate(TD1):
+        draw.text((60, 620 + 70 * i), line, fill="black", font=font)
+    return card
+
+
+PHOTO_BODY = "Voor de inschrijving van mevrouw Lina Osman, V-nummer 2909117765, stuur ik de bijlage mee."
+
+
+@pytest.mark.parametrize(("maker", "photo"), [(_face, True), (_id_card, True), (_logo, False), (_chart, False),
+                                              (_scribble, False)])
+def test_photo_attachment_on_faces_and_id_copies_only(maker, photo):
+    result = scan(mail("l.bakker@coa.nl", "burgerzaken@venlo.nl", PHOTO_BODY, [("bijlage.png", _png(maker()))]))
+    assert ("PHOTO_ATTACHMENT" in fired(result)) is photo, fired(result)
+
+
+@needs_tesseract
+def test_id_card_copy_gives_mrz_findings():
+    message = load_bytes(mail("l.bakker@coa.nl", "burgerzaken@venlo.nl", "Kopie ID.", [("id.png", _png(_id_card()))]),
+                         "bericht.eml")
+    part = message.attachments[0]
+    assert part.meta["mrz"] and part.meta["faces"] >= 1
+    result = scan_message(message, load_policy())
+    found = {f.entity for f in result.findings if f.source == "ocr"}
+    assert {"ID_DOCUMENT", "DATE_OF_BIRTH"} <= found, found
+    assert any(d["kind"] == "id_document" for d in result.to_json()["documents"])
+
+
+# -- Fail closed --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def battery(tmp_path_factory) -> dict[str, Path]:
+    """Files that cannot be read as what they claim to be."""
+    folder = tmp_path_factory.mktemp("battery")
+    noise = os.urandom(6000)
+    files = {"leeg.eml": b"", "ruis.eml": noise, "ruis.pdf": noise, "ruis.docx": noise, "ruis.jpg": noise,
+             "tekst.eml": b"Dit is een gewoon tekstbestand.\nHet is geen e-mail.\n",
+             "nulbijlage.eml": mail("a@coa.nl", "b@venlo.nl", "Zie bijlage.", [("leeg.pdf", b"")]),
+             "ruisbijlage.eml": mail("a@coa.nl", "b@venlo.nl", "Zie bijlage.", [("foto.jpg", noise)])}
+    paths = {}
+    for name, data in files.items():
+        paths[name] = folder / name
+        paths[name].write_bytes(data)
+    return paths
+
+
+def test_unreadable_input_is_never_pass_and_makes_no_findings(battery):
+    for name, path in battery.items():
+        result = scan(path.read_bytes(), name)
+        unscannable = [v for v in result.violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
+        assert result.verdict != "pass" and unscannable, name
+        assert all(v.severity == "warn" for v in unscannable), name
+        if name.startswith(("ruis", "leeg", "nul")):
+            assert not [f for f in result.findings if f.part == "attachment" or f.entity != "EMAIL_ADDRESS"], name
+        assert not TYPE_NAME.search(json.dumps(result.to_json())), name
+
+
+def test_binary_body_is_not_analysed_as_text():
+    raw = (b"From: a@coa.nl\r\nTo: b@venlo.nl\r\nSubject: x\r\nContent-Type: text/plain; charset=latin-1\r\n\r\n"
+           + os.urandom(4000))
+    message = parse_eml(raw)
+    assert [p.error for p in message.bodies] and not any(p.pages for p in message.bodies)
+    assert fired(scan_message(message, load_policy())).get("UNSCANNABLE_ATTACHMENT") == "warn"
+
+
+def test_cli_battery_exits_10_with_dutch_reasons(battery):
+    proc = subprocess.run([sys.executable, "-m", "scanner", "scan", "--format", "json", *map(str, battery.values())],
+                          capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert proc.returncode == 10, proc.stderr[-2000:]
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(lines) == len(battery) and {d["verdict"] for d in lines} == {"warn"}
+    reasons = " ".join(v["message"] for d in lines for v in d["violations"])
+    for phrase in ("het bestand is leeg", "geen e-mailbericht", "beschadigd"):
+        assert phrase in reasons
+    assert not TYPE_NAME.search(proc.stdout + proc.stderr)
+
+
+@needs_tesseract
+def test_tesseract_absent_is_unscannable_with_the_reason(monkeypatch, tmp_path, pages):
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=150)
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no tesseract on PATH
+    result = scan(mail("a.jansen@ind.nl", "b.devries@coa.nl", "Hierbij.", [("scan.pdf", buf.getvalue())]))
+    messages = [v.message for v in result.violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
+    assert result.verdict != "pass"
+    assert any("pagina 1 is een scan" in m and "Tesseract ontbreekt" in m for m in messages), messages
+
+
+@needs_tesseract
+def test_message_budget_spent_leaves_pages_unread(pages):
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=150)
+    result = scan(mail("a.jansen@ind.nl", "b.devries@coa.nl", "Hierbij.", [("scan.pdf", buf.getvalue())]),
+                  limits=Limits(max_message_seconds=0.0))
+    messages = [v.message for v in result.violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
+    assert any("niet binnen de tijd" in m for m in messages), messages
+
+
+def test_spent_budget_cuts_the_unread_text_so_rules_stay_within_it():
+    """A huge list (issue 14: a 40 MB CSV ran for minutes) is analysed only within the message's budget;
+    the text not reached is cut, so document classes and rules do not read it either, and it is reported."""
+    rows = "\n".join(f"Persoon{i};{2000000000 + i * 7919 % 999999999};Straat {i % 300}, 6021 AB Budel"
+                     for i in range(30_000))
+    raw = mail("a@coa.nl", "b@politie.nl", "Zie bijlage.", [("lijst.txt", rows.encode())])
+    message = load_bytes(raw, "bericht.eml", limits=Limits(max_message_seconds=0.0))
+    result = scan_message(message, load_policy())
+    part = message.attachments[0]
+    assert 0 < len(part.text) < len(rows) and part.meta["analysis_stopped"]
+    unchecked = [v.message for v in result.violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
+    assert any("alleen het begin" in m for m in unchecked), unchecked
+
+
+@needs_tesseract
+def test_multi_page_tiff_is_read_page_by_page(pages):
+    buf = io.BytesIO()
+    # Copies: Pillow keeps the last save's encoder settings on an image, and other tests saved these as PDF.
+    pages[0].copy().save(buf, "TIFF", save_all=True, append_images=[pages[1].copy()], compression="tiff_lzw")
+    message = load_bytes(buf.getvalue(), "scan.tif")
+    part = message.attachments[0]
+    assert part.paged and part.meta["ocr_pages"] == [1, 2]
+    result = scan_message(message, load_policy())
+    assert {f.page for f in result.findings if f.entity == "V_NUMBER"} >= {1}
+    assert {f.source for f in result.findings} == {"ocr"}
+
+
+def test_a_scan_read_too_poorly_is_unscannable_not_passed(monkeypatch, pages):
+    """Tesseract's answer (TSV) with many words at low confidence: the page is reported, its noise not analysed."""
+    from scanner.ingest import ocr
+
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    noise = "".join(f"5\t1\t1\t1\t{i // 5}\t{i % 5}\t{100 * (i % 5)}\t{40 * (i // 5)}\t80\t30\t31.5\tkanker{i}\n"
+                    for i in range(30))
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(ocr, "_run", lambda args, png, timeout: header + noise if "tsv" in args else "")
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=150)
+    result = scan(mail("a.jansen@ind.nl", "b.devries@coa.nl", "Hierbij.", [("scan.pdf", buf.getvalue())]))
+    messages = [v.message for v in result.violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
+    assert any("(pagina 1 is een scan die niet gelezen kon worden)" in m for m in messages), messages
+    assert not [f for f in result.findings if f.part == "attachment"]
+    assert result.verdict != "pass"
