@@ -280,7 +280,8 @@ class _Matcher:
     # token tests -------------------------------------------------------
 
     def is_initial(self, token: Token) -> bool:
-        return bool(INITIAL.match(token.text))
+        # "GEB." has the shape of initials ("AB.") but is the label of a date of birth.
+        return bool(INITIAL.match(token.text)) and token.lower_ not in self.lex.not_names
 
     def is_name_token(self, token: Token, after_prefix: bool = False) -> bool:
         """A capitalised word that can be (part of) a name; after a prefix also a function word ("Van der Voort")."""
@@ -513,6 +514,8 @@ class _Matcher:
             if k == i or k >= self.n or self.doc[k - 1].text == ".":
                 continue  # "... van de vreemdeling. Controleer ...": the sentence ended
             end = self.name_run(k, lower_prefix_start=False)
+            if not greeting and end == k + 1 and self.surname_on_next_line(k, end):
+                end = self.name_run(end + 1, lower_prefix_start=False)  # "oom Rahim\nSharifi"
             # "Beste Collega" and "Directeur Uitvoering" (a capitalised job title) name no one.
             job_title = self.doc[i].text[:1].isupper() and end - k == 1
             if end == k or ((greeting or job_title) and self.common_not_listed(self.doc[k])):
@@ -520,6 +523,14 @@ class _Matcher:
             cores = self.core_tokens(k, end)
             if len(cores) < 2 or not self.looks_like_a_title(cores):  # "t.a.v. Bureau Documenten"
                 yield PersonSpan(k, end, ROLE_SCORE, "role")
+
+    def surname_on_next_line(self, k: int, end: int) -> bool:
+        """A listed first name at the end of a line and a listed surname opening the next ("Rahim\nSharifi")."""
+        if end + 1 >= self.n or self.doc[end].text != "\n" or self.doc[k].lower_ not in self.lex.first_names:
+            return False
+        nxt = self.doc[end + 1]
+        return (nxt.lower_ in self.lex.surnames and nxt.lower_ not in self.lex.ambiguous
+                and self.is_name_token(nxt) and not self.lex.is_common_word(nxt.text))
 
     def after_speech_verbs(self) -> Iterable[PersonSpan]:
         """The speaker after a quote: '" ... " , zegt Gminder', '... , aldus Karimi'."""

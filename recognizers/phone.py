@@ -12,6 +12,21 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import nearest_label
 
+# Numbers an organisation publishes for everyone, not a person's number: free, paid and shared-cost
+# service numbers, and the organisation-wide 088 numbers (libphonenumber's UAN type, "+31 88 ...").
+SERVICE_TYPES = frozenset({PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST,
+                           PhoneNumberType.UAN})
+
+
+def is_organisation_number(number: str | phonenumbers.PhoneNumber, region: str = "NL") -> bool:
+    """An 088, 0800, 0900 or 14 0xx number (also "+31 88 ..."): an organisation's, no person's."""
+    if isinstance(number, str):
+        try:
+            number = phonenumbers.parse(number, region)
+        except phonenumbers.NumberParseException:
+            return False
+    return phonenumbers.number_type(number) in SERVICE_TYPES
+
 
 class PhoneRecognizer(LocalRecognizer):
     """
@@ -48,10 +63,7 @@ class PhoneRecognizer(LocalRecognizer):
     GLUED_BEFORE = re.compile(r"[\w/-]$")
     GLUED_AFTER = re.compile(r"[\w/]|-\d")
 
-    # Numbers an organisation publishes for everyone, not a person's number: free, paid and shared-cost
-    # service numbers, and the organisation-wide 088 numbers (libphonenumber's UAN type, "+31 88 ...").
-    SERVICE_TYPES = frozenset({PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST,
-                               PhoneNumberType.UAN})
+    SERVICE_TYPES = SERVICE_TYPES
     MIN_NATIONAL_DIGITS = 8
     # Eritrean and other countries' numbers have seven digits after the country code ("+291 7 123 456").
     MIN_FOREIGN_DIGITS = 7
@@ -91,7 +103,7 @@ class PhoneRecognizer(LocalRecognizer):
                 continue
             number = match.number
             if (
-                phonenumbers.number_type(number) in self.SERVICE_TYPES
+                is_organisation_number(number, self.REGION)
                 or len(str(number.national_number)) < (
                     self.MIN_NATIONAL_DIGITS if number.country_code == 31 else self.MIN_FOREIGN_DIGITS)
             ):

@@ -11,6 +11,8 @@ from pathlib import Path
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.phone import is_organisation_number
+
 HEADERS_FILE = Path(__file__).parent / "data" / "table_headers.toml"
 # Cell separators of the table forms ingest produces (tabs: xlsx, csv, docx rows) and of tables typed
 # or pasted into a mail ("naam | geboortedatum", "naam;geboortedatum").
@@ -57,6 +59,8 @@ def _fits(entity: str, cell: str) -> bool:
         return digits >= 3 and len(cell) <= 20
     if entity == "DATE_OF_BIRTH":
         return 4 <= digits <= 8 and len(cell) <= 24
+    if entity == "PHONE_NUMBER" and is_organisation_number(cell):
+        return False  # a letterhead's "Telefoon | 088 043 1298" is the organisation's number
     return 6 <= digits <= 16 and len(cell) <= 24  # phone numbers and the numbers BSN, V-nummer, klantnummer
 
 

@@ -12,6 +12,7 @@ from recognizers.engine import ANALYSIS_LOCK, LANGUAGE, REGEX_FLAGS, SCORE_THRES
 from scanner.ingest.mail import URL
 from scanner.ingest.mrz import mrz_findings
 from scanner.model import SPECIAL_ENTITIES, Finding, Message, Part
+from scanner.names import same_name
 from scanner.signatures import SUBJECT_IDENTIFIERS, inside, signature_blocks
 
 CHUNK = 20_000  # characters handed to spaCy at once; pages longer than this are split on line ends
@@ -101,6 +102,7 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
     """
     own_addresses = {a.lower() for a in [message.sender, *message.to, *message.cc, *message.bcc] if a}
     # The sender and the recipients (their display names) are not data subjects (rules.md §0).
+    # Their names in any form: "R. Vermeulen" in a report by Rob Vermeulen is the writer's.
     header_names = [w for w in map(_name_words, [message.sender_name or "", *message.recipient_names]) if w]
     jobs: list[tuple[int, Part, int, int, str]] = []
     for index, part in enumerate(message.parts):
@@ -142,8 +144,7 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
                 continue
             if res.entity_type == "ADDRESS" and _organisation_address(chunk, res.start, value):
                 continue
-            name = _name_words(value) if res.entity_type == "PERSON" else set()
-            if name and any(name <= words for words in header_names):
+            if res.entity_type == "PERSON" and any(same_name(value, words) for words in header_names):
                 continue  # the sender, or a recipient in the quoted request or its signature
             meta = res.recognition_metadata or {}
             # One finding per subcategory: "ziekte van Huntington" is genetic and health data.

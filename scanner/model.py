@@ -281,4 +281,7 @@ def mask(text: str, entity: str) -> str:
     if entity == "EMAIL_ADDRESS" and "@" in text:
         local, _, domain = text.partition("@")
         return f"{local[:1]}***@{domain}"
+    if entity == "PHONE_NUMBER" and text.lstrip().startswith("+"):
+        # "+29******56": a foreign number must not read like the V-nummer "29******56" next to it.
+        return "+" + redaction_mask(text)
     return redaction_mask(text)

@@ -26,6 +26,8 @@ from redaction.matching import Haystack, compile_target
 from redaction.pages import parse_keep_pages, positions
 from scanner.i18n import T
 from scanner.model import SPECIAL_ENTITIES, Finding, Message, Part
+from scanner.names import name_words as _name_words
+from scanner.names import same_name
 
 # Black out by default: special and criminal data, asylum motives, and data of third parties.
 DEFAULT_ENTITIES = frozenset(SPECIAL_ENTITIES)
@@ -55,18 +57,11 @@ _MONTHS = {m: i for i, names in enumerate((
     ("april", "apr"), ("mei", "may"), ("juni", "jun", "june"), ("juli", "jul", "july"),
     ("augustus", "aug", "august"), ("september", "sep", "sept"), ("oktober", "okt", "october", "oct"),
     ("november", "nov"), ("december", "dec")), start=1) for m in names}
-_NAME_LABEL = re.compile(r"^\s*(?:naam|name|achternaam|voornamen?|betrokkene|de\s+heer|dhr|mevrouw|mevr|mw|mr|mrs)"
-                         r"\b\.?\s*:?\s*", re.IGNORECASE)
 
 
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def _name_words(text: str) -> list[str]:
-    """"Naam: Reza AHMADI" -> ["reza", "ahmadi"]; "R. Ahmadi" -> ["r", "ahmadi"]."""
-    return re.findall(r"[^\W\d_]+", _fold(_NAME_LABEL.sub("", text)))
 
 
 def _date_key(text: str) -> tuple[int, int, int] | None:
@@ -132,15 +127,6 @@ class DataSubject:
     def owns_any(self, entity: str, text: str) -> bool:
         """`owns`, or the subject's own number read as another kind (a V-nummer taken for a phone number)."""
         return self.owns(entity, text) or any(self.owns(e, text) for e in _NUMBER_ENTITIES if e != entity)
-
-
-def same_name(text: str, words: frozenset[str]) -> bool:
-    """"R. Ahmadi", "AHMADI, Reza" and "Naam: Reza Ahmadi" are forms of the name with `words` {reza, ahmadi}."""
-    found = _name_words(text)
-    full = [w for w in found if len(w) > 1]
-    initials = [w for w in found if len(w) == 1]
-    firsts = {w[0] for w in words}
-    return bool(full) and set(full) <= words and all(i in firsts for i in initials)
 
 
 def correspondents(message: Message) -> list[frozenset[str]]:

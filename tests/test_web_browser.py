@@ -158,16 +158,31 @@ def test_reveal_toggle_shows_the_values_in_this_browser_and_hides_them_again(pag
     assert page.problems == []
 
 
+def open_picker_with_the_keyboard(page):
+    """Space, else Enter, on the focused file input opens the picker (both are keyboard activation).
+    Headless Chromium now and then drops the first key's user activation (seen about 1 run in 3 on a
+    loaded machine), so a second key is tried before the test gives up."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for key, wait in (("Space", 5_000), ("Enter", 15_000)):
+        page.locator("#files").focus()
+        try:
+            with page.expect_file_chooser(timeout=wait) as chooser:
+                page.keyboard.press(key)
+            return chooser.value
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("the file picker did not open from the keyboard (Space or Enter)")
+
+
 def test_keyboard_only_file_picker_with_a_harmless_mail_shows_in_orde(page):
     order = []
     for _ in range(6):
         page.keyboard.press("Tab")
         order.append(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
     assert order == ["files", "sender", "to", "cc", "check-button", "clear-button"]
-    page.locator("#files").focus()
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(PASS_MAIL))
+    chooser = open_picker_with_the_keyboard(page)
+    chooser.set_files(str(PASS_MAIL))
     verdict = banner(page)
     expect(verdict).to_have_attribute("data-verdict", "pass")
     expect(verdict).to_contain_text("In orde")

@@ -248,7 +248,8 @@ def third_party_data(ctx: RuleContext) -> list[Hit]:
             role = roles.search(window)
             if role:
                 third.append(f)
-                found_roles.append(role.group(0))
+                if role.group(0) not in found_roles:  # a brother's name and his phone number: one role
+                    found_roles.append(role.group(0))
         if third:
             hits.append(Hit(
                 rule, ctx.policy.severity(rule), "default", recipients, attachment=doc.name,

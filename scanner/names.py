@@ -1,0 +1,39 @@
+"""Is a name found in the text one person's name in another form? ("R. Ahmadi", "AHMADI, Reza").
+
+Used by the analysis (the sender and the recipients are no data subjects, whatever form their
+name takes in a report they wrote) and by redaction (the data subject's name in every form).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+NAME_LABEL = re.compile(r"^\s*(?:naam|name|achternaam|voornamen?|betrokkene|de\s+heer|dhr|mevrouw|mevr|mw|mr|mrs)"
+                        r"\b\.?\s*:?\s*", re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def name_words(text: str) -> list[str]:
+    """"Naam: Reza AHMADI" -> ["reza", "ahmadi"]; "R.J. Ahmadi" -> ["r", "j", "ahmadi"]."""
+    return re.findall(r"[^\W\d_]+", _fold(NAME_LABEL.sub("", text)))
+
+
+def same_name(text: str, words: Iterable[str]) -> bool:
+    """"R. Ahmadi", "AHMADI, Reza" and "Naam: Reza Ahmadi" are forms of the name with `words` {reza, ahmadi}.
+
+    Each full word of `text` must be one of `words`; each initial must start one of them (an initial
+    in `words`, "S." of "mr. S. Dekker", starts itself). A relative with the same surname and another
+    first name or initial ("Sara Ahmadi", "S. Ahmadi") is someone else.
+    """
+    words = frozenset(map(_fold, words))
+    found = name_words(text)
+    full = [w for w in found if len(w) > 1]
+    initials = [w for w in found if len(w) == 1]
+    firsts = {w[0] for w in words}
+    return bool(full) and set(full) <= words and all(i in firsts for i in initials)
