@@ -14,7 +14,7 @@ import logging
 import sys
 from pathlib import Path
 
-from scanner.i18n import T, cli_language, install_argparse_language, set_language
+from scanner.i18n import T, add_policy_and_lang, cli_language, install_argparse_language, set_language
 from scanner.model import Result
 
 EXIT_PASS, EXIT_WARN, EXIT_BLOCK, EXIT_USAGE, EXIT_INTERNAL = 0, 10, 20, 2, 1
@@ -120,9 +120,6 @@ def _parser() -> argparse.ArgumentParser:
         help=T("organisatie van de afzender, als het adres die niet laat zien",
                "the sender's organisation, when the address does not show it"),
     )
-    policy_help = T("eigen beleid (TOML) dat over het standaardbeleid wordt gelegd (domeinen, zwaarte, drempels)",
-                    "policy overlay (TOML) merged over the default policy (domains, severities, thresholds)")
-    scan.add_argument("--policy", type=Path, metavar=T("BESTAND", "FILE"), help=policy_help)
     scan.add_argument(
         "--format",
         choices=["text", "json", "html"],
@@ -140,8 +137,7 @@ def _parser() -> argparse.ArgumentParser:
         help=T("toon de gevonden persoonsgegevens zelf in plaats van gemaskeerd",
                "show the matched personal data itself instead of masked"),
     )
-    scan.add_argument("--lang", choices=["nl", "en"], default=argparse.SUPPRESS,
-                      help=T("taal van het rapport (standaard nl)", "report language (default nl)"))
+    add_policy_and_lang(scan, "taal van het rapport (standaard nl)", "report language (default nl)")
 
     redact = sub.add_parser(
         "redact",
@@ -199,17 +195,10 @@ def _parser() -> argparse.ArgumentParser:
                "remove only these entities, comma-separated (e.g. PERSON,V_NUMBER); without it: special and "
                "criminal data and data of third parties"),
     )
-    redact.add_argument("--policy", type=Path, metavar=T("BESTAND", "FILE"), help=policy_help)
-    redact.add_argument("--lang", choices=["nl", "en"], default=argparse.SUPPRESS,
-                        help=T("taal van de meldingen (standaard nl)", "language of the messages (default nl)"))
+    add_policy_and_lang(redact, "taal van de meldingen (standaard nl)", "language of the messages (default nl)")
 
     for frontend in (audit, web, hook):
-        front = frontend.add_parser(sub)
-        if isinstance(front, argparse.ArgumentParser) and "--lang" not in front._option_string_actions:
-            # `verzendcheck audit … --lang en` as well as `verzendcheck --lang en audit …`
-            front.add_argument("--lang", choices=["nl", "en"], default=argparse.SUPPRESS,
-                               help=T("taal van hulp en meldingen (standaard nl)",
-                                      "language of help and messages (default nl)"))
+        frontend.add_parser(sub)
     return parser
 
 

@@ -73,3 +73,19 @@ def install_argparse_language(lang: str) -> None:
 
         argparse._ = gettext.gettext  # type: ignore[attr-defined]
         argparse.ngettext = gettext.ngettext  # type: ignore[attr-defined]
+
+
+def add_policy_and_lang(parser, lang_nl: str, lang_en: str) -> None:
+    """The two options every subcommand has: `--policy FILE` and `--lang`.
+
+    `--lang` defaults to the top-level parser's value (argparse.SUPPRESS), so `verzendcheck --lang en
+    audit …` and `verzendcheck audit … --lang en` mean the same.
+    """
+    from argparse import SUPPRESS
+    from pathlib import Path
+
+    parser.add_argument("--policy", type=Path, metavar=T("BESTAND", "FILE"),
+                        help=T("eigen beleid (TOML) dat over het standaardbeleid wordt gelegd (domeinen, zwaarte, "
+                               "drempels)", "policy overlay (TOML) merged over the default policy (domains, "
+                               "severities, thresholds)"))
+    parser.add_argument("--lang", choices=["nl", "en"], default=SUPPRESS, help=T(lang_nl, lang_en))

@@ -112,3 +112,19 @@ def test_scan_into_head_ends_quietly_and_reports_are_separated() -> None:
     assert full.stdout.count("=" * 72) == 1
     first, second = full.stdout.split("=" * 72)
     assert "21_ngo_without_machtiging" in first and "12_pass_signature_only" in second
+
+
+@pytest.mark.parametrize("command", [["scan", "x.eml"], ["redact", "x.pdf", "--out", "y.pdf"], ["audit", "sent.mbox"],
+                                     ["serve"], ["smtp-proxy", "--listen", "127.0.0.1:1", "--relay", "127.0.0.1:2"]])
+def test_every_subcommand_takes_policy_and_lang_before_or_after_it(command):
+    """`--lang en` before the subcommand is not undone by the subcommand's own default (it was for
+    audit and smtp-proxy), and every subcommand takes `--policy FILE`."""
+    from pathlib import Path
+
+    from scanner.cli import _parser
+
+    parser = _parser()
+    assert parser.parse_args(["--lang", "en", *command]).lang == "en"
+    assert parser.parse_args([*command, "--lang", "en"]).lang == "en"
+    assert parser.parse_args(command).lang == "nl"
+    assert parser.parse_args([*command, "--policy", "eigen.toml"]).policy == Path("eigen.toml")

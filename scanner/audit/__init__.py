@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from scanner.i18n import T
+from scanner.i18n import T, add_policy_and_lang
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -45,14 +45,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help=T("Dask-cluster voor grote archieven", "Dask cluster for large archives"),
     )
     p.add_argument(
-        "--policy", metavar="FILE", help=T("eigen beleid (TOML) over het standaardbeleid", "policy overlay (TOML)")
-    )
-    p.add_argument(
         "--reveal",
         action="store_true",
         help=T("toon en bewaar de gevonden persoonsgegevens zelf", "show and store the matched personal data itself"),
     )
-    p.add_argument("--lang", choices=["nl", "en"], default="nl", help=T("taal van het rapport", "report language"))
+    add_policy_and_lang(p, "taal van het rapport (standaard nl)", "report language (default nl)")
     p.add_argument(
         "--report-only",
         action="store_true",

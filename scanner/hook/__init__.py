@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from scanner.i18n import T
+from scanner.i18n import T, add_policy_and_lang
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -35,9 +35,6 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         ),
     )
     p.add_argument(
-        "--policy", metavar="FILE", help=T("eigen beleid (TOML) over het standaardbeleid", "policy overlay (TOML)")
-    )
-    p.add_argument(
         "--workers", type=int, metavar="N", help=T("aantal werkprocessen (beleid: [hook] workers)", "worker processes")
     )
     p.add_argument(
@@ -51,9 +48,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("--tls-cert", metavar="PEM", help=T("certificaat voor STARTTLS", "certificate for STARTTLS"))
     p.add_argument("--tls-key", metavar="PEM", help=T("sleutel bij het certificaat", "key of the certificate"))
-    p.add_argument(
-        "--lang", choices=["nl", "en"], default="nl", help=T("taal van de SMTP-antwoorden", "language of SMTP replies")
-    )
+    add_policy_and_lang(p, "taal van de SMTP-antwoorden (standaard nl)", "language of SMTP replies (default nl)")
     return p
 
 

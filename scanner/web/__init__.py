@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from scanner.i18n import T
+from scanner.i18n import T, add_policy_and_lang
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -19,9 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help=T("adres (standaard alleen deze computer)", "address (default: this computer only)"),
     )
     p.add_argument("--port", type=int, default=8080, help=T("poort (standaard 8080)", "port (default 8080)"))
-    p.add_argument(
-        "--policy", metavar="FILE", help=T("eigen beleid (TOML) over het standaardbeleid", "policy overlay (TOML)")
-    )
+    add_policy_and_lang(p, "taal van hulp en meldingen (standaard nl)", "language of help and messages (default nl)")
     return p
 
 
