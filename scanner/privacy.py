@@ -8,6 +8,7 @@ first name or surname, and a run of six or more digits always.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -40,3 +41,12 @@ def mask_file_name(name: str, names: frozenset[str] = frozenset()) -> str:
         return mask(word, "PERSON") if low in names or listed else word
 
     return _TOKEN.sub(one, name)
+
+
+def message_id_digest(message_id: str | None) -> str | None:
+    """sha256 (hex) of a Message-ID with its white space folded: what logs and state files keep instead
+    of the id itself. The hook's decision log and the audit's CSV use this same digest (the audit a
+    prefix of it), so a privacy officer can match a logged decision to an audited mail."""
+    if not message_id or not message_id.strip():
+        return None
+    return hashlib.sha256(" ".join(message_id.split()).encode("utf-8", "surrogateescape")).hexdigest()

@@ -559,3 +559,15 @@ def test_plain_progress_lines_give_count_rate_and_time_left():
     assert len(lines) <= 3  # periodic lines and one at the end, not one per message
     assert re.fullmatch(r"audit: [23]/10 berichten warn=1 pass=1", lines[0])  # under a second: no rate yet
     assert re.fullmatch(r"audit: 4/10 berichten, \d\.\d/s, nog ongeveer \d s block=1 warn=1 pass=1", lines[-1])
+
+
+def test_the_audit_and_the_hook_hash_a_message_id_alike():
+    """A privacy officer can match the hook's decision log to the audit's CSV by the Message-ID digest."""
+    from scanner.hook.server import message_id_hash
+    from scanner.privacy import message_id_digest
+
+    raw = b"From: a@ind.nl\r\nMessage-ID:\r\n  <abc.123@ind.nl>\r\nSubject: x\r\n\r\nTekst\r\n"
+    hook = message_id_hash(raw)
+    assert hook == message_id_digest("<abc.123@ind.nl>")
+    assert len(hook) == 64 and "abc" not in hook
+    assert message_id_digest("  ") is None

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scanner.privacy import message_id_digest
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (
@@ -129,7 +131,7 @@ class AuditState:
                 "INSERT INTO results(content_id, seq, msgid_hash, verdict, rules, sender_org, recipient_orgs, month,"
                 " error, json, stored_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(content_id) DO UPDATE SET scans = scans + 1, json = excluded.json",
-                (content_id, seq, digest(msgid, 16) if msgid else None, result_json["verdict"], rules,
+                (content_id, seq, (message_id_digest(msgid) or "")[:16] or None, result_json["verdict"], rules,
                  sender.get("organisation"), recipient_orgs, month, int(error),
                  json.dumps(result_json, ensure_ascii=False), time.time()),
             )

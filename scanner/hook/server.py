@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import functools
-import hashlib
 import json
 import logging
 import re
@@ -44,8 +43,10 @@ from scanner.hook.replies import (
     with_verdict_headers,
 )
 from scanner.i18n import T
+from scanner.ingest.mail import header_text
 from scanner.policy import Policy, load_policy
 from scanner.pool import WorkerPool
+from scanner.privacy import message_id_digest
 from scanner.tasks import budget_within, scan_bytes
 
 log = logging.getLogger("verzendcheck.hook")
@@ -126,9 +127,7 @@ def message_id_hash(data: bytes) -> str | None:
         value = BytesHeaderParser().parsebytes(data[: header_end(data)]).get("Message-ID")
     except Exception:  # a header the parser cannot read: no id, the decision stands
         return None
-    if not value:
-        return None
-    return hashlib.sha256(str(value).strip().encode("utf-8", "surrogateescape")).hexdigest()
+    return message_id_digest(header_text(value) if value else None)
 
 
 class _ProxySMTP(SMTP):
