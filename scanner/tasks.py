@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from scanner.model import Result
+from scanner.model import Message, Result
 
 _policies: dict[str | None, object] = {}
 _policies_lock = threading.Lock()
@@ -61,13 +61,24 @@ def scan_bytes(
     `budget` (seconds) shortens the policy's time budget for the message: what is not read within it
     is reported as not checked, before the pool's kill timeout would turn it into an error.
     """
+    return _parse_and_scan(data, name, sender=sender, to=to, cc=cc, bcc=bcc, org=org, lang=lang,
+                           policy_path=policy_path, budget=budget)[1]
+
+
+def _parse_and_scan(data: bytes, name: str, *, sender: str | None = None, to: Iterable[str] = (),
+                    cc: Iterable[str] = (), bcc: Iterable[str] = (), org: str | None = None, lang: str = "nl",
+                    policy_path: str | Path | None = None, budget: float | None = None,
+                    check: Callable[[Message], None] | None = None) -> tuple[Message, Result]:
+    """The one parse-then-scan step of every task; `check` may refuse the parsed message first."""
     from scanner.core import scan_message
     from scanner.ingest import Limits, load_bytes
 
     policy = policy_for(policy_path)
-    limits = Limits.from_policy(policy, budget)
-    message = load_bytes(data, name, limits=limits).with_envelope(sender=sender, to=to, cc=cc, bcc=bcc)
-    return scan_message(message, policy, org=org, lang=lang)
+    message = load_bytes(data, name, limits=Limits.from_policy(policy, budget))
+    message.with_envelope(sender=sender, to=to, cc=cc, bcc=bcc)
+    if check is not None:
+        check(message)
+    return message, scan_message(message, policy, org=org, lang=lang)
 
 
 def scan_unreadable(name: str, reason: str, *, lang: str = "nl", policy_path: str | Path | None = None) -> Result:
@@ -111,15 +122,7 @@ def scan_bytes_in_context(
     in which every finding (this one too) shows in masked form unless `reveal`. A bare document
     of an unknown type or one that cannot be read at all raises UploadRejected instead.
     """
-    from scanner.core import scan_message
-    from scanner.ingest import Limits, load_bytes
-
-    envelope = {key: scan_args.pop(key) for key in ("sender", "to", "cc", "bcc") if key in scan_args}
-    policy = policy_for(scan_args.pop("policy_path", None))
-    limits = Limits.from_policy(policy, scan_args.pop("budget", None))
-    message = load_bytes(data, name, limits=limits).with_envelope(**envelope)
-    _check_document(message)
-    result = scan_message(message, policy, **scan_args)
+    message, result = _parse_and_scan(data, name, check=_check_document, **scan_args)
     out = result.to_json(reveal=reveal)
     for finding, shown in zip(result.findings, out["findings"], strict=True):
         shown["context"] = _context(message.parts[finding.part_index], finding, result.findings, reveal, context_chars)
