@@ -103,6 +103,12 @@ class AddressRecognizer(DutchPatternRecognizer):
         ),
     ]
 
+    # The patterns with a postcode: a text without one has no match (one search instead of three).
+    REQUIRES: ClassVar[dict[str, str]] = {
+        name: _POSTCODE for name in ("Street, house number and postcode", "Postcode and house number",
+                                     "House number and postcode")
+    }
+
     CONTEXT: ClassVar[list[str]] = ["adres", "woont", "wonende", "woonachtig", "verblijft", "verhuisd", "address"]
 
     POSTCODE = re.compile(r"\b[1-9]\d{3} ?[A-Z]{2}\b")

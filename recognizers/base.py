@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+import regex
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
 
 from recognizers.engine import REGEX_FLAGS
 
@@ -18,6 +21,8 @@ OTHER_NUMBER = (
 )
 # A currency right before a number makes it an amount.
 AMOUNT = re.compile(r"(?:€|\bEUR|\beuro)\s*$", re.IGNORECASE)
+
+logger = logging.getLogger("presidio-analyzer")
 
 
 def number_labels(own: str) -> re.Pattern[str]:
@@ -42,9 +47,15 @@ class DutchPatternRecognizer(PatternRecognizer):
     groups "own" and "other") is scored by the nearest label before each
     candidate: its own label raises it to LABELLED_SCORE, another number's
     label or a currency rules it out, and `keep_unlabelled` decides the rest.
+
+    REQUIRES names, per pattern, a regex that any text with a match of that pattern contains
+    (the label its look-behind demands, the postcode it ends with): one search for it is much
+    cheaper than the pattern itself, whose look-behind is tried at every digit, and a text
+    without it is not searched with the pattern at all.
     """
 
     PATTERNS: ClassVar[list[Pattern]] = []
+    REQUIRES: ClassVar[dict[str, str]] = {}
     CONTEXT: ClassVar[list[str]] = []
     ENTITY: ClassVar[str] = ""
 
@@ -68,6 +79,72 @@ class DutchPatternRecognizer(PatternRecognizer):
             name=name,
             global_regex_flags=REGEX_FLAGS,
         )
+        names = {pattern.name for pattern in self.patterns}
+        if unknown := set(self.REQUIRES) - names:
+            raise ValueError(f"REQUIRES names no pattern of {type(self).__name__}: {sorted(unknown)}")
+        # Compiled like the patterns (the `regex` module, the same flags), so a fragment means the same.
+        self._requires = {name: regex.compile(required, REGEX_FLAGS) for name, required in self.REQUIRES.items()}
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """Presidio's pattern analysis (`PatternRecognizer.__analyze_patterns`: the same results),
+        without the patterns whose REQUIRES the text lacks, and without Presidio's per-pattern
+        clock readings and debug log."""
+        flags = regex_flags if regex_flags else self.global_regex_flags
+        present: dict[regex.Pattern, bool] = {}  # patterns may share a requirement: searched once
+        results: list[RecognizerResult] = []
+        for pattern in self.patterns:
+            required = self._requires.get(pattern.name)
+            if required is not None:
+                if required not in present:
+                    present[required] = required.search(text) is not None
+                if not present[required]:
+                    continue
+            if not pattern.compiled_regex or pattern.compiled_with_flags != flags:
+                pattern.compiled_with_flags = flags
+                pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
+            try:
+                for match in pattern.compiled_regex.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+                    start, end = match.span()
+                    if start != end:
+                        result = self._pattern_result(pattern, text[start:end], start, end, flags)
+                        if result is not None:
+                            results.append(result)
+            except TimeoutError:
+                logger.warning("Regex pattern '%s' timed out after %s seconds, skipping.", pattern.name,
+                               REGEX_TIMEOUT_SECONDS, exc_info=True)
+        return EntityRecognizer.remove_duplicates(results) if results else results
+
+    def _pattern_result(self, pattern: Pattern, matched: str, start: int, end: int,
+                        flags: int) -> RecognizerResult | None:
+        """One match as Presidio scores it: validation sets the score to 1 or 0, invalidation to 0;
+        a result of score 0 is dropped."""
+        validation_result = self.validate_result(matched)
+        explanation = self.build_regex_explanation(
+            self.name, pattern.name, pattern.regex, pattern.score, validation_result, flags
+        )
+        result = RecognizerResult(
+            entity_type=self.supported_entities[0],
+            start=start,
+            end=end,
+            score=pattern.score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
+        if validation_result is not None:
+            result.score = EntityRecognizer.MAX_SCORE if validation_result else EntityRecognizer.MIN_SCORE
+        if self.invalidate_result(matched):
+            result.score = EntityRecognizer.MIN_SCORE
+        explanation.score = result.score
+        return result if result.score > EntityRecognizer.MIN_SCORE else None
 
     def keep_unlabelled(self, text: str, result: RecognizerResult) -> bool:
         """Whether a candidate without a label before it stays; may raise its score."""

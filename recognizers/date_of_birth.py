@@ -68,6 +68,9 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
         Pattern("Date after a V-nummer in a list row", rf"(?=\d)(?<=\b\d{{10}}[ \t]*[-|;,\t\u2013][ \t]*){_DATE}", 0.6),
     ]
 
+    # A text without a birth label has no labelled date (the label's look-behind at every digit is the cost).
+    REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[0].name: _LABEL}
+
     CONTEXT: ClassVar[list[str]] = ["geboren", "geboortedatum", "birth"]
 
     NUMERIC = re.compile(r"(\d{1,4})[-./](\d{1,2})[-./]['\u2019]?(\d{1,4})")

@@ -35,6 +35,8 @@ class EmailRecognizer(DutchPatternRecognizer):
         ),
     ]
 
+    REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[0].name: "@"}
+
     CONTEXT: ClassVar[list[str]] = ["e-mail", "email", "mail", "mailadres"]
 
     MAX_LENGTH = 254

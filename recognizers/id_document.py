@@ -70,6 +70,13 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
         ),
     ]
 
+    # A label, or a document's name, appears in the text before any number of these patterns.
+    REQUIRES: ClassVar[dict[str, str]] = {
+        PATTERNS[3].name: _LABEL,
+        PATTERNS[4].name: rf"(?i:\b{_DOCUMENT})",
+        PATTERNS[5].name: rf"(?i:\b{_DOCUMENT})",
+    }
+
     CONTEXT: ClassVar[list[str]] = [
         "paspoort",
         "id-kaart",

@@ -37,6 +37,9 @@ class KlantnummerRecognizer(DutchPatternRecognizer):
         ),
     ]
 
+    # A text without the label has no labelled number (the label's look-behind at every digit is the cost).
+    REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[0].name: _LABEL}
+
     CONTEXT: ClassVar[list[str]] = [
         "klantnummer",
         "cliëntnummer",

@@ -466,3 +466,27 @@ def test_license_plate_old_or_without_dashes_found_near_kenteken(
 @pytest.mark.parametrize("text", ["AB-12-34", "12BDF3", "AE-123-B", "12-05-2020", "bd-12-fg", "IND-12-3"])
 def test_license_plate_not_found(analyzer: AnalyzerEngine, text: str) -> None:
     assert found(analyzer, text, "LICENSE_PLATE") == []
+
+
+def test_every_sidecode_has_a_letter_by_a_digit() -> None:
+    """The license plate patterns' REQUIRES (LETTER_BY_DIGIT) holds for every sidecode, with or without dashes."""
+    import re
+
+    from recognizers.license_plate import _SIDECODES, LETTER_BY_DIGIT
+
+    for form in _SIDECODES.values():
+        plate = form.replace("X", "B").replace("9", "1")
+        assert re.search(LETTER_BY_DIGIT, plate) and re.search(LETTER_BY_DIGIT, plate.replace("-", "")), form
+
+
+def test_requires_names_a_pattern() -> None:
+    """A REQUIRES entry for a pattern name the recognizer lacks (a renamed pattern) is an error, not a no-op."""
+    from recognizers.base import DutchPatternRecognizer
+    from recognizers.email import EmailRecognizer
+
+    class Renamed(EmailRecognizer):
+        REQUIRES = {"no such pattern": "@"}
+
+    with pytest.raises(ValueError, match="no such pattern"):
+        Renamed()
+    assert issubclass(Renamed, DutchPatternRecognizer)
