@@ -356,3 +356,42 @@ def test_any_presidio_submodule_can_be_imported_first(first: str, tmp_path: Path
     """Presidio's modules import each other in circles that only its own order resolves: kept whatever comes first."""
     code = f"import json, sys, recognizers\n{first}\nprint(json.dumps('presidio_analyzer' in sys.modules))\n"
     assert _run_python(code, tmp_path) is True
+
+
+def test_a_scan_imports_no_spacy_cli(tmp_path: Path) -> None:
+    """Start: spaCy's CLI (weasel, typer, httpx, rich), which spaCy's __init__ imports for `spacy.info`, is not loaded."""
+    code = (
+        "import sys, json; from scanner.cli import main\n"
+        "try:\n    main(['scan', 'samples/01_pass_ind_to_dtv_vnummer.eml', '--format', 'json'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('spacy.cli', 'weasel', 'typer')))))\n"
+    )
+    assert _run_python(code, tmp_path) == []
+
+
+_SPACY_CLI = (
+    "import spacy, sys\n"
+    "info = spacy.info(silent=True)\n"
+    "first = 'spacy.cli' in sys.modules\n"
+    "download = spacy.cli.download\n"  # as Presidio reads it, without importing spacy.cli itself
+    "from spacy.cli import setup_cli, info as cli_info\n"
+    "print(json.dumps([sorted(info)[:3], download.__module__, cli_info is sys.modules['spacy.cli.info'].info,\n"
+    "                  callable(setup_cli), spacy.cli is sys.modules['spacy.cli']]))\n"
+)
+
+
+def test_spacys_cli_works_after_the_deferred_import(tmp_path: Path) -> None:
+    """`spacy.info`, `spacy.cli.download` (Presidio's model download) and `from spacy.cli import ...` answer
+    exactly as after a plain `import spacy`."""
+    plain = _run_python("import json\n" + _SPACY_CLI, tmp_path)
+    after_ours = _run_python("import json, recognizers\n" + _SPACY_CLI, tmp_path)
+    assert plain[1] == "spacy.cli.download" and plain[2:] == [True, True, True]
+    assert after_ours == plain
+
+
+def test_the_deferred_spacy_cli_is_imported_only_when_asked(tmp_path: Path) -> None:
+    code = ("import json, sys, recognizers, spacy\n"
+            "before = 'spacy.cli' in sys.modules or 'cli' in vars(spacy)\n"
+            "spacy.info(silent=True)\n"
+            "print(json.dumps([before, 'spacy.cli' in sys.modules]))\n")
+    assert _run_python(code, tmp_path) == [False, True]
