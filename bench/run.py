@@ -2,7 +2,8 @@
 
 Run: `.venv/bin/python bench/run.py [--rounds N]`. Results go to stdout as Markdown tables;
 copy them into bench/RESULTS.md. All contenders see the same mails (samples/*.eml plus the
-messages of samples/sent.mbox, and a set of realistic text-only mails), in the same process,
+messages of samples/sent.mbox; their text-only mails; the hand-written mails of
+evaluation/issue18), in the same process,
 interleaved per round so that the shared machine's noise hits them alike; ratios matter more than
 absolute numbers. Then the start (first result of `python -m scanner scan one.eml` from process
 start) and the peak resident memory of that process, each the median of a few fresh processes.
@@ -43,6 +44,12 @@ def text_mails() -> list[tuple[str, bytes]]:
         if not message.attachments and not message.errors:
             out.append((name, data))
     return out
+
+
+def realistic_mails() -> list[tuple[str, bytes]]:
+    """The hand-written labelled mails of evaluation/issue18 (clerks' own wording, identifiers typed every
+    way, a few CSV or PDF attachments): closer to a day's outgoing mail than the samples."""
+    return [(p.name, p.read_bytes()) for p in sorted((REPO / "evaluation").glob("issue18/set*/*.eml"))]
 
 
 def floor(name: str, data: bytes) -> None:
@@ -269,6 +276,8 @@ def main() -> None:
     mails = corpus()
     _table(mails, args.rounds, "All samples and sent.mbox")
     _table(text_mails(), args.rounds, "Text-only mails")
+    if realistic := realistic_mails():
+        _table(realistic, args.rounds, "Realistic hand-written mails (evaluation/issue18)")
     lat = sorted(text_mail_latency(mails, args.rounds))
     if lat:
         p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]

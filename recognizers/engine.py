@@ -16,6 +16,7 @@ from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from recognizers.fastload import paused_gc
 from recognizers.lemmas import dutch_lemmas
 from recognizers.person_model import build_person_pipeline
 from recognizers.registry import RECOGNIZERS
@@ -188,6 +189,7 @@ ANALYSIS_LOCK = threading.RLock()
 
 
 @lru_cache(maxsize=1)
+@paused_gc(freeze=True)
 def _build() -> AnalyzerEngine:
     nlp_engine = DutchNlpEngine(build_nlp())
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])

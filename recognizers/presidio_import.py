@@ -18,8 +18,14 @@ the predefined package's `__init__`. Installing imports nothing; a package impor
 
 Only for packages whose `__init__` binds no name that is also a submodule's (a submodule imported
 before the deferred `__init__` would stay bound to that name): true of both Presidio packages, not
-of `spacy.cli` (its `__init__` rebinds `download`, `info`, ... to functions), which spaCy's own
-`__init__` imports for one function at a cost of about 0.13 s; that stays.
+of `spacy.cli` (its `__init__` rebinds `download`, `info`, ... to functions).
+
+spaCy's own `__init__` imports `spacy.cli` for one function, `spacy.info`: the whole CLI, weasel,
+typer, and with httpx installed httpx and rich, about 0.4-0.7 s of every start (a third of the
+first result of `verzendcheck scan`). The same finder runs spaCy's `__init__` with a stand-in
+`spacy.cli.info` whose `info` imports the real one when called, then takes the stand-ins away:
+`spacy.cli` is imported for real by the first `import spacy.cli` / `from spacy.cli import ...`
+or the first `spacy.cli` attribute read (Presidio's model download), as if nothing happened.
 """
 
 from __future__ import annotations
@@ -141,8 +147,59 @@ def _complete_before_subclass_search(utils: ModuleType) -> None:
     loader.get_all_existing_recognizers = staticmethod(get_all_existing_recognizers)
 
 
+def _spacy_info(*args, **kwargs):
+    """spaCy's `spacy.info`: imports spaCy's CLI when called (see the module's docstring)."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
+
+
+class _WithoutCli(importlib.abc.Loader):
+    """Runs spaCy's `__init__` with a stand-in `spacy.cli.info`, then removes the stand-ins."""
+
+    def __init__(self, real: importlib.abc.Loader) -> None:
+        self.real = real
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self.real.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__spec__.loader = self.real
+        module.__loader__ = self.real
+        cli, info = ModuleType("spacy.cli"), ModuleType("spacy.cli.info")
+        cli.__path__ = []  # any other CLI submodule asked for meanwhile fails loudly instead of half-loading
+        cli.info, info.info = info, _spacy_info
+        stand_ins = {"spacy.cli": cli, "spacy.cli.info": info}
+        if any(name in sys.modules for name in stand_ins):
+            self.real.exec_module(module)
+            return
+        sys.modules.update(stand_ins)
+        try:
+            self.real.exec_module(module)
+        finally:
+            for name, stand_in in stand_ins.items():
+                if sys.modules.get(name) is stand_in:
+                    del sys.modules[name]
+            if module.__dict__.get("cli") is cli:
+                del module.cli
+        if "__getattr__" not in module.__dict__:
+            module.__getattr__ = _spacy_getattr
+
+
+def _spacy_getattr(name: str) -> object:
+    """`spacy.cli` read as an attribute before anything imported it: import it now."""
+    if name == "cli":
+        return importlib.import_module("spacy.cli")
+    raise AttributeError(f"module 'spacy' has no attribute {name!r}")
+
+
 class _Finder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname: str, path=None, target=None):
+        if fullname == "spacy":
+            spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+            if spec is not None and spec.loader is not None:
+                spec.loader = _WithoutCli(spec.loader)
+            return spec
         if fullname not in _NAMES and fullname != LOADER_UTILS:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
@@ -163,4 +220,4 @@ def install() -> bool:
     with _lock:
         if _finder not in sys.meta_path:
             sys.meta_path.insert(0, _finder)
-        return "presidio_analyzer" not in sys.modules
+        return "presidio_analyzer" not in sys.modules  # (and spaCy's: see `_WithoutCli`)

@@ -203,11 +203,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from scanner.core import scan_message
-    from scanner.ingest import Limits, load_raw
-    from scanner.ingest.sources import iter_source, source_kind
-    from scanner.policy import load_policy
-    from scanner.report import render_html, render_text, separator
+    from recognizers.fastload import paused_gc
+
+    with paused_gc(freeze=True):  # the imports make long-lived objects only (so does the analyzer's build)
+        from scanner.core import scan_message
+        from scanner.ingest import Limits, load_raw
+        from scanner.ingest.sources import iter_source, source_kind
+        from scanner.policy import load_policy
+        from scanner.report import render_html, render_text, separator
 
     policy = load_policy(args.policy)
     limits = Limits.from_policy(policy)  # one time budget per message: ingest, OCR and analysis

@@ -3,6 +3,7 @@ context enhancer and the faster helpers give what the plain ways give. No timing
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -356,3 +357,71 @@ def test_any_presidio_submodule_can_be_imported_first(first: str, tmp_path: Path
     """Presidio's modules import each other in circles that only its own order resolves: kept whatever comes first."""
     code = f"import json, sys, recognizers\n{first}\nprint(json.dumps('presidio_analyzer' in sys.modules))\n"
     assert _run_python(code, tmp_path) is True
+
+
+def test_a_scan_imports_no_spacy_cli(tmp_path: Path) -> None:
+    """Start: spaCy's CLI (weasel, typer, httpx, rich), which spaCy's __init__ imports for `spacy.info`, is not loaded."""
+    code = (
+        "import sys, json; from scanner.cli import main\n"
+        "try:\n    main(['scan', 'samples/01_pass_ind_to_dtv_vnummer.eml', '--format', 'json'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('spacy.cli', 'weasel', 'typer')))))\n"
+    )
+    assert _run_python(code, tmp_path) == []
+
+
+_SPACY_CLI = (
+    "import spacy, sys\n"
+    "info = spacy.info(silent=True)\n"
+    "first = 'spacy.cli' in sys.modules\n"
+    "download = spacy.cli.download\n"  # as Presidio reads it, without importing spacy.cli itself
+    "from spacy.cli import setup_cli, info as cli_info\n"
+    "print(json.dumps([sorted(info)[:3], download.__module__, cli_info is sys.modules['spacy.cli.info'].info,\n"
+    "                  callable(setup_cli), spacy.cli is sys.modules['spacy.cli']]))\n"
+)
+
+
+def test_spacys_cli_works_after_the_deferred_import(tmp_path: Path) -> None:
+    """`spacy.info`, `spacy.cli.download` (Presidio's model download) and `from spacy.cli import ...` answer
+    exactly as after a plain `import spacy`."""
+    plain = _run_python("import json\n" + _SPACY_CLI, tmp_path)
+    after_ours = _run_python("import json, recognizers\n" + _SPACY_CLI, tmp_path)
+    assert plain[1] == "spacy.cli.download" and plain[2:] == [True, True, True]
+    assert after_ours == plain
+
+
+def test_the_deferred_spacy_cli_is_imported_only_when_asked(tmp_path: Path) -> None:
+    code = ("import json, sys, recognizers, spacy\n"
+            "before = 'spacy.cli' in sys.modules or 'cli' in vars(spacy)\n"
+            "spacy.info(silent=True)\n"
+            "print(json.dumps([before, 'spacy.cli' in sys.modules]))\n")
+    assert _run_python(code, tmp_path) == [False, True]
+
+
+def test_the_start_does_not_run_the_garbage_collector_over_the_models(tmp_path: Path) -> None:
+    """Start: importing and building the models allocate millions of objects for the life of the process; the
+    cyclic collector ran ~380 times over them (0.12 s of a 1.5 s start). Now it is paused for those phases,
+    and the models are frozen out of later full collections."""
+    code = (
+        "import gc, json, sys\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: runs.append(info['generation']) if phase == 'start' else None)\n"
+        "from scanner.cli import main\n"
+        "try:\n    main(['scan', 'samples/01_pass_ind_to_dtv_vnummer.eml', '--format', 'json'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(json.dumps([len(runs), runs.count(2), gc.get_freeze_count() > 100_000, gc.get_threshold()[0]]))\n"
+    )
+    runs, full, frozen, threshold = _run_python(code, tmp_path)
+    assert runs < 100 and full == 0 and frozen
+    assert threshold == gc.get_threshold()[0]  # the collector is back on, as it was
+
+
+def test_paused_gc_holds_even_when_a_library_turns_the_collector_on() -> None:
+    """srsly (the model's reader) calls gc.enable() after every read: the pause must survive it."""
+    from recognizers.fastload import paused_gc
+
+    before = gc.get_threshold()
+    with paused_gc():
+        gc.enable()
+        assert gc.get_threshold()[0] == 0
+    assert gc.get_threshold() == before
