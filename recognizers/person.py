@@ -234,6 +234,44 @@ class NameLexicon:
             or low in _english_words()
         )
 
+    def is_initial(self, text: str) -> bool:
+        """Initials: "A.", "J.P.", "Th."."""
+        return self._initial_memo[text]
+
+    def _is_initial(self, text: str) -> bool:
+        # "GEB." has the shape of initials ("AB.") but is the label of a date of birth.
+        return bool(INITIAL.match(text)) and text.lower() not in self.not_names
+
+    def is_name_word(self, text: str) -> bool:
+        """A capitalised word that can be (part of) a name, whatever its place: the token's own
+        tests (a number, a function word outside "Van der Voort") are the matcher's."""
+        return self._name_word_memo[text]
+
+    def _is_name_word(self, text: str) -> bool:
+        if not text[:1].isupper() or not any(c.isalpha() for c in text):
+            return False
+        if any(c.isdigit() for c in text) or "@" in text or "/" in text:
+            return False
+        low = text.lower()
+        if low in self.not_names or low in self.org_words:
+            return False
+        if self.has_place_suffix(low):
+            return False
+        if self.is_initial(text):
+            return False
+        if text.isupper() and _letters(text) < ALL_CAPS_MIN and not self.is_listed(text):
+            return False
+        return (low.rstrip("."),) not in self.titles.get(low.rstrip("."), ())
+
+    def may_open_role(self, low: str) -> bool:
+        """Whether a name may follow this (lower-case) word in the matcher's role rule: a role or a
+        greeting phrase may start here, or it is a role compound or an age ("26-jarige")."""
+        return self._role_opener_memo[low]
+
+    def _may_open_role(self, low: str) -> bool:
+        key = low.rstrip(".")
+        return key in self.roles or key in self.greetings or self.is_role_word(low) or low.endswith("-jarige")
+
     def is_role_word(self, low: str) -> bool:
         """A one-word role, or a compound ending in one ("Likoed-leider", "ex-president")."""
         return self._role_word_memo[low]
@@ -269,6 +307,18 @@ class NameLexicon:
     @cached_property
     def _role_word_memo(self) -> _WordMemo:
         return _WordMemo(self._is_role_word)
+
+    @cached_property
+    def _role_opener_memo(self) -> _WordMemo:
+        return _WordMemo(self._may_open_role)
+
+    @cached_property
+    def _initial_memo(self) -> _WordMemo:
+        return _WordMemo(self._is_initial)
+
+    @cached_property
+    def _name_word_memo(self) -> _WordMemo:
+        return _WordMemo(self._is_name_word)
 
 
 class _WordMemo(dict):
@@ -346,8 +396,7 @@ class _Matcher:
     # token tests -------------------------------------------------------
 
     def is_initial(self, token: Token) -> bool:
-        # "GEB." has the shape of initials ("AB.") but is the label of a date of birth.
-        return bool(INITIAL.match(token.text)) and token.lower_ not in self.lex.not_names
+        return self.lex.is_initial(token.text)
 
     def is_name_token(self, token: Token, after_prefix: bool = False) -> bool:
         """A capitalised word that can be (part of) a name; after a prefix also a function word ("Van der Voort")."""
@@ -358,21 +407,9 @@ class _Matcher:
         return known
 
     def _is_name_token(self, token: Token, after_prefix: bool) -> bool:
-        text = token.text
-        if not text[:1].isupper() or not any(c.isalpha() for c in text) or token.like_num:
+        if token.like_num or not self.lex.is_name_word(token.text):
             return False
-        if any(c.isdigit() for c in text) or "@" in text or "/" in text:
-            return False
-        low = text.lower()
-        if low in self.lex.not_names or (low in STOP_WORDS and not after_prefix) or low in self.lex.org_words:
-            return False
-        if self.lex.has_place_suffix(low):
-            return False
-        if self.is_initial(token):
-            return False
-        if text.isupper() and _letters(text) < ALL_CAPS_MIN and not self.lex.is_listed(text):
-            return False
-        return (low.rstrip("."),) not in self.lex.titles.get(low.rstrip("."), ())
+        return after_prefix or token.lower_ not in STOP_WORDS
 
     def names_something_else(self, token: Token) -> bool:
         """A word that turns a name into a street, building or organisation ("Wittlaan", "Pharma")."""
@@ -566,12 +603,7 @@ class _Matcher:
 
     def after_roles(self) -> Iterable[PersonSpan]:
         """ "tolk Olena Koval", "minister Verhofstadt", "de Belg Museeuw", "Beste Ahmad"."""
-        lex = self.lex
-        anchors = [  # a role, a role compound, an age ("26-jarige") or a greeting: nothing else can start one
-            i for i, (key, low) in enumerate(zip(self.keys, self.lowers))
-            if key in lex.roles or key in lex.greetings or lex.is_role_word(low) or low.endswith("-jarige")
-        ]
-        for i in anchors:
+        for i in [i for i, low in enumerate(self.lowers) if self.lex.may_open_role(low)]:
             k = self.phrase_at(i, self.lex.roles)
             if k == i and self.lex.is_role_word(self.tokens[i].lower_):
                 k = i + 1  # "KNVB-woordvoerder De Leede", "jeugdrechter Rota"
@@ -779,21 +811,23 @@ class _Matcher:
 
     def model_spans(self) -> Iterable[PersonSpan]:
         """The NER model's PER spans, trimmed of titles and punctuation, without non-names."""
+        # (start, end, label) read once: `doc.ents` makes a new Span for every entity at each call.
+        ents = [(ent.start, ent.end, ent.label_) for ent in self.doc.ents]
         votes: dict[str, Counter[str]] = {}
-        for ent in self.doc.ents:
-            votes.setdefault(ent[-1].lower_, Counter())[ent.label_] += 1
-        for ent in self.doc.ents:
-            if ent.label_ not in {NER_LABEL, "PERSON"}:
+        for _, end, label in ents:
+            votes.setdefault(self.lowers[end - 1], Counter())[label] += 1
+        for start, end, label in ents:
+            if label not in {NER_LABEL, "PERSON"}:
                 continue
-            vote = votes[ent[-1].lower_]
-            if vote[ent.label_] < sum(vote.values()) - vote[ent.label_]:
+            vote = votes[self.lowers[end - 1]]
+            if vote[label] < sum(vote.values()) - vote[label]:
                 continue  # elsewhere in this text the model calls it a place or an organisation
-            span = self.clean_model_span(ent)
+            span = self.clean_model_span(start, end)
             if span is not None and not self.names_organisation(PersonSpan(span[0], span[1], MODEL_SCORE, "model")):
                 yield PersonSpan(span[0], span[1], MODEL_SCORE, "model")
 
     def names_organisation(self, span: PersonSpan) -> bool:
-        return bool(self.organisation_words.intersection(t.lower_ for t in self.tokens[span.start : span.end]))
+        return not self.organisation_words.isdisjoint(self.lowers[span.start : span.end])
 
     @cached_property
     def organisation_words(self) -> frozenset[str]:
@@ -810,10 +844,10 @@ class _Matcher:
                 words.add(self.tokens[j].lower_)
         return frozenset(words)
 
-    def clean_model_span(self, ent: Span) -> tuple[int, int] | None:
-        """Trim titles, roles, punctuation and glued-on words; None when no name is left."""
-        start, end = ent.start, ent.end
-        lower_text = not any(t.text[:1].isupper() for t in ent)  # lower-case mail: keep as is
+    def clean_model_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Trim titles, roles, punctuation and glued-on words from the model's span start:end;
+        None when no name is left."""
+        lower_text = not any(text[:1].isupper() for text in self.texts[start:end])  # lower-case mail: keep as is
         while start < end:
             token = self.tokens[start]
             anchor_end = max(self.phrase_at(start, self.lex.titles), self.phrase_at(start, self.lex.roles))
@@ -1051,12 +1085,16 @@ class _Matcher:
         keys |= lower_keys
         if not keys:
             return
-        for i in range(self.n):
+        # Only a position holding the first word of a key can start a mention: one set lookup
+        # per token instead of a comparison per token and key.
+        firsts = {key[0] for key in keys}
+        lowers = self.lowers
+        for i in (i for i, low in enumerate(lowers) if low in firsts):
             for key in keys:
                 end = i + len(key)
-                if end > self.n or not (self.tokens[end - 1].text[:1].isupper() or key in lower_keys):
+                if end > self.n or not (self.texts[end - 1][:1].isupper() or key in lower_keys):
                     continue
-                if all(self.tokens[i + k].lower_ == word for k, word in enumerate(key)):
+                if tuple(lowers[i:end]) == key:
                     if end < self.n and self.is_name_token(self.tokens[end]) and key[-1] not in self.lex.first_names:
                         continue  # part of a longer, different name
                     yield PersonSpan(self.extend_left(i), end, REPEAT_SCORE, "repeat")
