@@ -402,14 +402,14 @@ class _Matcher:
         self._cores: dict[tuple[int, int], list[Token]] = {}
 
     @cached_property
-    def first_names(self) -> list[int]:
+    def first_name_positions(self) -> list[int]:
         """Positions of listed first names (any case)."""
         return [i for i, low in enumerate(self.lowers) if low in self.lex.first_names]
 
     @cached_property
     def capitalised_or_first_names(self) -> list[int]:
         """Where listed_name_at can find a name: a listed first name or a capitalised word."""
-        return sorted({*self.capitalised, *self.first_names})
+        return sorted({*self.capitalised, *self.first_name_positions})
 
     def at_keys(self, phrases: PhraseIndex) -> list[int]:
         """The positions where a phrase of `phrases` may start (phrase_at is i everywhere else)."""
@@ -767,7 +767,7 @@ class _Matcher:
         """A listed given name on its own that is no word: "ontbrak Abdelkader", "tsega zit op de ziekenboeg";
         not inside a longer proper noun ("Camp David", "Roda JC") nor after "in" or "naar" (a place)."""
         lex = self.lex
-        for i in self.first_names:
+        for i in self.first_name_positions:
             token = self.tokens[i]
             low = token.lower_
             if low in lex.ambiguous or lex.is_common_word(low):
