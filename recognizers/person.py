@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -14,7 +14,7 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from recognizers.person_model import NER_LABEL, add_person_ner, build_person_pipeline
 
@@ -63,16 +63,38 @@ def _read(path: Path) -> list[str]:
     return entries
 
 
-PhraseIndex = dict[str, tuple[tuple[str, ...], ...]]
+class PhraseIndex:
+    """A set of phrases (lower-case word tuples) with, per first word, their lengths longest first.
+
+    Finding the longest phrase at a position is one set lookup per length the first word has
+    phrases of, not one comparison per phrase: "de" opens 58 role phrases ("de heer", "de tolk").
+    """
+
+    __slots__ = ("lengths", "phrases")
+
+    def __init__(self, phrases: Iterable[tuple[str, ...]]) -> None:
+        self.phrases = frozenset(phrases)
+        lengths: dict[str, set[int]] = {}
+        for phrase in self.phrases:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+        self.lengths = {first: tuple(sorted(group, reverse=True)) for first, group in lengths.items()}
+
+    def __contains__(self, first_word: str) -> bool:
+        """Whether a phrase starts with this word."""
+        return first_word in self.lengths
+
+    def longest_at(self, words: list[str], i: int) -> int:
+        """End index of the longest phrase that starts at words[i], else i."""
+        for length in self.lengths.get(words[i], ()):
+            end = i + length
+            if end <= len(words) and tuple(words[i:end]) in self.phrases:
+                return end
+        return i
 
 
 def _phrases(entries: Iterable[str], strip_dots: bool = True) -> PhraseIndex:
-    """Lower-case token tuples by first word, longest first; trailing dots dropped ("dhr." == "dhr")."""
-    phrases = {tuple(w.rstrip(".") if strip_dots else w for w in entry.lower().split()) for entry in entries}
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in sorted(phrases, key=len, reverse=True):
-        index.setdefault(phrase[0], []).append(phrase)
-    return {first: tuple(group) for first, group in index.items()}
+    """Lower-case token tuples; trailing dots dropped ("dhr." == "dhr")."""
+    return PhraseIndex(tuple(w.rstrip(".") if strip_dots else w for w in entry.lower().split()) for entry in entries)
 
 
 class _DutchWords:
@@ -195,6 +217,9 @@ class NameLexicon:
 
     def is_org_noun(self, word: str) -> bool:
         """A noun that introduces an organisation's name ("Radio Donna"), also as the end of a compound."""
+        return self._org_nouns_memo[word]
+
+    def _is_org_noun(self, word: str) -> bool:
         # A suffix lookup per position instead of an endswith per noun: the same answer, in O(len(word)).
         return word in self.org_nouns or any(word[k:] in self.org_nouns for k in range(3, len(word)))
 
@@ -204,8 +229,11 @@ class NameLexicon:
 
     def has_place_suffix(self, word: str) -> bool:
         """ "Wittlaan", "Boudewijnstadion": a street or building named after someone."""
+        return self._place_suffix_memo[word]
+
+    def _has_place_suffix(self, word: str) -> bool:
         low = word.lower()
-        if low in self.non_name_suffixes:
+        if low in self._non_name_suffix_set:
             return low not in self.surnames
         # A suffix lookup per position instead of an endswith per suffix: the same answer, in O(len(word)).
         return any(low[k:] in self._non_name_suffix_set for k in range(3, len(low)))
@@ -215,6 +243,10 @@ class NameLexicon:
         return frozenset(self.non_name_suffixes)
 
     def is_common_word(self, word: str) -> bool:
+        """An ordinary Dutch or English word (any case)."""
+        return self._common_word_memo[word]
+
+    def _is_common_word(self, word: str) -> bool:
         low = word.lower()
         return (
             low in STOP_WORDS
@@ -223,6 +255,110 @@ class NameLexicon:
             or low in self.not_names
             or low in _english_words()
         )
+
+    def is_initial(self, text: str) -> bool:
+        """Initials: "A.", "J.P.", "Th."."""
+        return self._initial_memo[text]
+
+    def _is_initial(self, text: str) -> bool:
+        # "GEB." has the shape of initials ("AB.") but is the label of a date of birth.
+        return bool(INITIAL.match(text)) and text.lower() not in self.not_names
+
+    def is_name_word(self, text: str) -> bool:
+        """A capitalised word that can be (part of) a name, whatever its place: the token's own
+        tests (a number, a function word outside "Van der Voort") are the matcher's."""
+        return self._name_word_memo[text]
+
+    def _is_name_word(self, text: str) -> bool:
+        if not text[:1].isupper() or not any(c.isalpha() for c in text):
+            return False
+        if any(c.isdigit() for c in text) or "@" in text or "/" in text:
+            return False
+        low = text.lower()
+        if low in self.not_names or low in self.org_words:
+            return False
+        if self.has_place_suffix(low):
+            return False
+        if self.is_initial(text):
+            return False
+        if text.isupper() and _letters(text) < ALL_CAPS_MIN and not self.is_listed(text):
+            return False
+        return (low.rstrip("."),) not in self.titles.phrases
+
+    def may_open_role(self, low: str) -> bool:
+        """Whether a name may follow this (lower-case) word in the matcher's role rule: a role or a
+        greeting phrase may start here, or it is a role compound or an age ("26-jarige")."""
+        return self._role_opener_memo[low]
+
+    def _may_open_role(self, low: str) -> bool:
+        key = low.rstrip(".")
+        return key in self.roles or key in self.greetings or self.is_role_word(low) or low.endswith("-jarige")
+
+    def is_role_word(self, low: str) -> bool:
+        """A one-word role, or a compound ending in one ("Likoed-leider", "ex-president")."""
+        return self._role_word_memo[low]
+
+    def _is_role_word(self, low: str) -> bool:
+        roles = self.roles.phrases
+        if (low,) in roles:
+            return True
+        last = low.rsplit("-", 1)[-1]
+        if "-" in low:
+            return (last,) in roles
+        # A closed compound: "jeugdrechter", "bondscoach" (the role at least five letters).
+        return any(
+            (low[k:],) in roles and low[k:] not in NOT_COMPOUND_ROLES
+            for k in range(MIN_COMPOUND_HEAD, len(low) - MIN_ROLE_TAIL + 1)
+        )
+
+    # The word tests above depend only on the word and these lists, and every text asks them about
+    # the same frequent words (and each text about each word many times over): their answers are
+    # kept across texts, so most calls are one dict lookup instead of a lemma-table search with
+    # stems and compound tails or a loop over suffixes.
+    @cached_property
+    def _common_word_memo(self) -> _WordMemo:
+        return _WordMemo(self._is_common_word)
+
+    @cached_property
+    def _org_nouns_memo(self) -> _WordMemo:
+        return _WordMemo(self._is_org_noun)
+
+    @cached_property
+    def _place_suffix_memo(self) -> _WordMemo:
+        return _WordMemo(self._has_place_suffix)
+
+    @cached_property
+    def _role_word_memo(self) -> _WordMemo:
+        return _WordMemo(self._is_role_word)
+
+    @cached_property
+    def _role_opener_memo(self) -> _WordMemo:
+        return _WordMemo(self._may_open_role)
+
+    @cached_property
+    def _initial_memo(self) -> _WordMemo:
+        return _WordMemo(self._is_initial)
+
+    @cached_property
+    def _name_word_memo(self) -> _WordMemo:
+        return _WordMemo(self._is_name_word)
+
+
+class _WordMemo(dict):
+    """The answers of a word test, computed at the first lookup of each word (`memo[word]`: a dict
+    lookup in C when known). Emptied when it holds `limit` words, so a long-running process that
+    scans mail after mail keeps it bounded."""
+
+    def __init__(self, test: Callable[[str], bool], limit: int = 50_000) -> None:
+        super().__init__()
+        self.test = test
+        self.limit = limit
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= self.limit:
+            self.clear()
+        answer = self[word] = self.test(word)
+        return answer
 
 
 @dataclass(frozen=True)
@@ -235,53 +371,54 @@ class PersonSpan:
     source: str
 
 
-class _Tokens:
-    """A Doc whose Token objects are made once: `doc[i]` makes a new one at every call, and the
-    rules look at each token many times. Slices, `ents` and the rest are the Doc's own."""
-
-    __slots__ = ("doc", "tokens")
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        self.tokens = list(doc)
-
-    def __getitem__(self, key: int | slice) -> Token | Span:
-        return self.tokens[key] if type(key) is int else self.doc[key]
-
-    def __iter__(self) -> Iterable[Token]:
-        return iter(self.tokens)
-
-    def __len__(self) -> int:
-        return len(self.tokens)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.doc, name)
-
-
 class _Matcher:
-    """The rules over one tokenised text."""
+    """The rules over one tokenised text.
+
+    Each spaCy `Token` is made once (`doc[i]` makes a new object at every call, and the rules
+    look at each token many times); `self.doc` stays the Doc for its slices' text and `ents`.
+    Most positions of a text can never start a name (lower-case words, punctuation, digits), so
+    the rule passes visit only the positions that can: a capitalised word (`capitalised`) or a
+    word of one of the lexicon's phrase lists, found by a set lookup per token.
+    """
 
     def __init__(self, doc: Doc, lexicon: NameLexicon) -> None:
-        self.doc = _Tokens(doc)
+        self.doc = doc
+        self.tokens = tokens = list(doc)
         self.lex = lexicon
-        self.n = len(doc)
+        self.n = len(tokens)
         self.has_sentences = doc.has_annotation("SENT_START")
-        # Token lookups through the Doc cost a Python object each time; read the keys once.
-        self.keys = [t.lower_.rstrip(".") for t in self.doc]
+        # Token attributes are properties computed at every access; read the hot ones once.
+        self.texts = [t.text for t in tokens]
+        self.lowers = [text.lower() for text in self.texts]  # = Token.lower_ (spaCy's LOWER is str.lower), 3x faster
+        self.keys = [low.rstrip(".") for low in self.lowers]
+        # Positions of capitalised and all-caps words: the only ones where is_name_token (and so
+        # every rule that starts at a capitalised word or a "KARIMI, Ahmad" header) can hold.
+        self.capitalised = [i for i, text in enumerate(self.texts) if text[:1].isupper() or text.isupper()]
         # The rules ask the same questions about the same positions many times over (every rule
         # runs name_run, core_tokens, is_name_token at each candidate); the answers depend only on
         # this text and the lexicon, so each is computed once per text.
         self._name_tokens: dict[tuple[int, bool], bool] = {}
         self._name_runs: dict[tuple[int, bool, bool], int] = {}
         self._cores: dict[tuple[int, int], list[Token]] = {}
-        self._prefixes: dict[int, int] = {}
-        self._role_words: dict[str, bool] = {}
+
+    @cached_property
+    def first_name_positions(self) -> list[int]:
+        """Positions of listed first names (any case)."""
+        return [i for i, low in enumerate(self.lowers) if low in self.lex.first_names]
+
+    @cached_property
+    def capitalised_or_first_names(self) -> list[int]:
+        """Where listed_name_at can find a name: a listed first name or a capitalised word."""
+        return sorted({*self.capitalised, *self.first_name_positions})
+
+    def at_keys(self, phrases: PhraseIndex) -> list[int]:
+        """The positions where a phrase of `phrases` may start (phrase_at is i everywhere else)."""
+        return [i for i, key in enumerate(self.keys) if key in phrases]
 
     # token tests -------------------------------------------------------
 
     def is_initial(self, token: Token) -> bool:
-        # "GEB." has the shape of initials ("AB.") but is the label of a date of birth.
-        return bool(INITIAL.match(token.text)) and token.lower_ not in self.lex.not_names
+        return self.lex.is_initial(token.text)
 
     def is_name_token(self, token: Token, after_prefix: bool = False) -> bool:
         """A capitalised word that can be (part of) a name; after a prefix also a function word ("Van der Voort")."""
@@ -292,21 +429,9 @@ class _Matcher:
         return known
 
     def _is_name_token(self, token: Token, after_prefix: bool) -> bool:
-        text = token.text
-        if not text[:1].isupper() or not any(c.isalpha() for c in text) or token.like_num:
+        if token.like_num or not self.lex.is_name_word(token.text):
             return False
-        if any(c.isdigit() for c in text) or "@" in text or "/" in text:
-            return False
-        low = text.lower()
-        if low in self.lex.not_names or (low in STOP_WORDS and not after_prefix) or low in self.lex.org_words:
-            return False
-        if self.lex.has_place_suffix(low):
-            return False
-        if self.is_initial(token):
-            return False
-        if text.isupper() and _letters(text) < ALL_CAPS_MIN and not self.lex.is_listed(text):
-            return False
-        return (low.rstrip("."),) not in self.lex.titles.get(low.rstrip("."), ())
+        return after_prefix or token.lower_ not in STOP_WORDS
 
     def names_something_else(self, token: Token) -> bool:
         """A word that turns a name into a street, building or organisation ("Wittlaan", "Pharma")."""
@@ -323,30 +448,14 @@ class _Matcher:
 
     def phrase_at(self, i: int, phrases: PhraseIndex) -> int:
         """End index of the longest phrase starting at token i (a dot after it is included), else i."""
-        keys = self.keys
-        for phrase in phrases.get(keys[i], ()):
-            end = i + len(phrase)
-            if end > self.n:
-                continue
-            if list(phrase) == keys[i:end]:
-                if end < self.n and self.doc[end].text == "." and not self.doc[end - 1].text.endswith("."):
-                    end += 1
-                return end
-        return i
+        end = phrases.longest_at(self.keys, i)
+        if i < end < self.n and self.texts[end] == "." and not self.texts[end - 1].endswith("."):
+            end += 1
+        return end
 
     def prefix_at(self, i: int) -> int:
         """End index of a surname prefix ("van der", "El", "d'") at token i, else i."""
-        known = self._prefixes.get(i)
-        if known is None:
-            known = self._prefixes[i] = self._prefix_at(i)
-        return known
-
-    def _prefix_at(self, i: int) -> int:
-        for phrase in self.lex.prefixes.get(self.doc[i].lower_, ()):
-            end = i + len(phrase)
-            if end <= self.n and all(self.doc[i + k].lower_ == word for k, word in enumerate(phrase)):
-                return end
-        return i
+        return self.lex.prefixes.longest_at(self.lowers, i)
 
     # name runs ---------------------------------------------------------
 
@@ -370,7 +479,7 @@ class _Matcher:
         cores = 0
         prefixed = False
         while j < self.n and cores < MAX_NAME_TOKENS:
-            token = self.doc[j]
+            token = self.tokens[j]
             if token.is_space or token.text == "\n":
                 break
             if self.is_initial(token):
@@ -384,14 +493,14 @@ class _Matcher:
                     not lower_prefix_start
                     and token.text[:1].islower()
                     and cores == 1
-                    and self.doc[j - 1].lower_ not in self.lex.first_names
+                    and self.tokens[j - 1].lower_ not in self.lex.first_names
                 )
                 if (
                     not surname_then_of
                     and self.prefix_continues(i, j, after_prefix, cores)
                     and (
-                        self.is_name_token(self.doc[after_prefix], after_prefix=True)
-                        or (allow_lower and self.is_lower_name(self.doc[after_prefix], False))
+                        self.is_name_token(self.tokens[after_prefix], after_prefix=True)
+                        or (allow_lower and self.is_lower_name(self.tokens[after_prefix], False))
                     )
                 ):
                     j = after_prefix
@@ -405,8 +514,8 @@ class _Matcher:
                 end = j
                 prefixed = False
                 continue
-            glued = token.text == "-" and not token.whitespace_ and not self.doc[j - 1].whitespace_
-            if glued and cores and j + 1 < self.n and self.is_name_token(self.doc[j + 1]):
+            glued = token.text == "-" and not token.whitespace_ and not self.tokens[j - 1].whitespace_
+            if glued and cores and j + 1 < self.n and self.is_name_token(self.tokens[j + 1]):
                 j += 1  # "Jean - Luc" written without spaces but split by the tokenizer
                 continue
             if cores and REGNAL_NUMBER.match(token.text):
@@ -414,7 +523,7 @@ class _Matcher:
                 end = j
                 break
             break
-        if end < self.n and self.names_something_else(self.doc[end]):
+        if end < self.n and self.names_something_else(self.tokens[end]):
             return i  # "Jeroen Bosch Ziekenhuis", "Johan de Wittlaan": named after someone
         return end if cores else i
 
@@ -425,14 +534,14 @@ class _Matcher:
         after a complete name means "of"); "Jansen van de NMBS" no (a title-case
         name does not continue in capitals).
         """
-        token = self.doc[j]
+        token = self.tokens[j]
         if token.text[:1].islower() and cores >= 2:
             return False
-        following = self.doc[after_prefix]
+        following = self.tokens[after_prefix]
         if token.text[:1].islower() and cores and self.place_at(after_prefix):
             return False  # "burgemeester Foubert van Sint-Niklaas"
         if following.text.isupper() and len(following.text) > 1:
-            return all(t.text.isupper() for t in self.doc[i:j] if t.is_alpha)
+            return all(t.text.isupper() for t in self.tokens[i:j] if t.is_alpha)
         return True
 
     def place_at(self, i: int) -> bool:
@@ -443,9 +552,9 @@ class _Matcher:
         """End of the given names after the comma of "SURNAME, Given" (initials alone are enough)."""
         j = i
         while j < self.n and (
-            self.is_initial(self.doc[j])
-            or self.is_name_token(self.doc[j])
-            or (allow_lower and self.is_lower_name(self.doc[j], False))
+            self.is_initial(self.tokens[j])
+            or self.is_name_token(self.tokens[j])
+            or (allow_lower and self.is_lower_name(self.tokens[j], False))
         ):
             j += 1
         return j
@@ -461,7 +570,7 @@ class _Matcher:
     def _core_tokens(self, start: int, end: int) -> list[Token]:
         return [
             t
-            for t in self.doc[start:end]
+            for t in self.tokens[start:end]
             if t.text[:1].isupper() and not self.is_initial(t) and self.prefix_at(t.i) == t.i
         ]
 
@@ -469,7 +578,7 @@ class _Matcher:
 
     def after_titles(self) -> Iterable[PersonSpan]:
         """ "dhr. El Amrani", "mevrouw De Vries-Bakker", "mevrouw Tesfay", "de heer van Dijk"."""
-        for i in range(self.n):
+        for i in self.at_keys(self.lex.titles):
             k = self.phrase_at(i, self.lex.titles)
             if k == i:
                 continue
@@ -481,17 +590,17 @@ class _Matcher:
 
     def in_fields(self) -> Iterable[PersonSpan]:
         """ "NAAM: KARIMI, Ahmad", "Naam betrokkene: Tesfay Gebremedhin", "Tolk: Olena Koval"."""
-        for i in range(self.n):
-            if i and not (self.doc[i - 1].is_space or self.doc[i - 1].is_punct):
+        for i in self.at_keys(self.lex.labels):
+            if i and not (self.tokens[i - 1].is_space or self.tokens[i - 1].is_punct):
                 continue  # a label opens a line or follows punctuation
             k = self.phrase_at(i, self.lex.labels)
-            if k == i or k >= self.n or self.doc[k].text != ":":
+            if k == i or k >= self.n or self.tokens[k].text != ":":
                 continue
             start = k + 1
             while start < self.n and self.phrase_at(start, self.lex.titles) > start:
                 start = self.phrase_at(start, self.lex.titles)
             end = self.name_run(start, allow_lower=True)
-            if end > start and end + 1 < self.n and self.doc[end].text == ",":
+            if end > start and end + 1 < self.n and self.tokens[end].text == ",":
                 given_end = self.given_run(end + 1, allow_lower=True)
                 if given_end > end + 1 and len(self.core_tokens(start, end)) <= 2:
                     end = given_end
@@ -500,25 +609,25 @@ class _Matcher:
 
     def after_roles(self) -> Iterable[PersonSpan]:
         """ "tolk Olena Koval", "minister Verhofstadt", "de Belg Museeuw", "Beste Ahmad"."""
-        for i in range(self.n):
+        for i in [i for i, low in enumerate(self.lowers) if self.lex.may_open_role(low)]:
             k = self.phrase_at(i, self.lex.roles)
-            if k == i and self.is_role_word(self.doc[i].lower_):
+            if k == i and self.lex.is_role_word(self.tokens[i].lower_):
                 k = i + 1  # "KNVB-woordvoerder De Leede", "jeugdrechter Rota"
-            if k == i and AGE_ADJECTIVE.match(self.doc[i].text) and i + 1 < self.n:
+            if k == i and AGE_ADJECTIVE.match(self.tokens[i].text) and i + 1 < self.n:
                 k = i + 1  # "de 26-jarige Karimi", not "de 54-jarige Vietnam-veteraan" or "Schot"
-                if self.is_descriptor(k) or self.common_not_listed(self.doc[k]):
+                if self.is_descriptor(k) or self.common_not_listed(self.tokens[k]):
                     continue
             greeting = k == i
             if greeting:
                 k = self.phrase_at(i, self.lex.greetings)
-            if k == i or k >= self.n or self.doc[k - 1].text == ".":
+            if k == i or k >= self.n or self.tokens[k - 1].text == ".":
                 continue  # "... van de vreemdeling. Controleer ...": the sentence ended
             end = self.name_run(k, lower_prefix_start=False)
             if not greeting and end == k + 1 and self.surname_on_next_line(k, end):
                 end = self.name_run(end + 1, lower_prefix_start=False)  # "oom Rahim\nSharifi"
             # "Beste Collega" and "Directeur Uitvoering" (a capitalised job title) name no one.
-            job_title = self.doc[i].text[:1].isupper() and end - k == 1
-            if end == k or ((greeting or job_title) and self.common_not_listed(self.doc[k])):
+            job_title = self.tokens[i].text[:1].isupper() and end - k == 1
+            if end == k or ((greeting or job_title) and self.common_not_listed(self.tokens[k])):
                 continue
             cores = self.core_tokens(k, end)
             if len(cores) < 2 or not self.looks_like_a_title(cores):  # "t.a.v. Bureau Documenten"
@@ -526,62 +635,61 @@ class _Matcher:
 
     def surname_on_next_line(self, k: int, end: int) -> bool:
         """A listed first name at the end of a line and a listed surname opening the next ("Rahim\nSharifi")."""
-        if end + 1 >= self.n or self.doc[end].text != "\n" or self.doc[k].lower_ not in self.lex.first_names:
+        if end + 1 >= self.n or self.tokens[end].text != "\n" or self.tokens[k].lower_ not in self.lex.first_names:
             return False
-        nxt = self.doc[end + 1]
+        nxt = self.tokens[end + 1]
         return (nxt.lower_ in self.lex.surnames and nxt.lower_ not in self.lex.ambiguous
                 and self.is_name_token(nxt) and not self.lex.is_common_word(nxt.text))
 
     def after_speech_verbs(self) -> Iterable[PersonSpan]:
         """The speaker after a quote: '" ... " , zegt Gminder', '... , aldus Karimi'."""
-        for i in range(1, self.n - 1):
-            token = self.doc[i]
-            if token.lower_ not in self.lex.speech_verbs:
+        verbs = self.lex.speech_verbs
+        for i in (i for i in range(1, self.n - 1) if self.lowers[i] in verbs):
+            token = self.tokens[i]
+            if token.lower_ != "aldus" and self.tokens[i - 1].text not in {",", '"', "'", "\u201d", "\u2019"}:
                 continue
-            if token.lower_ != "aldus" and self.doc[i - 1].text not in {",", '"', "'", "\u201d", "\u2019"}:
-                continue
-            if self.is_descriptor(i + 1) or self.inflecting_not_listed(self.doc[i + 1]):
+            if self.is_descriptor(i + 1) or self.inflecting_not_listed(self.tokens[i + 1]):
                 continue  # ", zegt ACV-voorzitter Luc Cortebeeck": the role rule takes the name
             end = self.name_run(i + 1, lower_prefix_start=False)
             if end == i + 1 or self.lex.is_place(self.doc[i + 1 : end].text):
                 continue
-            if end - i - 1 == 1 and self.common_not_listed(self.doc[i + 1]):
+            if end - i - 1 == 1 and self.common_not_listed(self.tokens[i + 1]):
                 continue  # ", aldus Justitie"
             yield PersonSpan(i + 1, end, MODEL_SCORE, "speech")
 
     def reversed_headers(self) -> Iterable[PersonSpan]:
         """ "KARIMI, Ahmad" and "GEBREMEDHIN, T." without a label; "Savchenko, Bohdan" at the start of a line."""
-        for i in range(self.n):
-            token = self.doc[i]
+        for i in self.capitalised:
+            token = self.tokens[i]
             if not (token.text.isupper() and token.is_alpha and len(token.text) >= ALL_CAPS_MIN):
                 span = self.title_case_reversed_at(i)
                 if span is not None:
                     yield span
                 continue
-            if i and self.doc[i - 1].text.isupper() and self.doc[i - 1].is_alpha:
+            if i and self.tokens[i - 1].text.isupper() and self.tokens[i - 1].is_alpha:
                 continue
             end = self.name_run(i)
-            if end == i or end + 1 >= self.n or self.doc[end].text != ",":
+            if end == i or end + 1 >= self.n or self.tokens[end].text != ",":
                 continue
             if not all(t.text.isupper() for t in self.core_tokens(i, end)):
                 continue
-            nxt = self.doc[end + 1]
+            nxt = self.tokens[end + 1]
             if self.is_initial(nxt) or (nxt.lower_ in self.lex.first_names and nxt.text[:1].isupper()):
                 yield PersonSpan(i, self.given_run(end + 1, allow_lower=False), HEADER_SCORE, "header")
 
     def title_case_reversed_at(self, i: int) -> PersonSpan | None:
         """ "Savchenko, Bohdan heeft zich niet gemeld": a surname that opens a line, a comma and a listed
         given name, not a list of given names ("Tesfay, Yonas en Selam")."""
-        token = self.doc[i]
-        opens = self.line_start(i) or self.doc[i - 1].lower_ in REVERSED_NAME_OPENERS
+        token = self.tokens[i]
+        opens = self.line_start(i) or self.tokens[i - 1].lower_ in REVERSED_NAME_OPENERS
         if not (opens and self.is_name_token(token)) or self.lex.is_common_word(token.text):
             return None
         if token.lower_ in self.lex.first_names and token.lower_ not in self.lex.surnames:
             return None
         end = self.name_run(i)
-        if end == i or end + 1 >= self.n or self.doc[end].text != ",":
+        if end == i or end + 1 >= self.n or self.tokens[end].text != ",":
             return None
-        given = self.doc[end + 1]
+        given = self.tokens[end + 1]
         if not given.text[:1].isupper():
             return None  # "de LKO-leden, dan kun je"
         listed_surname = token.lower_ in self.lex.surnames and token.lower_ not in self.lex.ambiguous
@@ -590,46 +698,48 @@ class _Matcher:
         ):
             return None  # a listed given name, or any name after a listed surname ("Omar, Abdiweli")
         given_end = self.given_run(end + 1, allow_lower=False)
-        if given_end < self.n and self.doc[given_end].lower_ in {",", "en", "of", "&"}:
+        if given_end < self.n and self.tokens[given_end].lower_ in {",", "en", "of", "&"}:
             return None
         return PersonSpan(i, given_end, HEADER_SCORE, "header")
 
     def surnames_with_initials(self) -> Iterable[PersonSpan]:
         """ "Karimi A." and "Haidari N.M." in a list: a name, its initials, then the end of the cell."""
-        for i in range(self.n - 1):
-            token = self.doc[i]
+        for i in self.capitalised:
+            if i == self.n - 1:
+                break
+            token = self.tokens[i]
             if not self.is_name_token(token) or self.lex.is_common_word(token.text):
                 continue
-            if i and self.is_name_token(self.doc[i - 1]):
+            if i and self.is_name_token(self.tokens[i - 1]):
                 continue
             j = i + 1
-            while j < self.n and self.is_initial(self.doc[j]):
+            while j < self.n and self.is_initial(self.tokens[j]):
                 j += 1
             if j == i + 1:
                 continue
-            cell_end = j == self.n or self.doc[j].is_space or self.doc[j].text in {",", ";", ")", "|"}
+            cell_end = j == self.n or self.tokens[j].is_space or self.tokens[j].text in {",", ";", ")", "|"}
             given = token.lower_ in self.lex.first_names and token.lower_ not in self.lex.ambiguous
-            if given or (cell_end and (self.lex.is_listed(token.text) or j == self.n or "\t" in self.doc[j].text
-                                       or "  " in self.doc[j].text or "\n" in self.doc[j].text)):
+            if given or (cell_end and (self.lex.is_listed(token.text) or j == self.n or "\t" in self.tokens[j].text
+                                       or "  " in self.tokens[j].text or "\n" in self.tokens[j].text)):
                 yield PersonSpan(i, j, GAZETTEER_SCORE, "initials after name")  # also "Ronny M. belde"
 
     def line_start(self, i: int) -> bool:
-        return i == 0 or self.doc[i - 1].is_space or "\n" in self.doc[i - 1].whitespace_
+        return i == 0 or self.tokens[i - 1].is_space or "\n" in self.tokens[i - 1].whitespace_
 
     def listed_full_names(self) -> Iterable[PersonSpan]:
         """A listed first name and a surname: "Tesfay Gebremedhin", "AHMAD KARIMI", "ahmad karimi"."""
-        i = 0
-        while i < self.n:
+        end = 0
+        for i in self.capitalised_or_first_names:
+            if i < end:
+                continue  # inside the name found before
             span = self.listed_name_at(i)
-            if span is None:
-                i += 1
-                continue
-            yield span
-            i = span.end
+            if span is not None:
+                yield span
+                end = span.end
 
     def listed_name_at(self, i: int) -> PersonSpan | None:
         lex = self.lex
-        token = self.doc[i]
+        token = self.tokens[i]
         low = token.lower_
         if low not in lex.first_names:
             return self.unknown_given_name_at(i)
@@ -649,7 +759,7 @@ class _Matcher:
             return PersonSpan(i, end, GAZETTEER_SCORE, "names")
         if token.is_lower and self.is_lower_name(token, False):
             j = self.prefix_at(i + 1) if i + 1 < self.n else self.n
-            if j < self.n and self.is_lower_name(self.doc[j], False) and self.doc[j].lower_ in lex.surnames:
+            if j < self.n and self.is_lower_name(self.tokens[j], False) and self.tokens[j].lower_ in lex.surnames:
                 return PersonSpan(i, j + 1, GAZETTEER_SCORE, "names")
         return None
 
@@ -657,14 +767,15 @@ class _Matcher:
         """A listed given name on its own that is no word: "ontbrak Abdelkader", "tsega zit op de ziekenboeg";
         not inside a longer proper noun ("Camp David", "Roda JC") nor after "in" or "naar" (a place)."""
         lex = self.lex
-        for i, token in enumerate(self.doc):
+        for i in self.first_name_positions:
+            token = self.tokens[i]
             low = token.lower_
-            if low not in lex.first_names or low in lex.ambiguous or lex.is_common_word(low):
+            if low in lex.ambiguous or lex.is_common_word(low):
                 continue
             if token.text.isupper() or not (token.text[:1].isupper() or self.is_lower_name(token, False)):
                 continue
-            before = self.doc[i - 1] if i else None
-            after = self.doc[i + 1] if i + 1 < self.n else None
+            before = self.tokens[i - 1] if i else None
+            after = self.tokens[i + 1] if i + 1 < self.n else None
             start = i
             if before is not None and before.lower_ in KUNYA_PREFIXES and before.text[:1].isupper():
                 start, before = i - 1, None  # "Abu Khaled", "Umm Ahmad"
@@ -680,7 +791,7 @@ class _Matcher:
             if after is not None and after.is_alpha and after.text[:1].isupper():
                 continue
             behind_prefix = self.prefix_at(i + 1) if after is not None else i + 1
-            if behind_prefix > i + 1 and behind_prefix < self.n and self.doc[behind_prefix].text[:1].isupper():
+            if behind_prefix > i + 1 and behind_prefix < self.n and self.tokens[behind_prefix].text[:1].isupper():
                 continue  # "de Johan de Wittlaan": part of a longer proper noun
             if lex.is_place(low) or low in self.organisation_words:
                 continue
@@ -688,10 +799,10 @@ class _Matcher:
 
     def unknown_given_name_at(self, i: int) -> PersonSpan | None:
         """An unlisted capitalised word before a listed surname: "Haider Al-Obeidi"."""
-        token = self.doc[i]
+        token = self.tokens[i]
         if not self.is_name_token(token) or self.lex.is_common_word(token.text) or self.ends_anchor(i):
             return None
-        if i and self.is_name_token(self.doc[i - 1]):
+        if i and self.is_name_token(self.tokens[i - 1]):
             return None
         end = self.name_run(i)
         cores = self.core_tokens(i, end)
@@ -706,21 +817,23 @@ class _Matcher:
 
     def model_spans(self) -> Iterable[PersonSpan]:
         """The NER model's PER spans, trimmed of titles and punctuation, without non-names."""
+        # (start, end, label) read once: `doc.ents` makes a new Span for every entity at each call.
+        ents = [(ent.start, ent.end, ent.label_) for ent in self.doc.ents]
         votes: dict[str, Counter[str]] = {}
-        for ent in self.doc.ents:
-            votes.setdefault(ent[-1].lower_, Counter())[ent.label_] += 1
-        for ent in self.doc.ents:
-            if ent.label_ not in {NER_LABEL, "PERSON"}:
+        for _, end, label in ents:
+            votes.setdefault(self.lowers[end - 1], Counter())[label] += 1
+        for start, end, label in ents:
+            if label not in {NER_LABEL, "PERSON"}:
                 continue
-            vote = votes[ent[-1].lower_]
-            if vote[ent.label_] < sum(vote.values()) - vote[ent.label_]:
+            vote = votes[self.lowers[end - 1]]
+            if vote[label] < sum(vote.values()) - vote[label]:
                 continue  # elsewhere in this text the model calls it a place or an organisation
-            span = self.clean_model_span(ent)
+            span = self.clean_model_span(start, end)
             if span is not None and not self.names_organisation(PersonSpan(span[0], span[1], MODEL_SCORE, "model")):
                 yield PersonSpan(span[0], span[1], MODEL_SCORE, "model")
 
     def names_organisation(self, span: PersonSpan) -> bool:
-        return bool(self.organisation_words.intersection(t.lower_ for t in self.doc[span.start : span.end]))
+        return not self.organisation_words.isdisjoint(self.lowers[span.start : span.end])
 
     @cached_property
     def organisation_words(self) -> frozenset[str]:
@@ -728,21 +841,21 @@ class _Matcher:
         Floralux"): one sense per text, so the model's "Floralux" elsewhere is no person either."""
         words = set()
         for i in range(self.n - 1):
-            if not self.lex.is_org_noun(self.doc[i].lower_):
+            if not self.lex.is_org_noun(self.lowers[i]):
                 continue
             j = i + 1
-            while j < self.n - 1 and self.doc[j].text in ORG_NAME_PARTICLES:
+            while j < self.n - 1 and self.tokens[j].text in ORG_NAME_PARTICLES:
                 j += 1  # "café des Arts" (but "de film van Nakano" names its maker)
-            if self.doc[j].text[:1].isupper() and not self.lex.is_listed(self.doc[j].text):
-                words.add(self.doc[j].lower_)
+            if self.tokens[j].text[:1].isupper() and not self.lex.is_listed(self.tokens[j].text):
+                words.add(self.tokens[j].lower_)
         return frozenset(words)
 
-    def clean_model_span(self, ent: Span) -> tuple[int, int] | None:
-        """Trim titles, roles, punctuation and glued-on words; None when no name is left."""
-        start, end = ent.start, ent.end
-        lower_text = not any(t.text[:1].isupper() for t in ent)  # lower-case mail: keep as is
+    def clean_model_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Trim titles, roles, punctuation and glued-on words from the model's span start:end;
+        None when no name is left."""
+        lower_text = not any(text[:1].isupper() for text in self.texts[start:end])  # lower-case mail: keep as is
         while start < end:
-            token = self.doc[start]
+            token = self.tokens[start]
             anchor_end = max(self.phrase_at(start, self.lex.titles), self.phrase_at(start, self.lex.roles))
             if start < anchor_end < end:
                 start = anchor_end
@@ -751,7 +864,7 @@ class _Matcher:
             elif start < self.prefix_at(start) < end:
                 after = self.prefix_at(start)
                 article = token.lower_ in {"de", "het", "een"} and after == start + 1
-                if not (article and self.at_sentence_start(start) and self.common_not_listed(self.doc[after])):
+                if not (article and self.at_sentence_start(start) and self.common_not_listed(self.tokens[after])):
                     break
                 start = after  # "De Baai", "De Fransen": an article, not a surname prefix
             elif token.lower_ in STOP_WORDS or self.word_before_name(start, end) or (not lower_text and token.is_lower):
@@ -760,16 +873,17 @@ class _Matcher:
                 break
         if not lower_text:
             end = self.name_end_within(start, end)
-        while end > start and (self.doc[end - 1].is_space or self.is_punct_not_initial(self.doc[end - 1])):
+        while end > start and (self.tokens[end - 1].is_space or self.is_punct_not_initial(self.tokens[end - 1])):
             end -= 1
-        while end > start and self.doc[end - 1].is_lower:
+        while end > start and self.tokens[end - 1].is_lower:
             end -= 1  # a name does not end in "van" or a lower-case word ("Paul Allen" does end in "Allen")
         if end <= start:
             return None
-        tokens = self.doc[start:end]
-        if tokens.text.lower() in self.lex.not_names or any(t.like_num or "@" in t.text for t in tokens):
+        text = self.doc[start:end].text
+        tokens = self.tokens[start:end]
+        if text.lower() in self.lex.not_names or any(t.like_num or "@" in t.text for t in tokens):
             return None
-        if self.lex.is_place(tokens.text):
+        if self.lex.is_place(text):
             return None
         if end - start == 1 and tokens[0].lower_ in self.lex.world_places and not self.lex.is_listed(tokens[0].text):
             return None  # "Millau", "Wimbledon": a lone word the model guessed, and a known place
@@ -778,7 +892,7 @@ class _Matcher:
         if all(t.text.isupper() and _letters(t.text) <= ALL_CAPS_MIN and not self.lex.is_listed(t.text)
                for t in tokens):
             return None  # "NYSE", "ZCTU", "DT&V.": acronyms
-        if any(self.names_something_else(t) for t in self.doc[max(start - 1, 0) : min(end + 1, self.n)]):
+        if any(self.names_something_else(t) for t in self.tokens[max(start - 1, 0) : min(end + 1, self.n)]):
             return None
         capitalised = [t for t in tokens if t.text[:1].isupper() and t.is_alpha and not self.is_initial(t)]
         if capitalised:
@@ -796,7 +910,7 @@ class _Matcher:
         j = start
         cores = 0
         while j < end:
-            token = self.doc[j]
+            token = self.tokens[j]
             after_prefix = self.prefix_at(j)
             if after_prefix > j:
                 if after_prefix < end and self.prefix_continues(start, j, after_prefix, cores):
@@ -814,20 +928,20 @@ class _Matcher:
     def is_descriptor(self, i: int) -> bool:
         """A word that describes the person before the name: a role ("Premier"), a compound ending
         in a lower-case noun ("Likoed-man", "Bayern-doelman") or an acronym ("KMO")."""
-        text = self.doc[i].text
+        text = self.tokens[i].text
         if "-" in text and text.rsplit("-", 1)[1][:1].islower():
             return True
-        following = self.doc[i + 1].text if i + 1 < self.n else ""
+        following = self.tokens[i + 1].text if i + 1 < self.n else ""
         if text.isupper() and len(text) <= ALL_CAPS_MIN and not following.isupper():
             return True
         return self.ends_anchor(i)
 
     def extend_left(self, start: int) -> int:
         """Take in initials and one unknown capitalised word before a surname: "J. Leleux", "Ariel Sharon"."""
-        while start > 0 and self.is_initial(self.doc[start - 1]):
+        while start > 0 and self.is_initial(self.tokens[start - 1]):
             start -= 1
         if start > 0:
-            previous = self.doc[start - 1]
+            previous = self.tokens[start - 1]
             if (
                 self.is_name_token(previous)
                 and not self.lex.is_common_word(previous.text)
@@ -835,46 +949,28 @@ class _Matcher:
                 and not previous.text.isupper()
             ):
                 start -= 1
-                while start > 0 and self.is_initial(self.doc[start - 1]):
+                while start > 0 and self.is_initial(self.tokens[start - 1]):
                     start -= 1
         return start
 
     def ends_anchor(self, i: int) -> bool:
         """Whether token i is a title or role, also as the end of a compound ("Premier", "KNVB-woordvoerder")."""
-        low = self.doc[i].lower_.rstrip(".")
-        return (low,) in self.lex.titles.get(low, ()) or self.is_role_word(low)
-
-    def is_role_word(self, low: str) -> bool:
-        """A one-word role, or a compound ending in one ("Likoed-leider", "ex-president")."""
-        known = self._role_words.get(low)
-        if known is None:
-            known = self._role_words[low] = self._is_role_word(low)
-        return known
-
-    def _is_role_word(self, low: str) -> bool:
-        if (low,) in self.lex.roles.get(low, ()):
-            return True
-        last = low.rsplit("-", 1)[-1]
-        if "-" in low:
-            return (last,) in self.lex.roles.get(last, ())
-        # A closed compound: "jeugdrechter", "bondscoach" (the role at least five letters).
-        return any(
-            (low[k:],) in self.lex.roles.get(low[k:], ()) and low[k:] not in NOT_COMPOUND_ROLES
-            for k in range(MIN_COMPOUND_HEAD, len(low) - MIN_ROLE_TAIL + 1)
-        )
+        low = self.tokens[i].lower_.rstrip(".")
+        return (low,) in self.lex.titles.phrases or self.lex.is_role_word(low)
 
     def with_bracket_note(self) -> Iterable[PersonSpan]:
         """A name followed by an age or a country code in brackets: "Yonas (8)", "Jan Peeters ( 45 )",
         "Simoni ( Ita )", "Plaza ( Spa / Festina )"."""
-        for i in range(1, self.n - 2):
-            if self.doc[i].text != "(" or self.doc[i + 2].text not in {")", "/"}:
+        texts = self.texts
+        for i in (i for i in range(1, self.n - 2) if texts[i] == "("):
+            if self.tokens[i + 2].text not in {")", "/"}:
                 continue
-            note = self.doc[i + 1].text
-            is_age = note.isdigit() and len(note) <= 2 and self.doc[i + 2].text == ")"
+            note = self.tokens[i + 1].text
+            is_age = note.isdigit() and len(note) <= 2 and self.tokens[i + 2].text == ")"
             if not (is_age or COUNTRY_CODE.match(note)) or note.lower() in self.lex.not_names:
                 continue
             for start in range(max(0, i - MAX_NAME_TOKENS), i):  # longest name first
-                if self.name_run(start) != i or not self.doc[start].text[:1].isupper():
+                if self.name_run(start) != i or not self.tokens[start].text[:1].isupper():
                     continue
                 if self.lex.is_place(self.doc[start:i].text):
                     break
@@ -888,19 +984,19 @@ class _Matcher:
 
     def byline_initials(self) -> Iterable[PersonSpan]:
         """An author's initials on a line of their own: "( GSC )", "(ABx)", "JS"."""
-        for i in range(self.n):
-            token = self.doc[i]
+        for i in self.capitalised:
+            token = self.tokens[i]
             if not (2 <= len(token.text) <= 4 and token.is_alpha and token.text[:1].isupper()):
                 continue
             if token.lower_ in self.lex.not_names or self.lex.is_common_word(token.text):
                 continue
-            bracketed = 0 < i < self.n - 1 and self.doc[i - 1].text == "(" and self.doc[i + 1].text == ")"
+            bracketed = 0 < i < self.n - 1 and self.tokens[i - 1].text == "(" and self.tokens[i + 1].text == ")"
             if not bracketed and len(token.text) > 3:
                 continue
             before = i - 2 if bracketed else i - 1
             after = i + 2 if bracketed else i + 1
-            line_start = before < 0 or self.doc[before].is_space
-            line_end = after >= self.n or self.doc[after].is_space
+            line_start = before < 0 or self.tokens[before].is_space
+            line_end = after >= self.n or self.tokens[after].is_space
             if line_start and line_end:
                 yield PersonSpan(i, i + 1, BYLINE_SCORE, "initials")
 
@@ -914,7 +1010,7 @@ class _Matcher:
     def word_before_name(self, i: int, end: int) -> bool:
         """A word glued to the front of a name by the model: "Cultuur Bert Anciaux", "Volgens Karimi",
         "Bayern-doelman Oliver Kahn", "KMO Jaak Gabriëls", "Tunesiër Moufadhel Adhoum"."""
-        token = self.doc[i]
+        token = self.tokens[i]
         if i + 1 >= end or self.lex.is_listed(token.text):
             return False
         text = token.text
@@ -925,7 +1021,7 @@ class _Matcher:
         if self.at_sentence_start(i) and end - i == 2:
             low = token.lower_
             return self.inflecting_not_listed(token) or low in STOP_WORDS
-        return end - i >= 3 or self.at_sentence_start(i) or self.doc[i + 1].lower_ in self.lex.first_names
+        return end - i >= 3 or self.at_sentence_start(i) or self.tokens[i + 1].lower_ in self.lex.first_names
 
     def is_punct_not_initial(self, token: Token) -> bool:
         return token.is_punct and not self.is_initial(token)
@@ -948,9 +1044,9 @@ class _Matcher:
         )
 
     def at_sentence_start(self, i: int) -> bool:
-        if i == 0 or (self.has_sentences and self.doc[i].is_sent_start):
+        if i == 0 or (self.has_sentences and self.tokens[i].is_sent_start):
             return True
-        previous = self.doc[i - 1]
+        previous = self.tokens[i - 1]
         return previous.is_space or previous.text in {".", "!", "?", ":", ";", '"', "'", "(", "-", "--", "\n"}
 
     def is_lone_word(self, token: Token) -> bool:
@@ -965,14 +1061,14 @@ class _Matcher:
         keys: set[tuple[str, ...]] = set()
         lower_keys: set[tuple[str, ...]] = set()  # found written in lower case: "hossein moradi ... moradi"
         lone_model_words = Counter(
-            self.doc[span.start].lower_ for span in found if span.source == "model" and span.end - span.start == 1
+            self.tokens[span.start].lower_ for span in found if span.source == "model" and span.end - span.start == 1
         )
         for span in found:
             cores = self.core_tokens(span.start, span.end)
-            lower = not cores and self.doc[span.end - 1].is_lower
+            lower = not cores and self.tokens[span.end - 1].is_lower
             if lower:
-                cores = [self.doc[span.end - 1]]
-            comma = next((t.i for t in self.doc[span.start : span.end] if t.text == ","), span.end)
+                cores = [self.tokens[span.end - 1]]
+            comma = next((t.i for t in self.tokens[span.start : span.end] if t.text == ","), span.end)
             cores = [t for t in cores if t.i < comma] or cores  # "AL-ZOUBI, Khaled": the surname comes first
             if not cores:
                 continue
@@ -984,7 +1080,7 @@ class _Matcher:
             first_of_surname = last.i
             while first_of_surname > span.start and self.prefix_at(first_of_surname - 1) > first_of_surname - 1:
                 first_of_surname -= 1
-            key = tuple(t.lower_ for t in self.doc[first_of_surname : last.i + 1])
+            key = tuple(t.lower_ for t in self.tokens[first_of_surname : last.i + 1])
             word = key[-1]
             if len(word) < 3 or word in self.lex.ambiguous or word in self.lex.not_names or self.lex.is_place(word):
                 continue
@@ -996,13 +1092,17 @@ class _Matcher:
         keys |= lower_keys
         if not keys:
             return
-        for i in range(self.n):
+        # Only a position holding the first word of a key can start a mention: one set lookup
+        # per token instead of a comparison per token and key.
+        firsts = {key[0] for key in keys}
+        lowers = self.lowers
+        for i in (i for i, low in enumerate(lowers) if low in firsts):
             for key in keys:
                 end = i + len(key)
-                if end > self.n or not (self.doc[end - 1].text[:1].isupper() or key in lower_keys):
+                if end > self.n or not (self.texts[end - 1][:1].isupper() or key in lower_keys):
                     continue
-                if all(self.doc[i + k].lower_ == word for k, word in enumerate(key)):
-                    if end < self.n and self.is_name_token(self.doc[end]) and key[-1] not in self.lex.first_names:
+                if tuple(lowers[i:end]) == key:
+                    if end < self.n and self.is_name_token(self.tokens[end]) and key[-1] not in self.lex.first_names:
                         continue  # part of a longer, different name
                     yield PersonSpan(self.extend_left(i), end, REPEAT_SCORE, "repeat")
 
