@@ -141,7 +141,13 @@ class _Shared(list):
 class DutchContextEnhancer(LemmaContextAwareEnhancer):
     """Presidio's lemma context enhancer; finds a result's token by binary search, not a walk over
     the Doc, and scores the results in place instead of deep-copying them first (the engine drops
-    the originals right after: the same answer, without copying every explanation)."""
+    the originals right after: the same answer, without copying every explanation).
+
+    A result already at MAX_SCORE is not looked at: a context word can only raise a score, to at most
+    MAX_SCORE, so its score cannot change (only the explanation would name the context word, and the
+    analyzer drops explanations unless asked for its decision process, which the scanner never is).
+    Most such results are e-mail addresses in signatures, and without them most texts need no lemmas.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -149,7 +155,10 @@ class DutchContextEnhancer(LemmaContextAwareEnhancer):
 
     def enhance_using_context(self, text: str, raw_results: list, nlp_artifacts: NlpArtifacts,
                               recognizers: list, context: list[str] | None = None) -> list:
-        return super().enhance_using_context(text, _Shared(raw_results), nlp_artifacts, recognizers, context)
+        open_results = [result for result in raw_results if result.score != self.MAX_SCORE]
+        if open_results:  # scored in place: the results handed back are the same objects
+            super().enhance_using_context(text, _Shared(open_results), nlp_artifacts, recognizers, context)
+        return list(raw_results)
 
     def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> list[str]:
         lazy = isinstance(nlp_artifacts, LazyNlpArtifacts) and len(nlp_artifacts.tokens)
