@@ -15,6 +15,7 @@ from pathlib import Path
 import phonenumbers
 import pytest
 import spacy
+from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
@@ -236,6 +237,34 @@ def test_fast_context_enhancer_scores_as_presidios() -> None:
 
     assert [key(r) for r in ours] == [key(r) for r in theirs]
     assert any(r.entity_type == "PHONE_NUMBER" for r in ours[1])  # a recognizer with context words was scored
+
+
+def test_analyzer_engine_answers_as_presidios() -> None:
+    """DutchAnalyzerEngine (recognizer list and entities made once, results grouped by recognizer in the
+    context step) gives Presidio's AnalyzerEngine's results, in the same order, and sees a new recognizer."""
+    analyzer = get_analyzer()
+    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    for recognizer in analyzer.registry.recognizers:
+        registry.add_recognizer(recognizer)
+    plain = AnalyzerEngine(registry=registry, nlp_engine=analyzer.nlp_engine, supported_languages=[LANGUAGE],
+                           context_aware_enhancer=analyzer.context_aware_enhancer)
+
+    def results(engine: AnalyzerEngine, text: str) -> list:
+        found = engine.analyze(text, LANGUAGE, regex_flags=REGEX_FLAGS, score_threshold=SCORE_THRESHOLD)
+        return [(r.entity_type, r.start, r.end, r.score) for r in found]
+
+    for text in TEXTS:
+        assert results(analyzer, text) == results(plain, text)
+    assert sorted(analyzer.get_supported_entities(LANGUAGE)) == sorted(plain.get_supported_entities(LANGUAGE))
+    extra = PatternRecognizer(supported_entity="TEST_WORD", supported_language=LANGUAGE,
+                              patterns=[Pattern("word", r"\bcollega\b", 0.9)])
+    analyzer.registry.add_recognizer(extra)
+    try:
+        assert "TEST_WORD" in analyzer.get_supported_entities(LANGUAGE)
+        assert ("TEST_WORD", 6, 13, 0.9) in results(analyzer, TEXTS[1])
+    finally:
+        analyzer.registry.remove_recognizer(extra.name)
+    assert "TEST_WORD" not in analyzer.get_supported_entities(LANGUAGE)
 
 
 def test_token_search_finds_presidios_token() -> None:
