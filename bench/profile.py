@@ -34,7 +34,8 @@ AREAS = {
     "Presidio pattern recognizers": ("PatternRecognizer.analyze (presidio_analyzer/pattern_recognizer.py)",
                                      "DutchPatternRecognizer.analyze (recognizers/base.py)"),
     "phone numbers": ("PhoneRecognizer.analyze (recognizers/phone.py)",),
-    "context enhancer": ("AnalyzerEngine._enhance_using_context (presidio_analyzer/analyzer_engine.py)",),
+    "context enhancer": ("AnalyzerEngine._enhance_using_context (presidio_analyzer/analyzer_engine.py)",
+                         "DutchAnalyzerEngine._enhance_using_context (recognizers/engine.py)"),
     "document classification": ("classify_message (scanner/documents.py)",),
     "rules": ("evaluate (scanner/rules/__init__.py)",),
 }

@@ -129,6 +129,8 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
                          for text, nlp_artifacts in artifacts]
     findings: list[Finding] = []
     for (index, part, page_no, offset, chunk), results in zip(jobs, analysed, strict=True):
+        if not results:  # a third of the texts of a mail: no signature blocks or salutation to look for
+            continue
         # Signature blocks of the sender and of the correspondents quoted in the thread (rules.md §0).
         signatures = signature_blocks(chunk, header_names, quoted=part.forwarded) if part.part == "body" else []
         greeting = _greeting_span(part, chunk)

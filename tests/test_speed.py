@@ -4,6 +4,7 @@ context enhancer and the faster helpers give what the plain ways give. No timing
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import os
 import random
@@ -11,8 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import phonenumbers
 import pytest
 import spacy
+from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
@@ -21,6 +24,7 @@ from recognizers.engine import LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD, DutchCont
 from recognizers.lemmas import dutch_lemmas, lemma
 from recognizers.person import default_lexicon
 from recognizers.person_model import build_person_pipeline
+from recognizers.phone import PhoneRecognizer
 from scanner.documents import _fold_char, fold
 
 REPO = Path(__file__).resolve().parents[1]
@@ -235,6 +239,34 @@ def test_fast_context_enhancer_scores_as_presidios() -> None:
     assert any(r.entity_type == "PHONE_NUMBER" for r in ours[1])  # a recognizer with context words was scored
 
 
+def test_analyzer_engine_answers_as_presidios() -> None:
+    """DutchAnalyzerEngine (recognizer list and entities made once, results grouped by recognizer in the
+    context step) gives Presidio's AnalyzerEngine's results, in the same order, and sees a new recognizer."""
+    analyzer = get_analyzer()
+    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    for recognizer in analyzer.registry.recognizers:
+        registry.add_recognizer(recognizer)
+    plain = AnalyzerEngine(registry=registry, nlp_engine=analyzer.nlp_engine, supported_languages=[LANGUAGE],
+                           context_aware_enhancer=analyzer.context_aware_enhancer)
+
+    def results(engine: AnalyzerEngine, text: str) -> list:
+        found = engine.analyze(text, LANGUAGE, regex_flags=REGEX_FLAGS, score_threshold=SCORE_THRESHOLD)
+        return [(r.entity_type, r.start, r.end, r.score) for r in found]
+
+    for text in TEXTS:
+        assert results(analyzer, text) == results(plain, text)
+    assert sorted(analyzer.get_supported_entities(LANGUAGE)) == sorted(plain.get_supported_entities(LANGUAGE))
+    extra = PatternRecognizer(supported_entity="TEST_WORD", supported_language=LANGUAGE,
+                              patterns=[Pattern("word", r"\bcollega\b", 0.9)])
+    analyzer.registry.add_recognizer(extra)
+    try:
+        assert "TEST_WORD" in analyzer.get_supported_entities(LANGUAGE)
+        assert ("TEST_WORD", 6, 13, 0.9) in results(analyzer, TEXTS[1])
+    finally:
+        analyzer.registry.remove_recognizer(extra.name)
+    assert "TEST_WORD" not in analyzer.get_supported_entities(LANGUAGE)
+
+
 def test_token_search_finds_presidios_token() -> None:
     engine = get_analyzer().nlp_engine
     enhancer = DutchContextEnhancer()
@@ -250,6 +282,48 @@ def test_token_search_finds_presidios_token() -> None:
 
 
 # -- faster helpers, same answers ------------------------------------------------------------
+
+
+class _EveryCandidatePhoneRecognizer(PhoneRecognizer):
+    """The phone recognizer as it was: phonenumbers' own matcher, every candidate parsed."""
+
+    MATCHER = phonenumbers.PhoneNumberMatcher
+    MIN_CANDIDATE_LENGTH = 1
+
+
+PHONE_PIECES = ["06-12345678", "+31 6 1234 5678", "020 123 4567", "0031 20 1234567", "+31 (0)6 12345678",
+                "088 239 4903", "14 020", "14020", "0800-1234", "+249 912 345 678", "+291 7 123 456", "612345678",
+                "2711093342", "1904-0012", "12/03/2025", "2025", "tel.", "mobiel:", "zaaknummer", "€ 120,00", "(",
+                ")", "/", " / ", " - ", ".", "-", "x", "ext. 12", "\n", "  ", " ", "Jan", "9", "0", "+", "12",
+                "31", "1234", "٠٦١٢٣٤٥٦٧٨", "\u2013 "]
+
+
+def test_phone_matcher_skips_only_candidates_that_give_no_number() -> None:
+    rng = random.Random(19)
+    fast, plain = PhoneRecognizer(), _EveryCandidatePhoneRecognizer()
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(PHONE_PIECES) + rng.choice(["", " ", "  ", "\t"]) if rng.random() < 0.6
+                       else rng.choice("0123456789 +()-./") for _ in range(rng.randint(1, 30)))
+        expected = [(r.start, r.end, r.score) for r in plain.analyze(text, ["PHONE_NUMBER"])]
+        assert [(r.start, r.end, r.score) for r in fast.analyze(text, ["PHONE_NUMBER"])] == expected, text
+        found += len(expected)
+    assert found > 1000
+
+
+def test_no_phone_number_of_four_digits_is_valid() -> None:
+    """Why a candidate shorter than PhoneRecognizer.MIN_CANDIDATE_LENGTH need not be parsed: split at its
+    punctuation it could only hold a number of four digits or fewer, and no such number is valid."""
+    assert PhoneRecognizer.MIN_CANDIDATE_LENGTH <= min(PhoneRecognizer.MIN_NATIONAL_DIGITS,
+                                                       PhoneRecognizer.MIN_FOREIGN_DIGITS)
+    for length in range(1, 5):
+        for digits in itertools.product("0123456789", repeat=length):
+            for lead in ("", "+", "(", "(+"):
+                try:
+                    number = phonenumbers.parse(lead + "".join(digits), PhoneRecognizer.REGION)
+                except phonenumbers.NumberParseException:
+                    continue
+                assert not phonenumbers.is_valid_number(number), lead + "".join(digits)
 
 
 def test_fold_equals_the_per_character_fold() -> None:
