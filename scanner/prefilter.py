@@ -28,9 +28,10 @@ MIN_NEEDLE = 3
 # A literal branch ("(?:van|uit|over)") multiplies the strings a sequence may be; beyond this
 # many the sequence is cut there (still exact, only less selective).
 MAX_VARIANTS = 32
-# In a lower-cased text, a case-insensitive ASCII literal matches only itself, except that
-# "i" also matches dotless "ı" and "s" the long "ſ"; and "İ" lowers to "i" plus U+0307, which
-# splits the word. A text with one of these is searched without the prefilter.
+# In a lower-cased text, a case-insensitive ASCII literal matches only itself, except that "i"
+# also matches the dotless i (U+0131) and "s" the long s (U+017F); and the dotted capital I
+# (U+0130) lowers to "i" plus U+0307, which splits the word. (Checked against `re` over every
+# code point: tests/test_prefilter.py.) A text with one of these is searched without the prefilter.
 _CASE_TWINS = ("\u0131", "\u017f", "\u0307")
 
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
@@ -94,7 +95,7 @@ def required_literals(regex: re.Pattern[str]) -> tuple[str, ...] | None:
     if regex.flags & re.IGNORECASE:
         needles = {n.lower() for n in needles}
     # A needle that contains another is redundant: the shorter one occurs whenever it does.
-    kept = sorted(needles, key=len)
+    kept = sorted(needles, key=lambda n: (len(n), n))
     kept = [n for i, n in enumerate(kept) if not any(k in n for k in kept[:i])]
     return tuple(kept)
 
