@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from redaction.pages import beschikking_keep
 from scanner.model import Finding, Message, Part
-from scanner.prefilter import Prefiltered
+from scanner.prefilter import Alternation
 
 if TYPE_CHECKING:
     from scanner.policy import Policy
@@ -137,18 +137,23 @@ def load_terms(name: str) -> tuple[str, ...]:
 
 def term_regex(terms: Iterable[str]) -> re.Pattern[str]:
     """One pattern for a term list: word boundaries, a space also matches a hyphen or line break."""
-    return _term_regex(tuple(sorted({fold(t) for t in terms}, key=len, reverse=True)))
+    return term_search(terms).regex
+
+
+def term_search(terms: Iterable[str]) -> Alternation:
+    """`term_regex` as an `Alternation`, which runs only the terms whose words occur in a text."""
+    return _term_alternation(tuple(sorted({fold(t) for t in terms}, key=len, reverse=True)))
 
 
 @cache
-def _term_regex(terms: tuple[str, ...]) -> re.Pattern[str]:
+def _term_alternation(terms: tuple[str, ...]) -> Alternation:
     parts = []
     for term in terms:
         body = r"[\s\-]+".join(re.escape(w) for w in term.split())
         left = r"(?<!\w)" if term[:1].isalnum() else ""
         right = r"(?!\w)" if term[-1:].isalnum() else ""
         parts.append(left + body + right)
-    return re.compile("|".join(parts) or r"(?!x)x")
+    return Alternation(parts)
 
 
 @cache
@@ -157,23 +162,21 @@ def terms_pattern(name: str) -> re.Pattern[str]:
 
 
 @cache
-def terms_search(name: str) -> Prefiltered:
-    """`terms_pattern` with its literal prefilter (scanner.prefilter), for searching whole texts."""
-    return Prefiltered.of(terms_pattern(name))
+def terms_search(name: str) -> Alternation:
+    return term_search(load_terms(name))
 
 
-@cache
 def patterns(*regexes: str, case_sensitive: bool = False) -> re.Pattern[str]:
     """Alternation of regular expressions (compiled once)."""
-    flags = re.MULTILINE | (0 if case_sensitive else re.IGNORECASE)
-    return re.compile("|".join(f"(?:{r})" for r in regexes) or r"(?!x)x", flags)
+    return search_patterns(*regexes, case_sensitive=case_sensitive).regex
 
 
 @cache
-def search_patterns(*regexes: str, case_sensitive: bool = False) -> Prefiltered:
-    """`patterns` with its literal prefilter (scanner.prefilter): most marker lists match nothing in
-    most texts, and a substring test of their literals proves that far faster than the regex."""
-    return Prefiltered.of(patterns(*regexes, case_sensitive=case_sensitive))
+def search_patterns(*regexes: str, case_sensitive: bool = False) -> Alternation:
+    """`patterns` as an `Alternation` (scanner.prefilter): most marker lists match nothing in most
+    texts, and a substring test of their words proves that far faster than the regex engine."""
+    flags = re.MULTILINE | (0 if case_sensitive else re.IGNORECASE)
+    return Alternation([f"(?:{r})" for r in regexes], flags)
 
 
 def any_match(regexes: Sequence[str], text: str, case_sensitive: bool = False) -> re.Match[str] | None:
@@ -359,11 +362,11 @@ def _page_types(spec: dict[str, Any], folded: list[str]) -> list[str]:
             title = groups.get("title") or groups.get("marker") or groups.get("words") or groups.get("court")
             if not title or kind in found:
                 continue
-            regex = search_patterns(*title["patterns"])
-            # The heads are pieces of the page: no title anywhere on it, none at a line's start.
-            if not regex.possible(page):
+            # The heads are pieces of the page: a title that cannot match on it matches on none.
+            regex = search_patterns(*title["patterns"]).narrowed(page)
+            if regex is None:
                 continue
-            if any((m := regex.regex.search(line)) and m.start() <= 2 for line in heads):
+            if any((m := regex.search(line)) and m.start() <= 2 for line in heads):
                 found.append(kind)
     return found
 

@@ -5,29 +5,30 @@ Python's `re` has no fast path for an alternation such as `\\bbeschikking\\b|\\b
 each alternative at each position of the text. Most marker lists match nothing in most mails. Each
 alternative, though, contains a literal ("beschikking", "besluit") that every match must contain; a
 substring test (`needle in text`, a C loop over memory) for those needles is far cheaper and
-proves that no match exists whenever none of them occurs. When one does, the regex runs as before,
-so results are identical.
+proves that an alternative cannot match. `Alternation` runs on a text only the alternatives whose
+needles occur in it, and no regex at all when none do; results are identical (see its docstring).
 
-The needles are read from the pattern's parse tree (`re._parser`, the module `re` itself compiles
-with). The reading is conservative: anything it does not understand requires nothing, and a
-pattern with an alternative that requires nothing gets no prefilter at all.
+The needles are read from each alternative's parse tree (`re._parser`, the module `re` itself
+compiles with). The reading is conservative: anything it does not understand requires nothing,
+and an alternative that requires nothing always runs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
 # Needles shorter than this occur in nearly every text: testing them costs more than it saves.
 MIN_NEEDLE = 3
 # A literal branch ("(?:van|uit|over)") multiplies the strings a sequence may be; beyond this
 # many the sequence is cut there (still exact, only less selective).
 MAX_VARIANTS = 32
+# Distinct sets of live alternatives kept compiled per alternation (a bound against odd mails).
+MAX_SUBSETS = 64
 # In a lower-cased text, a case-insensitive ASCII literal matches only itself, except that "i"
 # also matches the dotless i (U+0131) and "s" the long s (U+017F); and the dotted capital I
 # (U+0130) lowers to "i" plus U+0307, which splits the word. (Checked against `re` over every
@@ -38,40 +39,63 @@ _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
 
 
-@dataclass(frozen=True, slots=True)
-class Prefiltered:
-    """A compiled pattern with the needles (lower case when it ignores case) one of which every
-    match contains; `needles` is None when no such set is known (the regex always runs)."""
+class Needles(NamedTuple):
+    """Strings one of which every match contains; tested on the lower-cased text when `fold_case`."""
 
-    regex: re.Pattern[str]
-    needles: tuple[str, ...] | None
-    ignore_case: bool  # the needles are tested on the lower-cased text
+    strings: tuple[str, ...]
+    fold_case: bool
 
-    @classmethod
-    def of(cls, regex: re.Pattern[str]) -> Prefiltered:
-        return cls(regex, required_literals(regex), bool(regex.flags & re.IGNORECASE))
-
-    def possible(self, text: str) -> bool:
-        """False when the pattern cannot match anywhere in `text` (then the regex need not run)."""
-        needles = self.needles
-        if needles is None:
-            return True
-        if self.ignore_case:
-            haystack = _lowered(text)
-            if haystack is None:
+    def occur(self, text: str, lowered: str | None) -> bool:
+        """Whether one of the strings is in `text`; `lowered` is `_lowered(text)` (None: a case twin)."""
+        if self.fold_case:
+            if lowered is None:
                 return True
-        else:
-            haystack = text
-        return any(needle in haystack for needle in needles)
+            text = lowered
+        return any(s in text for s in self.strings)
+
+
+class Alternation:
+    """`alternative|alternative|…` compiled whole, that runs on a text only the alternatives whose
+    needles occur in it (results as of the whole: an alternative that can match nowhere in the
+    text never wins at any position, so leaving it out changes no match)."""
+
+    def __init__(self, alternatives: Sequence[str], flags: int = 0) -> None:
+        self.alternatives = tuple(alternatives)
+        self.flags = flags
+        self.regex = re.compile("|".join(self.alternatives) or r"(?!x)x", flags)
+        self.needles = tuple(required_literals(re.compile(a, flags)) for a in self.alternatives)
+        self._fold_case = any(n is not None and n.fold_case for n in self.needles)
+        # Leaving alternatives out would renumber capture groups: then all or nothing runs.
+        self._narrow = self.regex.groups == 0
+        self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    def narrowed(self, text: str) -> re.Pattern[str] | None:
+        """The pattern to run on `text`: None when no alternative can match in it, else the
+        alternation of those that can."""
+        lowered = _lowered(text) if self._fold_case else None
+        live = tuple(i for i, n in enumerate(self.needles) if n is None or n.occur(text, lowered))
+        if not live:
+            return None
+        if len(live) == len(self.alternatives) or not self._narrow:
+            return self.regex
+        subset = self._subsets.get(live)
+        if subset is None:
+            if len(self._subsets) >= MAX_SUBSETS:
+                self._subsets.clear()
+            subset = self._subsets[live] = re.compile("|".join(self.alternatives[i] for i in live), self.flags)
+        return subset
 
     def search(self, text: str) -> re.Match[str] | None:
-        return self.regex.search(text) if self.possible(text) else None
+        regex = self.narrowed(text)
+        return regex.search(text) if regex is not None else None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.regex.finditer(text) if self.possible(text) else iter(())
+        regex = self.narrowed(text)
+        return regex.finditer(text) if regex is not None else iter(())
 
     def findall(self, text: str) -> list[Any]:
-        return self.regex.findall(text) if self.possible(text) else []
+        regex = self.narrowed(text)
+        return regex.findall(text) if regex is not None else []
 
 
 @lru_cache(maxsize=16)
@@ -83,100 +107,115 @@ def _lowered(text: str) -> str | None:
     return None if any(twin in lowered for twin in _CASE_TWINS) else lowered
 
 
-def required_literals(regex: re.Pattern[str]) -> tuple[str, ...] | None:
+def required_literals(regex: re.Pattern[str]) -> Needles | None:
     """Strings one of which occurs in every match of `regex`, or None when none are known."""
     try:
         tree = _parser.parse(regex.pattern, regex.flags)
     except Exception:  # a parser change in a later Python: simply no prefilter
         return None
-    needles = _required(list(tree))
+    reader = _Reader()
+    needles = reader.required(list(tree))
     if not needles:
         return None
-    if regex.flags & re.IGNORECASE:
+    fold_case = bool(regex.flags & re.IGNORECASE) or reader.case_toggled
+    if fold_case:
         needles = {n.lower() for n in needles}
     # A needle that contains another is redundant: the shorter one occurs whenever it does.
     kept = sorted(needles, key=lambda n: (len(n), n))
     kept = [n for i, n in enumerate(kept) if not any(k in n for k in kept[:i])]
-    return tuple(kept)
+    return Needles(tuple(kept), fold_case)
 
 
-def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
-    """Best set of strings one of which every match of the sequence `items` contains."""
-    candidates: list[set[str]] = []
-    run: set[str] | None = None  # what the text just matched may be (contiguous literal text)
-    for op, av in items:
-        exact = _exact(op, av)
-        if exact is not None and (run is None or len(run) * len(exact) <= MAX_VARIANTS):
-            run = exact if run is None else {a + b for a in run for b in exact}
-            continue
-        if op in _ZERO_WIDTH:  # consumes nothing: the text on both sides stays contiguous
-            continue
+class _Reader:
+    """Walks a parse tree for needles. A group that switches case-insensitivity on or off
+    ("(?i:lokaal)") is read too; its pattern's needles are then all tested in lower case, which
+    finds every match the mixed-case pattern can make (and a few texts that it cannot)."""
+
+    def __init__(self) -> None:
+        self.case_toggled = False
+
+    def _group_body(self, av: Any) -> list[tuple[Any, Any]] | None:
+        _, add_flags, del_flags, body = av
+        if (add_flags | del_flags) & ~re.IGNORECASE:
+            return None
+        if add_flags or del_flags:
+            self.case_toggled = True
+        return list(body)
+
+    def required(self, items: list[tuple[Any, Any]]) -> set[str] | None:
+        """Best set of strings one of which every match of the sequence `items` contains."""
+        candidates: list[set[str]] = []
+        run: set[str] | None = None  # what the text just matched may be (contiguous literal text)
+        for op, av in items:
+            exact = self._exact(op, av)
+            if exact is not None and (run is None or len(run) * len(exact) <= MAX_VARIANTS):
+                run = exact if run is None else {a + b for a in run for b in exact}
+                continue
+            if op in _ZERO_WIDTH:  # consumes nothing: the text on both sides stays contiguous
+                continue
+            if run is not None:
+                candidates.append(run)
+            run = exact  # a literal piece that was too varied to extend the run starts a new one
+            inner = self._inner(op, av)
+            if inner is not None:
+                candidates.append(inner)
         if run is not None:
             candidates.append(run)
-        run = exact  # a literal piece that was too varied to extend the run starts a new one
-        inner = _inner(op, av)
-        if inner is not None:
-            candidates.append(inner)
-    if run is not None:
-        candidates.append(run)
-    candidates = [c for c in candidates if min(map(len, c)) >= MIN_NEEDLE]
-    if not candidates:
+        candidates = [c for c in candidates if min(map(len, c)) >= MIN_NEEDLE]
+        if not candidates:
+            return None
+        return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+
+    def _inner(self, op: Any, av: Any) -> set[str] | None:
+        """Needles of a group, branch or repetition that is not a literal piece as a whole."""
+        if op is sre.SUBPATTERN:
+            body = self._group_body(av)
+            return None if body is None else self.required(body)
+        if op is sre.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                needles = self.required(list(branch))
+                if needles is None:
+                    return None
+                out |= needles
+            return out
+        if op in _REPEATS and av[0] >= 1:
+            return self.required(list(av[2]))
         return None
-    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
 
-
-def _inner(op: Any, av: Any) -> set[str] | None:
-    """Needles of a group, branch or repetition that is not a literal piece as a whole."""
-    if op is sre.SUBPATTERN:
-        _, add_flags, del_flags, body = av
-        return None if add_flags or del_flags else _required(list(body))
-    if op is sre.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            needles = _required(list(branch))
-            if needles is None:
+    def _exact(self, op: Any, av: Any) -> set[str] | None:
+        """All the strings a piece can match when it is plain literal text (ASCII), else None."""
+        if op is sre.LITERAL:
+            return {chr(av)} if av < 128 else None
+        if op is sre.IN:  # a class of single characters only ("[sz]")
+            if all(o is sre.LITERAL and a < 128 for o, a in av):
+                return {chr(a) for o, a in av}
+            return None
+        if op is sre.SUBPATTERN:
+            body = self._group_body(av)
+            return None if body is None else self._exact_sequence(body)
+        if op is sre.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                strings = self._exact_sequence(list(branch))
+                if strings is None:
+                    return None
+                out |= strings
+            return out if len(out) <= MAX_VARIANTS else None
+        if op in _REPEATS and av[1] <= 1:  # "x?" or "(?:en)?"
+            body = self._exact_sequence(list(av[2]))
+            if body is None:
                 return None
-            out |= needles
+            return body | {""} if av[0] == 0 else body
+        return None
+
+    def _exact_sequence(self, items: list[tuple[Any, Any]]) -> set[str] | None:
+        out = {""}
+        for op, av in items:
+            if op in _ZERO_WIDTH:
+                continue
+            strings = self._exact(op, av)
+            if strings is None or len(out) * len(strings) > MAX_VARIANTS:
+                return None
+            out = {a + b for a in out for b in strings}
         return out
-    if op in _REPEATS and av[0] >= 1:
-        return _required(list(av[2]))
-    return None
-
-
-def _exact(op: Any, av: Any) -> set[str] | None:
-    """All the strings a piece can match when it is plain literal text (ASCII), else None."""
-    if op is sre.LITERAL:
-        return {chr(av)} if av < 128 else None
-    if op is sre.IN:  # a class of single characters only ("[sz]")
-        if all(o is sre.LITERAL and a < 128 for o, a in av):
-            return {chr(a) for o, a in av}
-        return None
-    if op is sre.SUBPATTERN:
-        _, add_flags, del_flags, body = av
-        return None if add_flags or del_flags else _exact_sequence(list(body))
-    if op is sre.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            strings = _exact_sequence(list(branch))
-            if strings is None:
-                return None
-            out |= strings
-        return out if len(out) <= MAX_VARIANTS else None
-    if op in _REPEATS and av[1] <= 1:  # "x?" or "(?:en)?"
-        body = _exact_sequence(list(av[2]))
-        if body is None:
-            return None
-        return body | {""} if av[0] == 0 else body
-    return None
-
-
-def _exact_sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
-    out = {""}
-    for op, av in items:
-        if op in _ZERO_WIDTH:
-            continue
-        strings = _exact(op, av)
-        if strings is None or len(out) * len(strings) > MAX_VARIANTS:
-            return None
-        out = {a + b for a in out for b in strings}
-    return out

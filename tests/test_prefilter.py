@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from scanner.documents import MARKERS_DIR, load_toml, patterns, search_patterns, terms_search
-from scanner.prefilter import _CASE_TWINS, Prefiltered, required_literals
+from scanner.prefilter import _CASE_TWINS, Alternation, required_literals
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -23,7 +23,7 @@ def _regex_lists(value: Any) -> list[tuple[str, ...]]:
     return []
 
 
-def _all_marker_searches() -> list[Prefiltered]:
+def _all_marker_searches() -> list[Alternation]:
     out = []
     for name in ("documents.toml", "rules.toml"):
         spec = load_toml(name)
@@ -51,17 +51,28 @@ def test_case_twins_are_all_lower_case_characters_that_ignorecase_matches_to_ano
     (r"\bauthori[sz]ation\b", ("authorisation", "authorization")),
     (r"(?:\bvw\s*2000\b)|(?:\bKAMER\b)", ("2000", "kamer")),
     (r"^\s*v\s*:", None),  # no literal of three characters
-    (r"\bLSO\b|(?i:lokaal\s+overleg)", None),  # a local flag: not read
     (r"(?:\bgezin\b)|(?:.*)", None),  # an alternative that needs nothing
+    (r"(?-s:\bgezin\b)", None),  # a local flag other than i: not read
 ])
 def test_required_literals(regex: str, needles: tuple[str, ...] | None) -> None:
     found = required_literals(re.compile(regex, re.IGNORECASE))
-    assert (sorted(found) if found else found) == (sorted(needles) if needles else needles)
+    assert (found and sorted(found.strings)) == (needles and sorted(needles))
+    assert found is None or found.fold_case
 
 
-def test_case_sensitive_needles_keep_their_case() -> None:
-    assert required_literals(re.compile(r"\bLSO\b|\bLKO\b")) == ("LKO", "LSO")
-    assert not Prefiltered.of(re.compile(r"\bLSO\b")).possible("het lso")
+def test_case_sensitive_needles_keep_their_case_unless_a_group_ignores_case() -> None:
+    assert required_literals(re.compile(r"\bLSO\b|\bLKO\b")) == (("LKO", "LSO"), False)
+    assert required_literals(re.compile(r"\bLSO\b|(?i:lokaal\s+Overleg)")) == (("lso", "overleg"), True)
+    assert Alternation([r"\bLSO\b"]).search("het lso") is None
+
+
+def test_only_the_alternatives_that_can_match_run() -> None:
+    alternation = Alternation([r"(?:\bbeschikking\b)", r"(?:\bbesluit\s+op)", r"(?:^\s*v\s*:)"], re.I | re.M)
+    assert alternation.narrowed("geen van alle") is not None  # the third needs no word: it always runs
+    assert alternation.narrowed("het besluit").pattern == r"(?:\bbesluit\s+op)|(?:^\s*v\s*:)"
+    assert Alternation([r"\bgezin\b"]).narrowed("kinderen") is None
+    # Capture groups keep their numbers: all alternatives run.
+    assert Alternation([r"(gezin)", r"(kind)"]).narrowed("kind").pattern == "(gezin)|(kind)"
 
 
 @pytest.mark.parametrize("text", [
@@ -70,7 +81,7 @@ def test_case_sensitive_needles_keep_their_case() -> None:
 ])
 def test_no_match_is_hidden_on_odd_texts(text: str) -> None:
     for search in _all_marker_searches():
-        assert search.possible(text) or search.regex.search(text) is None, search.regex.pattern
+        _assert_same(search, text)
 
 
 def test_no_match_is_hidden_on_the_samples() -> None:
@@ -79,8 +90,12 @@ def test_no_match_is_hidden_on_the_samples() -> None:
     searches = _all_marker_searches()
     for text in texts:
         for search in searches:
-            if not search.possible(text):
-                assert search.regex.search(text) is None, search.regex.pattern
+            _assert_same(search, text)
+
+
+def _assert_same(search: Alternation, text: str) -> None:
+    expected = [m.span() for m in search.regex.finditer(text)]
+    assert [m.span() for m in search.finditer(text)] == expected, search.regex.pattern
 
 
 def test_search_equals_the_plain_regex() -> None:
