@@ -45,14 +45,6 @@ class Needles(NamedTuple):
     strings: tuple[str, ...]
     fold_case: bool
 
-    def occur(self, text: str, lowered: str | None) -> bool:
-        """Whether one of the strings is in `text`; `lowered` is `_lowered(text)` (None: a case twin)."""
-        if self.fold_case:
-            if lowered is None:
-                return True
-            text = lowered
-        return any(s in text for s in self.strings)
-
 
 class Alternation:
     """`alternative|alternative|…` compiled whole, that runs on a text only the alternatives whose
@@ -64,7 +56,15 @@ class Alternation:
         self.flags = flags
         self.regex = re.compile("|".join(self.alternatives) or r"(?!x)x", flags)
         self.needles = tuple(required_literals(re.compile(a, flags)) for a in self.alternatives)
-        self._fold_case = any(n is not None and n.fold_case for n in self.needles)
+        # Each distinct needle once, with the alternatives it lets run: one pass of substring
+        # tests per text, whatever the number of alternatives.
+        self._always = frozenset(i for i, n in enumerate(self.needles) if n is None)
+        self._plain: dict[str, list[int]] = {}  # needles tested on the text as it is
+        self._folded: dict[str, list[int]] = {}  # needles tested on the lower-cased text
+        for i, needles in enumerate(self.needles):
+            if needles is not None:
+                for needle in needles.strings:
+                    (self._folded if needles.fold_case else self._plain).setdefault(needle, []).append(i)
         # Leaving alternatives out would renumber capture groups: then all or nothing runs.
         self._narrow = self.regex.groups == 0
         self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
@@ -72,17 +72,24 @@ class Alternation:
     def narrowed(self, text: str) -> re.Pattern[str] | None:
         """The pattern to run on `text`: None when no alternative can match in it, else the
         alternation of those that can."""
-        lowered = _lowered(text) if self._fold_case else None
-        live = tuple(i for i, n in enumerate(self.needles) if n is None or n.occur(text, lowered))
-        if not live:
+        owners = [ids for n, ids in self._plain.items() if n in text]
+        if self._folded:
+            lowered = _lowered(text)
+            if lowered is None:  # a case twin: every case-insensitive needle may be there
+                owners += self._folded.values()
+            else:
+                owners += [ids for n, ids in self._folded.items() if n in lowered]
+        if not owners and not self._always:
             return None
+        live = set(self._always).union(*owners)
         if len(live) == len(self.alternatives) or not self._narrow:
             return self.regex
-        subset = self._subsets.get(live)
+        key = tuple(sorted(live))
+        subset = self._subsets.get(key)
         if subset is None:
             if len(self._subsets) >= MAX_SUBSETS:
                 self._subsets.clear()
-            subset = self._subsets[live] = re.compile("|".join(self.alternatives[i] for i in live), self.flags)
+            subset = self._subsets[key] = re.compile("|".join(self.alternatives[i] for i in key), self.flags)
         return subset
 
     def search(self, text: str) -> re.Match[str] | None:
