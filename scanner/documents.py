@@ -8,7 +8,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -183,7 +183,9 @@ def any_match(regexes: Sequence[str], text: str, case_sensitive: bool = False) -
     return search_patterns(*regexes, case_sensitive=case_sensitive).search(text) if regexes else None
 
 
+@lru_cache(maxsize=1024)
 def extension(name: str | None) -> str:
+    """".pdf" for "Besluit.PDF" (cached: a pathlib.Path costs more than the rest of a small part)."""
     return Path(name or "").suffix.lower()
 
 
@@ -343,7 +345,7 @@ class _PartText:
             target = self.first_cased if case else self.folded[0]
         else:
             target = self.cased if case else self.text
-        return bool(any_match(tuple(g["patterns"]), target, case_sensitive=case))
+        return search_patterns(*g["patterns"], case_sensitive=case).search(target) is not None
 
 
 _SUBJECT_LABEL = re.compile(r"^(?:onderwerp|betreft)\s*:?\s*")

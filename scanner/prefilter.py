@@ -105,11 +105,12 @@ class Alternation:
         return regex.findall(text) if regex is not None else []
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def _lowered(text: str) -> str | None:
     """`text` in lower case for the needle test, or None when a case twin makes the test inexact.
 
-    Cached: the many marker groups of one part (documents.py) all test the same text."""
+    Cached (a few texts only): the many marker groups of one part (documents.py) test the same
+    one or two texts in turn."""
     lowered = text.lower()
     return None if any(twin in lowered for twin in _CASE_TWINS) else lowered
 
