@@ -7,6 +7,7 @@ alternative, though, contains a literal ("beschikking", "besluit") that every ma
 substring test (`needle in text`, a C loop over memory) for those needles is far cheaper and
 proves that an alternative cannot match. `Alternation` runs on a text only the alternatives whose
 needles occur in it, and no regex at all when none do; results are identical (see its docstring).
+`Prefilter` tells which of several separate patterns may match.
 
 The needles are read from each alternative's parse tree (`re._parser`, the module `re` itself
 compiles with). The reading is conservative: anything it does not understand requires nothing,
@@ -46,7 +47,37 @@ class Needles(NamedTuple):
     fold_case: bool
 
 
-class Alternation:
+class Prefilter:
+    """Which of several patterns may match in a text: those whose needles occur in it, and those
+    without needles."""
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self.needles = tuple(required_literals(p) for p in patterns)
+        # Each distinct needle once, with the patterns it lets run: one pass of substring tests
+        # per text, whatever the number of patterns.
+        self._always = tuple(i for i, n in enumerate(self.needles) if n is None)
+        self._plain: dict[str, list[int]] = {}  # needles tested on the text as it is
+        self._folded: dict[str, list[int]] = {}  # needles tested on the lower-cased text
+        for i, needles in enumerate(self.needles):
+            if needles is not None:
+                for needle in needles.strings:
+                    (self._folded if needles.fold_case else self._plain).setdefault(needle, []).append(i)
+
+    def live(self, text: str) -> tuple[int, ...]:
+        """Indices (ascending) of the patterns that may match in `text`."""
+        owners = [ids for n, ids in self._plain.items() if n in text]
+        if self._folded:
+            lowered = _lowered(text)
+            if lowered is None:  # a case twin: every case-insensitive needle may be there
+                owners += self._folded.values()
+            else:
+                owners += [ids for n, ids in self._folded.items() if n in lowered]
+        if not owners:
+            return self._always
+        return tuple(sorted(set(self._always).union(*owners)))
+
+
+class Alternation(Prefilter):
     """`alternative|alternative|…` compiled whole, that runs on a text only the alternatives whose
     needles occur in it (results as of the whole: an alternative that can match nowhere in the
     text never wins at any position, so leaving it out changes no match)."""
@@ -55,16 +86,7 @@ class Alternation:
         self.alternatives = tuple(alternatives)
         self.flags = flags
         self.regex = re.compile("|".join(self.alternatives) or r"(?!x)x", flags)
-        self.needles = tuple(required_literals(re.compile(a, flags)) for a in self.alternatives)
-        # Each distinct needle once, with the alternatives it lets run: one pass of substring
-        # tests per text, whatever the number of alternatives.
-        self._always = frozenset(i for i, n in enumerate(self.needles) if n is None)
-        self._plain: dict[str, list[int]] = {}  # needles tested on the text as it is
-        self._folded: dict[str, list[int]] = {}  # needles tested on the lower-cased text
-        for i, needles in enumerate(self.needles):
-            if needles is not None:
-                for needle in needles.strings:
-                    (self._folded if needles.fold_case else self._plain).setdefault(needle, []).append(i)
+        super().__init__([re.compile(a, flags) for a in self.alternatives])
         # Leaving alternatives out would renumber capture groups: then all or nothing runs.
         self._narrow = self.regex.groups == 0
         self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
@@ -72,24 +94,16 @@ class Alternation:
     def narrowed(self, text: str) -> re.Pattern[str] | None:
         """The pattern to run on `text`: None when no alternative can match in it, else the
         alternation of those that can."""
-        owners = [ids for n, ids in self._plain.items() if n in text]
-        if self._folded:
-            lowered = _lowered(text)
-            if lowered is None:  # a case twin: every case-insensitive needle may be there
-                owners += self._folded.values()
-            else:
-                owners += [ids for n, ids in self._folded.items() if n in lowered]
-        if not owners and not self._always:
+        live = self.live(text)
+        if not live:
             return None
-        live = set(self._always).union(*owners)
         if len(live) == len(self.alternatives) or not self._narrow:
             return self.regex
-        key = tuple(sorted(live))
-        subset = self._subsets.get(key)
+        subset = self._subsets.get(live)
         if subset is None:
             if len(self._subsets) >= MAX_SUBSETS:
                 self._subsets.clear()
-            subset = self._subsets[key] = re.compile("|".join(self.alternatives[i] for i in key), self.flags)
+            subset = self._subsets[live] = re.compile("|".join(self.alternatives[i] for i in live), self.flags)
         return subset
 
     def search(self, text: str) -> re.Match[str] | None:

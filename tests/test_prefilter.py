@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from scanner.documents import MARKERS_DIR, load_toml, patterns, search_patterns, terms_search
-from scanner.prefilter import _CASE_TWINS, Alternation, required_literals
+from scanner.prefilter import _CASE_TWINS, Alternation, Prefilter, required_literals
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -105,3 +105,11 @@ def test_search_equals_the_plain_regex() -> None:
         found, expected = search.search(text), regex.search(text)
         assert (found and found.span()) == (expected and expected.span())
         assert [m.span() for m in search.finditer(text)] == [m.span() for m in regex.finditer(text)]
+
+
+def test_prefilter_of_separate_patterns_keeps_their_own_flags() -> None:
+    phrases = [re.compile(r"(?i)via\s+wetransfer"), re.compile(r"\bZoom\b"), re.compile(r"app\s+me", re.I)]
+    prefilter = Prefilter(phrases)
+    assert prefilter.live("stuur het VIA WeTransfer") == (0,)
+    assert prefilter.live("even zoom") == ()  # case-sensitive "Zoom"
+    assert prefilter.live("App me, via Zoom") == (1, 2)
