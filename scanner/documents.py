@@ -8,12 +8,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from redaction.pages import beschikking_keep
 from scanner.model import Finding, Message, Part
+from scanner.prefilter import Alternation
 
 if TYPE_CHECKING:
     from scanner.policy import Policy
@@ -136,18 +137,23 @@ def load_terms(name: str) -> tuple[str, ...]:
 
 def term_regex(terms: Iterable[str]) -> re.Pattern[str]:
     """One pattern for a term list: word boundaries, a space also matches a hyphen or line break."""
-    return _term_regex(tuple(sorted({fold(t) for t in terms}, key=len, reverse=True)))
+    return term_search(terms).regex
+
+
+def term_search(terms: Iterable[str]) -> Alternation:
+    """`term_regex` as an `Alternation`, which runs only the terms whose words occur in a text."""
+    return _term_alternation(tuple(sorted({fold(t) for t in terms}, key=len, reverse=True)))
 
 
 @cache
-def _term_regex(terms: tuple[str, ...]) -> re.Pattern[str]:
+def _term_alternation(terms: tuple[str, ...]) -> Alternation:
     parts = []
     for term in terms:
         body = r"[\s\-]+".join(re.escape(w) for w in term.split())
         left = r"(?<!\w)" if term[:1].isalnum() else ""
         right = r"(?!\w)" if term[-1:].isalnum() else ""
         parts.append(left + body + right)
-    return re.compile("|".join(parts) or r"(?!x)x")
+    return Alternation(parts)
 
 
 @cache
@@ -156,17 +162,30 @@ def terms_pattern(name: str) -> re.Pattern[str]:
 
 
 @cache
+def terms_search(name: str) -> Alternation:
+    return term_search(load_terms(name))
+
+
 def patterns(*regexes: str, case_sensitive: bool = False) -> re.Pattern[str]:
     """Alternation of regular expressions (compiled once)."""
+    return search_patterns(*regexes, case_sensitive=case_sensitive).regex
+
+
+@cache
+def search_patterns(*regexes: str, case_sensitive: bool = False) -> Alternation:
+    """`patterns` as an `Alternation` (scanner.prefilter): most marker lists match nothing in most
+    texts, and a substring test of their words proves that far faster than the regex engine."""
     flags = re.MULTILINE | (0 if case_sensitive else re.IGNORECASE)
-    return re.compile("|".join(f"(?:{r})" for r in regexes) or r"(?!x)x", flags)
+    return Alternation([f"(?:{r})" for r in regexes], flags)
 
 
 def any_match(regexes: Sequence[str], text: str, case_sensitive: bool = False) -> re.Match[str] | None:
-    return patterns(*regexes, case_sensitive=case_sensitive).search(text) if regexes else None
+    return search_patterns(*regexes, case_sensitive=case_sensitive).search(text) if regexes else None
 
 
+@lru_cache(maxsize=1024)
 def extension(name: str | None) -> str:
+    """".pdf" for "Besluit.PDF" (cached: a pathlib.Path costs more than the rest of a small part)."""
     return Path(name or "").suffix.lower()
 
 
@@ -205,20 +224,21 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     doc.deliberation = bool(any_match(spec["internal_thread"]["deliberation"], text))
     _read_footers(doc, folded, spec)
 
-    scores = {kind: _score(kind, spec, folded, raw_text) for kind in spec["kinds"]}
+    texts = _PartText(folded, text, raw_text)
+    scores = {kind: _score(kind, spec, texts) for kind in spec["kinds"]}
     # A public document (Kamerbrief, handreiking) wins when it shows several of its marks and
     # holds no identifier of a data subject; its office holders are not data subjects.
     has_ids = any(f.entity in ROW_ENTITIES for f in findings)
     needed = spec["kinds"]["publiek"]["requires"]["groups"]
-    public = not has_ids and _groups(spec, "publiek", folded, raw_text) >= needed
+    public = not has_ids and _groups(spec, "publiek", texts) >= needed
     scores["publiek"] = 0.0
     # documents.md §1: a beschikking needs its letterhead; a title word alone is weak.
-    if not _group_hit(spec, "beschikking", "letterhead", folded, raw_text):
+    if not texts.hit(spec, "beschikking", "letterhead"):
         scores["beschikking"] *= 0.5
     if scores["uitspraak"] >= scores["beschikking"] and scores["uitspraak"] >= threshold:
         scores["beschikking"] = 0.0
     # A machtiging needs the word and the consent phrase, not a mention in a letter.
-    if not _group_hit(spec, "machtiging", "phrases", folded, raw_text):
+    if not texts.hit(spec, "machtiging", "phrases"):
         scores["machtiging"] *= 0.5
 
     if part.kind in TABLE_KINDS and doc.rows:
@@ -279,28 +299,56 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     return doc
 
 
-def _score(kind: str, spec: dict[str, Any], folded: list[str], raw: str) -> float:
+def _score(kind: str, spec: dict[str, Any], texts: _PartText) -> float:
     total = 0.0
     for group in spec["kinds"][kind].get("signals", {}):
-        if _group_hit(spec, kind, group, folded, raw):
+        if texts.hit(spec, kind, group):
             total += spec["kinds"][kind]["signals"][group]["weight"]
     return min(total, 1.0)
 
 
-def _groups(spec: dict[str, Any], kind: str, folded: list[str], raw: str) -> int:
-    return sum(1 for g in spec["kinds"][kind].get("signals", {}) if _group_hit(spec, kind, g, folded, raw))
+def _groups(spec: dict[str, Any], kind: str, texts: _PartText) -> int:
+    return sum(1 for g in spec["kinds"][kind].get("signals", {}) if texts.hit(spec, kind, g))
 
 
-def _group_hit(spec: dict[str, Any], kind: str, group: str, folded: list[str], raw: str) -> bool:
-    g = spec["kinds"][kind]["signals"].get(group)
-    if g is None:
-        return False
-    case = bool(g.get("case_sensitive", False))
-    if g.get("first_page"):
-        target = fold(folded[0], keep_case=True) if case else folded[0]
-    else:
-        target = fold(raw, keep_case=True) if case else "\n".join(folded)
-    return bool(any_match(tuple(g["patterns"]), target, case_sensitive=case))
+class _PartText:
+    """One part's text in the forms the signal groups search, each made once per part rather than
+    once per group, and each group's answer kept (the scores, the public test and the letterhead
+    and consent checks ask for some groups twice)."""
+
+    def __init__(self, folded: list[str], text: str, raw: str) -> None:
+        self.folded = folded  # pages, folded
+        self.text = text  # folded pages joined
+        self.raw = raw  # pages joined, as written
+        self._hits: dict[tuple[str, str], bool] = {}
+
+    @cached_property
+    def cased(self) -> str:
+        return fold(self.raw, keep_case=True)
+
+    @cached_property
+    def first_cased(self) -> str:
+        return fold(self.folded[0], keep_case=True)
+
+    def hit(self, spec: dict[str, Any], kind: str, group: str) -> bool:
+        """Whether a pattern of the signal group `group` of `kind` occurs (documents.toml)."""
+        key = (kind, group)
+        if key not in self._hits:
+            self._hits[key] = self._search(spec["kinds"][kind]["signals"].get(group))
+        return self._hits[key]
+
+    def _search(self, g: dict[str, Any] | None) -> bool:
+        if g is None:
+            return False
+        case = bool(g.get("case_sensitive", False))
+        if g.get("first_page"):
+            target = self.first_cased if case else self.folded[0]
+        else:
+            target = self.cased if case else self.text
+        return search_patterns(*g["patterns"], case_sensitive=case).search(target) is not None
+
+
+_SUBJECT_LABEL = re.compile(r"^(?:onderwerp|betreft)\s*:?\s*")
 
 
 def _page_types(spec: dict[str, Any], folded: list[str]) -> list[str]:
@@ -308,15 +356,18 @@ def _page_types(spec: dict[str, Any], folded: list[str]) -> list[str]:
     pages = [[line.strip() for line in page.splitlines() if line.strip()] for page in folded]
     seen = Counter(line for lines in pages for line in set(lines))
     found: list[str] = []
-    for lines in pages:
-        heads = [re.sub(r"^(?:onderwerp|betreft)\s*:?\s*", "", line) for line in lines[:12]
+    for page, lines in zip(folded, pages, strict=True):
+        heads = [_SUBJECT_LABEL.sub("", line) for line in lines[:12]
                  if len(line) <= 100 and (seen[line] < 2 or len(pages) == 1)]
         for kind in TYPED_KINDS:
             groups = spec["kinds"][kind]["signals"]
             title = groups.get("title") or groups.get("marker") or groups.get("words") or groups.get("court")
             if not title or kind in found:
                 continue
-            regex = patterns(*title["patterns"])
+            # The heads are pieces of the page: a title that cannot match on it matches on none.
+            regex = search_patterns(*title["patterns"]).narrowed(page)
+            if regex is None:
+                continue
             if any((m := regex.search(line)) and m.start() <= 2 for line in heads):
                 found.append(kind)
     return found
@@ -407,7 +458,7 @@ def _owner(spec: dict[str, Any], kind_spec: dict[str, Any], folded: list[str], p
     best, best_hits = None, 0
     first = folded[0]
     for key, owner in spec["owners"].items():
-        regex = patterns(*owner["patterns"])
+        regex = search_patterns(*owner["patterns"])
         hits = 3 * len(regex.findall(first[:2000])) + len(regex.findall("\n".join(folded[1:])))
         if hits > best_hits:
             best, best_hits = key, hits

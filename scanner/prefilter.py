@@ -1,0 +1,243 @@
+"""A literal prefilter for regular expressions: skip the regex engine when a text cannot match.
+
+Python's `re` has no fast path for an alternation such as `\\bbeschikking\\b|\\bbesluit\\s+op…`
+(the word boundary in front, and case-insensitivity, hide every literal prefix), so a search tries
+each alternative at each position of the text. Most marker lists match nothing in most mails. Each
+alternative, though, contains a literal ("beschikking", "besluit") that every match must contain; a
+substring test (`needle in text`, a C loop over memory) for those needles is far cheaper and
+proves that an alternative cannot match. `Alternation` runs on a text only the alternatives whose
+needles occur in it, and no regex at all when none do; results are identical (see its docstring).
+`Prefilter` tells which of several separate patterns may match.
+
+The needles are read from each alternative's parse tree (`re._parser`, the module `re` itself
+compiles with). The reading is conservative: anything it does not understand requires nothing,
+and an alternative that requires nothing always runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any, NamedTuple
+
+# Needles shorter than this occur in nearly every text: testing them costs more than it saves.
+MIN_NEEDLE = 3
+# A literal branch ("(?:van|uit|over)") multiplies the strings a sequence may be; beyond this
+# many the sequence is cut there (still exact, only less selective).
+MAX_VARIANTS = 32
+# Distinct sets of live alternatives kept compiled per alternation (a bound against odd mails).
+MAX_SUBSETS = 64
+# In a lower-cased text, a case-insensitive ASCII literal matches only itself, except that "i"
+# also matches the dotless i (U+0131) and "s" the long s (U+017F); and the dotted capital I
+# (U+0130) lowers to "i" plus U+0307, which splits the word. (Checked against `re` over every
+# code point: tests/test_prefilter.py.) A text with one of these is searched without the prefilter.
+_CASE_TWINS = ("\u0131", "\u017f", "\u0307")
+
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+
+
+class Needles(NamedTuple):
+    """Strings one of which every match contains; tested on the lower-cased text when `fold_case`."""
+
+    strings: tuple[str, ...]
+    fold_case: bool
+
+
+class Prefilter:
+    """Which of several patterns may match in a text: those whose needles occur in it, and those
+    without needles."""
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self.needles = tuple(required_literals(p) for p in patterns)
+        # Each distinct needle once, with the patterns it lets run: one pass of substring tests
+        # per text, whatever the number of patterns.
+        self._always = tuple(i for i, n in enumerate(self.needles) if n is None)
+        self._plain: dict[str, list[int]] = {}  # needles tested on the text as it is
+        self._folded: dict[str, list[int]] = {}  # needles tested on the lower-cased text
+        for i, needles in enumerate(self.needles):
+            if needles is not None:
+                for needle in needles.strings:
+                    (self._folded if needles.fold_case else self._plain).setdefault(needle, []).append(i)
+
+    def live(self, text: str) -> tuple[int, ...]:
+        """Indices (ascending) of the patterns that may match in `text`."""
+        owners = [ids for n, ids in self._plain.items() if n in text]
+        if self._folded:
+            lowered = _lowered(text)
+            if lowered is None:  # a case twin: every case-insensitive needle may be there
+                owners += self._folded.values()
+            else:
+                owners += [ids for n, ids in self._folded.items() if n in lowered]
+        if not owners:
+            return self._always
+        return tuple(sorted(set(self._always).union(*owners)))
+
+
+class Alternation(Prefilter):
+    """`alternative|alternative|…` compiled whole, that runs on a text only the alternatives whose
+    needles occur in it (results as of the whole: an alternative that can match nowhere in the
+    text never wins at any position, so leaving it out changes no match)."""
+
+    def __init__(self, alternatives: Sequence[str], flags: int = 0) -> None:
+        self.alternatives = tuple(alternatives)
+        self.flags = flags
+        self.regex = re.compile("|".join(self.alternatives) or r"(?!x)x", flags)
+        super().__init__([re.compile(a, flags) for a in self.alternatives])
+        # Leaving alternatives out would renumber capture groups: then all or nothing runs.
+        self._narrow = self.regex.groups == 0
+        self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    def narrowed(self, text: str) -> re.Pattern[str] | None:
+        """The pattern to run on `text`: None when no alternative can match in it, else the
+        alternation of those that can."""
+        live = self.live(text)
+        if not live:
+            return None
+        if len(live) == len(self.alternatives) or not self._narrow:
+            return self.regex
+        subset = self._subsets.get(live)
+        if subset is None:
+            if len(self._subsets) >= MAX_SUBSETS:
+                self._subsets.clear()
+            subset = self._subsets[live] = re.compile("|".join(self.alternatives[i] for i in live), self.flags)
+        return subset
+
+    def search(self, text: str) -> re.Match[str] | None:
+        regex = self.narrowed(text)
+        return regex.search(text) if regex is not None else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        regex = self.narrowed(text)
+        return regex.finditer(text) if regex is not None else iter(())
+
+    def findall(self, text: str) -> list[Any]:
+        regex = self.narrowed(text)
+        return regex.findall(text) if regex is not None else []
+
+
+@lru_cache(maxsize=8)
+def _lowered(text: str) -> str | None:
+    """`text` in lower case for the needle test, or None when a case twin makes the test inexact.
+
+    Cached (a few texts only): the many marker groups of one part (documents.py) test the same
+    one or two texts in turn."""
+    lowered = text.lower()
+    return None if any(twin in lowered for twin in _CASE_TWINS) else lowered
+
+
+def required_literals(regex: re.Pattern[str]) -> Needles | None:
+    """Strings one of which occurs in every match of `regex`, or None when none are known."""
+    try:
+        tree = _parser.parse(regex.pattern, regex.flags)
+    except Exception:  # a parser change in a later Python: simply no prefilter
+        return None
+    reader = _Reader()
+    needles = reader.required(list(tree))
+    if not needles:
+        return None
+    fold_case = bool(regex.flags & re.IGNORECASE) or reader.case_toggled
+    if fold_case:
+        needles = {n.lower() for n in needles}
+    # A needle that contains another is redundant: the shorter one occurs whenever it does.
+    kept = sorted(needles, key=lambda n: (len(n), n))
+    kept = [n for i, n in enumerate(kept) if not any(k in n for k in kept[:i])]
+    return Needles(tuple(kept), fold_case)
+
+
+class _Reader:
+    """Walks a parse tree for needles. A group that switches case-insensitivity on or off
+    ("(?i:lokaal)") is read too; its pattern's needles are then all tested in lower case, which
+    finds every match the mixed-case pattern can make (and a few texts that it cannot)."""
+
+    def __init__(self) -> None:
+        self.case_toggled = False
+
+    def _group_body(self, av: Any) -> list[tuple[Any, Any]] | None:
+        _, add_flags, del_flags, body = av
+        if (add_flags | del_flags) & ~re.IGNORECASE:
+            return None
+        if add_flags or del_flags:
+            self.case_toggled = True
+        return list(body)
+
+    def required(self, items: list[tuple[Any, Any]]) -> set[str] | None:
+        """Best set of strings one of which every match of the sequence `items` contains."""
+        candidates: list[set[str]] = []
+        run: set[str] | None = None  # what the text just matched may be (contiguous literal text)
+        for op, av in items:
+            exact = self._exact(op, av)
+            if exact is not None and (run is None or len(run) * len(exact) <= MAX_VARIANTS):
+                run = exact if run is None else {a + b for a in run for b in exact}
+                continue
+            if op in _ZERO_WIDTH:  # consumes nothing: the text on both sides stays contiguous
+                continue
+            if run is not None:
+                candidates.append(run)
+            run = exact  # a literal piece that was too varied to extend the run starts a new one
+            inner = self._inner(op, av)
+            if inner is not None:
+                candidates.append(inner)
+        if run is not None:
+            candidates.append(run)
+        candidates = [c for c in candidates if min(map(len, c)) >= MIN_NEEDLE]
+        if not candidates:
+            return None
+        return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+
+    def _inner(self, op: Any, av: Any) -> set[str] | None:
+        """Needles of a group, branch or repetition that is not a literal piece as a whole."""
+        if op is sre.SUBPATTERN:
+            body = self._group_body(av)
+            return None if body is None else self.required(body)
+        if op is sre.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                needles = self.required(list(branch))
+                if needles is None:
+                    return None
+                out |= needles
+            return out
+        if op in _REPEATS and av[0] >= 1:
+            return self.required(list(av[2]))
+        return None
+
+    def _exact(self, op: Any, av: Any) -> set[str] | None:
+        """All the strings a piece can match when it is plain literal text (ASCII), else None."""
+        if op is sre.LITERAL:
+            return {chr(av)} if av < 128 else None
+        if op is sre.IN:  # a class of single characters only ("[sz]")
+            if all(o is sre.LITERAL and a < 128 for o, a in av):
+                return {chr(a) for o, a in av}
+            return None
+        if op is sre.SUBPATTERN:
+            body = self._group_body(av)
+            return None if body is None else self._exact_sequence(body)
+        if op is sre.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                strings = self._exact_sequence(list(branch))
+                if strings is None:
+                    return None
+                out |= strings
+            return out if len(out) <= MAX_VARIANTS else None
+        if op in _REPEATS and av[1] <= 1:  # "x?" or "(?:en)?"
+            body = self._exact_sequence(list(av[2]))
+            if body is None:
+                return None
+            return body | {""} if av[0] == 0 else body
+        return None
+
+    def _exact_sequence(self, items: list[tuple[Any, Any]]) -> set[str] | None:
+        out = {""}
+        for op, av in items:
+            if op in _ZERO_WIDTH:
+                continue
+            strings = self._exact(op, av)
+            if strings is None or len(out) * len(strings) > MAX_VARIANTS:
+                return None
+            out = {a + b for a in out for b in strings}
+        return out

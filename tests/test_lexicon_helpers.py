@@ -1,0 +1,48 @@
+"""Faster forms of lexicon helpers give what the plain regular expressions gave (random texts)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from recognizers.lexicon import _FOLD, NormalizedText, _word_before, normalize
+
+_OLD_JOIN = re.compile(r"(?P<hyphenation>(?<=[a-z])-[ \t]*\n[ \t\n]*(?=[a-z]))|(?P<drop>\x00+)|(?P<separator>[\s\-]+)")
+
+
+def _old_normalize(text: str) -> NormalizedText:
+    """normalize() as it was: every separator run, also a single space, one Python step."""
+    folded = text.translate(_FOLD)
+    pieces: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for match in _OLD_JOIN.finditer(folded):
+        start, end = match.span()
+        if start > pos:
+            pieces.append(folded[pos:start])
+            offsets.extend(range(pos, start))
+        if match.lastgroup == "separator":
+            pieces.append(" ")
+            offsets.append(start)
+        pos = end
+    pieces.append(folded[pos:])
+    offsets.extend(range(pos, len(folded)))
+    return NormalizedText("".join(pieces), tuple(offsets))
+
+
+def _texts(alphabet: str, n: int = 20000) -> list[str]:
+    rng = random.Random(19)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(n)]
+
+
+def test_normalize_equals_the_one_step_per_separator_form() -> None:
+    for text in [*_texts("ab -\n\t\r\x00\u00ad\u2013\u0301\u00c9z.\u2028\xa0"), "psychia-\ntrische", "hiv-positief"]:
+        assert normalize(text) == _old_normalize(text), repr(text)
+
+
+def test_word_before_equals_the_regex_search() -> None:
+    regex = re.compile(r"([\w.]+)$")
+    for text in _texts("ab_.\n \t1\u00e9-\r\u00b2"):
+        for end in range(len(text) + 1):
+            found = regex.search(text, 0, end)
+            assert _word_before(text, end) == (found.group(1) if found else ""), (text, end)
