@@ -81,6 +81,20 @@ def _resolve_overlaps(results: list[RecognizerResult], text: str = "") -> list[R
     return sorted(kept + specials + also, key=lambda r: r.start)
 
 
+def text_jobs(message: Message) -> list[tuple[int, Part, int, int, str]]:
+    """What the analysis reads: (part index, part, page number, offset, chunk) for every readable part
+    and page, in chunks of at most CHUNK characters."""
+    jobs = []
+    for index, part in enumerate(message.parts):
+        if part.error:  # images have their OCR text as pages (empty for a photo)
+            continue
+        for page_no, page in enumerate(part.pages, start=1):
+            for offset, chunk in _chunks(page):
+                if chunk.strip():
+                    jobs.append((index, part, page_no, offset, chunk))
+    return jobs
+
+
 def _drop_unread(jobs: list[tuple[int, Part, int, int, str]]) -> None:
     """Cut the text the analysis did not reach from its parts: document classes and rules read the whole
     text, and on megabytes of it they would run far past the message's budget (the part is reported as
@@ -104,14 +118,7 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
     # The sender and the recipients (their display names) are not data subjects (rules.md §0).
     # Their names in any form: "R. Vermeulen" in a report by Rob Vermeulen is the writer's.
     header_names = [w for w in map(_name_words, [message.sender_name or "", *message.recipient_names]) if w]
-    jobs: list[tuple[int, Part, int, int, str]] = []
-    for index, part in enumerate(message.parts):
-        if part.error:  # images have their OCR text as pages (empty for a photo)
-            continue
-        for page_no, page in enumerate(part.pages, start=1):
-            for offset, chunk in _chunks(page):
-                if chunk.strip():
-                    jobs.append((index, part, page_no, offset, chunk))
+    jobs = text_jobs(message)
     deadline = None if budget is None else time.monotonic() + budget
     analysed: list[list[RecognizerResult]] = []
     for start in range(0, len(jobs), BATCH):
