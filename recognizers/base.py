@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from typing import ClassVar
 
 import regex
@@ -51,7 +52,10 @@ class DutchPatternRecognizer(PatternRecognizer):
     REQUIRES names, per pattern, a regex that any text with a match of that pattern contains
     (the label its look-behind demands, the postcode it ends with): one search for it is much
     cheaper than the pattern itself, whose look-behind is tried at every digit, and a text
-    without it is not searched with the pattern at all.
+    without it is not searched with the pattern at all. A requirement may also be a plain
+    fragment the pattern cannot match without ("\\d{10}" for a ten-digit number): a search for a
+    short fragment without look-arounds skips most positions at once.
+    A subclass that knows where a match can lie narrows the search with `search_spans`.
     """
 
     PATTERNS: ClassVar[list[Pattern]] = []
@@ -109,16 +113,23 @@ class DutchPatternRecognizer(PatternRecognizer):
                 pattern.compiled_with_flags = flags
                 pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
             try:
-                for match in pattern.compiled_regex.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
-                    start, end = match.span()
-                    if start != end:
-                        result = self._pattern_result(pattern, text[start:end], start, end, flags)
-                        if result is not None:
-                            results.append(result)
+                for pos, endpos in self.search_spans(pattern, text):
+                    for match in pattern.compiled_regex.finditer(text, pos, endpos, timeout=REGEX_TIMEOUT_SECONDS):
+                        start, end = match.span()
+                        if start != end:
+                            result = self._pattern_result(pattern, text[start:end], start, end, flags)
+                            if result is not None:
+                                results.append(result)
             except TimeoutError:
                 logger.warning("Regex pattern '%s' timed out after %s seconds, skipping.", pattern.name,
                                REGEX_TIMEOUT_SECONDS, exc_info=True)
         return EntityRecognizer.remove_duplicates(results) if results else results
+
+    def search_spans(self, pattern: Pattern, text: str) -> Iterable[tuple[int, int]]:
+        """The (pos, endpos) stretches of `text`, in order and apart, to search with `pattern`: the whole
+        text here. A subclass may name fewer where it can show that no match lies outside them and that
+        the pattern's look-arounds decide the same at their edges."""
+        return ((0, len(text)),)
 
     def _pattern_result(self, pattern: Pattern, matched: str, start: int, end: int,
                         flags: int) -> RecognizerResult | None:
