@@ -81,6 +81,13 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
         PATTERNS[4].name: rf"(?i:\b{_DOCUMENT})",
         PATTERNS[5].name: rf"(?i:\b{_DOCUMENT})",
     }
+    # Every name in _DOCUMENT holds one of these ("document" in "reisdocument", "identiteits" in "identiteitskaart").
+    _DOCUMENT_WORDS = ("paspoort", "passport", "id-kaart", "identiteits", "document", "verblijfspas")
+    REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        PATTERNS[3].name: _DOCUMENT_WORDS,
+        PATTERNS[4].name: _DOCUMENT_WORDS,
+        PATTERNS[5].name: _DOCUMENT_WORDS,
+    }
 
     CONTEXT: ClassVar[list[str]] = [
         "paspoort",
