@@ -103,10 +103,15 @@ class AddressRecognizer(DutchPatternRecognizer):
         ),
     ]
 
-    # The patterns with a postcode: a text without one has no match (one search instead of three).
+    # What every match contains: a space and a digit (the street start's look-ahead), "Postbus" and its
+    # number, a postcode (one search instead of three; without the optional "NL-" and the look-ahead,
+    # which make the search try every position).
     REQUIRES: ClassVar[dict[str, str]] = {
-        name: _POSTCODE for name in ("Street, house number and postcode", "Postcode and house number",
-                                     "House number and postcode")
+        "Street and house number": r"[ ]\d",
+        "Postbus": r"Postbus[ ]\d",
+        "Postbus and postcode": r"Postbus[ ]\d",
+        **{name: r"[1-9]\d{3}[ ]?[A-Z]{2}" for name in ("Street, house number and postcode",
+                                                         "Postcode and house number", "House number and postcode")},
     }
 
     CONTEXT: ClassVar[list[str]] = ["adres", "woont", "wonende", "woonachtig", "verblijft", "verhuisd", "address"]

@@ -39,6 +39,12 @@ class BsnRecognizer(DutchPatternRecognizer):
         ),
     ]
 
+    # What every match contains: eight digits in a row; a group of two or three digits between separators.
+    REQUIRES: ClassVar[dict[str, str]] = {
+        PATTERNS[0].name: r"\d{8}",
+        PATTERNS[1].name: r"\d[ .\u00a0]\d{2,3}[ .\u00a0]\d",
+    }
+
     CONTEXT: ClassVar[list[str]] = ["bsn", "burgerservicenummer", "sofinummer", "sofi-nummer"]
 
     # The last label before a number names it; the label of another number rules it out.

@@ -68,8 +68,11 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
         Pattern("Date after a V-nummer in a list row", rf"(?=\d)(?<=\b\d{{10}}[ \t]*[-|;,\t\u2013][ \t]*){_DATE}", 0.6),
     ]
 
-    # A text without a birth label has no labelled date (the label's look-behind at every digit is the cost).
-    REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[0].name: _LABEL}
+    # A text without a birth label has no labelled date (the label's look-behind at every digit is the cost),
+    # one without ten digits in a row no list row.
+    REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[0].name: _LABEL, PATTERNS[1].name: r"\d{10}"}
+    # Every alternative of _LABEL holds one of these ("geb" in "geboren", "d.d. geboorte", "datum van geboorte").
+    REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {PATTERNS[0].name: ("geb", "birth", "born", "dob", "d.o.b")}
 
     CONTEXT: ClassVar[list[str]] = ["geboren", "geboortedatum", "birth"]
 

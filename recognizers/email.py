@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import ClassVar
 
+import regex
 from presidio_analyzer import Pattern
 
 from recognizers.base import DutchPatternRecognizer
@@ -35,11 +37,29 @@ class EmailRecognizer(DutchPatternRecognizer):
         ),
     ]
 
-    REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[0].name: "@"}
-
     CONTEXT: ClassVar[list[str]] = ["e-mail", "email", "mail", "mailadres"]
 
     MAX_LENGTH = 254
+
+    # White space: no character of an address (\s and \w are apart), and neither the look-behind nor the
+    # look-ahead of the pattern can hold one; searched backwards (regex's REVERSE) for a word's start.
+    SPACE = regex.compile(r"\s")
+    SPACE_BEFORE = regex.compile(r"(?r)\s")
+
+    def search_spans(self, pattern: Pattern, text: str) -> Iterator[tuple[int, int]]:
+        """The words (runs without white space) that hold an "@": an address lies within one of them.
+
+        The pattern is tried at every word start of the text, a cost per character; the words with an
+        "@" are a few dozen characters. At a word's edges the look-arounds decide as in the whole text:
+        the white space beyond an edge, like the end of the searched stretch, is no character they refuse.
+        """
+        at = text.find("@")
+        while at != -1:
+            before = self.SPACE_BEFORE.search(text, 0, at)
+            after = self.SPACE.search(text, at)
+            start, end = before.end() if before else 0, after.start() if after else len(text)
+            yield start, end
+            at = text.find("@", end)
 
     def validate_result(self, pattern_text: str) -> bool:
         """Confirm lengths RFC 5321 allows: 64 for the local part, 254 for the whole address."""

@@ -70,11 +70,23 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
         ),
     ]
 
-    # A label, or a document's name, appears in the text before any number of these patterns.
+    # The number's shape without the look-arounds (for a verblijfsdocument the end of its type, a
+    # separator and a capital); a label, or a document's name, appears in the text before any number
+    # of the last three patterns.
     REQUIRES: ClassVar[dict[str, str]] = {
+        PATTERNS[0].name: r"[A-NP-Z]{2}[A-NP-Z0-9]{6}\d",
+        PATTERNS[1].name: r"[IVU][- ][A-Z]",
+        PATTERNS[2].name: r"W-?\d{7}",
         PATTERNS[3].name: _LABEL,
         PATTERNS[4].name: rf"(?i:\b{_DOCUMENT})",
         PATTERNS[5].name: rf"(?i:\b{_DOCUMENT})",
+    }
+    # Every name in _DOCUMENT holds one of these ("document" in "reisdocument", "identiteits" in "identiteitskaart").
+    _DOCUMENT_WORDS = ("paspoort", "passport", "id-kaart", "identiteits", "document", "verblijfspas")
+    REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        PATTERNS[3].name: _DOCUMENT_WORDS,
+        PATTERNS[4].name: _DOCUMENT_WORDS,
+        PATTERNS[5].name: _DOCUMENT_WORDS,
     }
 
     CONTEXT: ClassVar[list[str]] = [

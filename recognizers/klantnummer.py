@@ -39,6 +39,9 @@ class KlantnummerRecognizer(DutchPatternRecognizer):
 
     # A text without the label has no labelled number (the label's look-behind at every digit is the cost).
     REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[0].name: _LABEL}
+    # Every alternative of _LABEL ends in "nummer" or "nr" (the organisations and "klant" are words of
+    # most mails here; a longer list of whole labels costs as much as the search for _LABEL).
+    REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {PATTERNS[0].name: ("nummer", "nr")}
 
     CONTEXT: ClassVar[list[str]] = [
         "klantnummer",

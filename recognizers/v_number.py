@@ -44,6 +44,12 @@ class VNumberRecognizer(DutchPatternRecognizer):
         ),
     ]
 
+    # What every match contains: ten digits in a row; a group of three or four digits between separators.
+    REQUIRES: ClassVar[dict[str, str]] = {
+        PATTERNS[0].name: r"\d{10}",
+        PATTERNS[1].name: r"\d[ .\u00a0-]\d{3,4}[ .\u00a0-]\d",
+    }
+
     CONTEXT: ClassVar[list[str]] = ["vreemdelingennummer", "v-nummer", "v-nr", "vnr"]
 
     # The last label before a number names it; the window is short so a label

@@ -490,3 +490,53 @@ def test_requires_names_a_pattern() -> None:
     with pytest.raises(ValueError, match="no such pattern"):
         Renamed()
     assert issubclass(Renamed, DutchPatternRecognizer)
+
+
+def test_fold_case_reads_every_case_insensitive_match_of_a_required_word() -> None:
+    """REQUIRES_WORDS skips a pattern when no word is in fold_case(text): each character the `regex` module
+    matches case-insensitively to a letter of such a word must fold to that letter."""
+    import regex
+
+    from recognizers.base import DutchPatternRecognizer, fold_case
+
+    every_character = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    letters = {
+        letter
+        for recognizer in engine.get_analyzer().registry.recognizers
+        if isinstance(recognizer, DutchPatternRecognizer)
+        for words in recognizer.REQUIRES_WORDS.values()
+        for word in words
+        for letter in word
+    }
+    assert letters
+    for letter in letters:
+        assert {fold_case(c) for c in regex.findall("(?i)" + regex.escape(letter), every_character)} == {letter}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "İND-nummer 1234567 en KL. NR 7654321, DOB 03-02-1995, ID-KAART: XR1O01R58",
+        "Cliënt-nummer: K-123456; geboren te Aleppo op 3 maart 1990; paſpoort nr AB1234567",
+        "mail:a.b@c.nl,x@y.org\tz@\u00a0q.nl (p@q.com) 'jan@voorbeeld.nl' jan@@x.nl @ a@b",
+        "Naam - 2718293645 - 03-02-1995 | 123.456.7890 | 1234.56.782 | 12 3456 7890 | Postbus 1234 2500 AA",
+        "Kerkstraat 12, 1234 AB Amsterdam; huisnummer: 5, postcode 3511 AB; III-V123AL568; W-12345678",
+    ],
+)
+def test_prefilters_change_no_result(text: str) -> None:
+    """REQUIRES, REQUIRES_WORDS and search_spans only skip work: the results equal Presidio's own analysis."""
+    from presidio_analyzer import PatternRecognizer
+
+    from recognizers.base import DutchPatternRecognizer
+    from recognizers.iban import IbanRecognizer
+
+    def key(results):
+        return sorted((r.entity_type, r.start, r.end, r.score) for r in results)
+
+    found = 0
+    for recognizer in engine.get_analyzer().registry.recognizers:
+        if isinstance(recognizer, DutchPatternRecognizer) and not isinstance(recognizer, IbanRecognizer):
+            ours = key(DutchPatternRecognizer.analyze(recognizer, text, []))
+            assert ours == key(PatternRecognizer.analyze(recognizer, text, []))
+            found += len(ours)
+    assert found
