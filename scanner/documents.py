@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from redaction.pages import beschikking_keep
 from scanner.model import Finding, Message, Part
-from scanner.prefilter import Alternation
+from scanner.prefilter import Alternation, Found, NeedleIndex
 
 if TYPE_CHECKING:
     from scanner.policy import Policy
@@ -321,6 +321,7 @@ class _PartText:
         self.text = text  # folded pages joined
         self.raw = raw  # pages joined, as written
         self._hits: dict[tuple[str, str], bool] = {}
+        self._scans: dict[str, Found] = {}
 
     @cached_property
     def cased(self) -> str:
@@ -344,8 +345,15 @@ class _PartText:
                     target = self.first_cased if case else self.folded[0]
                 else:
                     target = self.cased if case else self.text
-                found = search.search(target) is not None
+                found = search.search(target, self._needles(target)) is not None
             self._hits[key] = found
+        return found
+
+    def _needles(self, target: str) -> Found:
+        """The signal groups' needles in `target` (one of the four texts above), found once."""
+        found = self._scans.get(target)
+        if found is None:
+            found = self._scans[target] = _signal_needles().scan(target)
         return found
 
 
@@ -361,6 +369,12 @@ def _signals() -> dict[tuple[str, str], tuple[Alternation, bool, bool]]:
         for kind, kind_spec in spec["kinds"].items()
         for group, g in kind_spec.get("signals", {}).items()
     }
+
+
+@cache
+def _signal_needles() -> NeedleIndex:
+    """The needles of all signal groups: a part's text is scanned once for all ~45 groups."""
+    return NeedleIndex(search for search, _, _ in _signals().values())
 
 
 _SUBJECT_LABEL = re.compile(r"^(?:onderwerp|betreft)\s*:?\s*")
