@@ -57,7 +57,7 @@ class Prefilter:
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self.needles = tuple(required_literals(p) for p in patterns)
         # Each distinct needle once, with the patterns it lets run: one pass of substring tests
-        # per text, whatever the number of patterns.
+        # per text (or one NeedleIndex scan), whatever the number of patterns.
         self._always = tuple(i for i, n in enumerate(self.needles) if n is None)
         self._plain: dict[str, list[int]] = {}  # needles tested on the text as it is
         self._folded: dict[str, list[int]] = {}  # needles tested on the lower-cased text
@@ -79,13 +79,15 @@ class Prefilter:
             else:
                 owners += [self._folded[n] for n in found.folded & self._folded_keys]
         else:
-            owners = [ids for n, ids in self._plain.items() if n in text]
+            # filter(text.__contains__, …) runs the substring tests in C, without a Python step
+            # per needle (most needles are not in the text).
+            owners = list(map(self._plain.__getitem__, filter(text.__contains__, self._plain)))
             if self._folded:
                 lowered = _lowered(text)
                 if lowered is None:  # a case twin: every case-insensitive needle may be there
                     owners += self._folded.values()
                 else:
-                    owners += [ids for n, ids in self._folded.items() if n in lowered]
+                    owners += map(self._folded.__getitem__, filter(lowered.__contains__, self._folded))
         if not owners:
             return self._always
         return tuple(sorted(set(self._always).union(*owners)))
