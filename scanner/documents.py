@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from redaction.pages import beschikking_keep
 from scanner.model import Finding, Message, Part
-from scanner.prefilter import Alternation
+from scanner.prefilter import Alternation, Found, NeedleIndex
 
 if TYPE_CHECKING:
     from scanner.policy import Policy
@@ -233,12 +233,12 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     public = not has_ids and _groups(spec, "publiek", texts) >= needed
     scores["publiek"] = 0.0
     # documents.md §1: a beschikking needs its letterhead; a title word alone is weak.
-    if not texts.hit(spec, "beschikking", "letterhead"):
+    if not texts.hit("beschikking", "letterhead"):
         scores["beschikking"] *= 0.5
     if scores["uitspraak"] >= scores["beschikking"] and scores["uitspraak"] >= threshold:
         scores["beschikking"] = 0.0
     # A machtiging needs the word and the consent phrase, not a mention in a letter.
-    if not texts.hit(spec, "machtiging", "phrases"):
+    if not texts.hit("machtiging", "phrases"):
         scores["machtiging"] *= 0.5
 
     if part.kind in TABLE_KINDS and doc.rows:
@@ -302,13 +302,13 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
 def _score(kind: str, spec: dict[str, Any], texts: _PartText) -> float:
     total = 0.0
     for group in spec["kinds"][kind].get("signals", {}):
-        if texts.hit(spec, kind, group):
+        if texts.hit(kind, group):
             total += spec["kinds"][kind]["signals"][group]["weight"]
     return min(total, 1.0)
 
 
 def _groups(spec: dict[str, Any], kind: str, texts: _PartText) -> int:
-    return sum(1 for g in spec["kinds"][kind].get("signals", {}) if texts.hit(spec, kind, g))
+    return sum(1 for g in spec["kinds"][kind].get("signals", {}) if texts.hit(kind, g))
 
 
 class _PartText:
@@ -321,6 +321,7 @@ class _PartText:
         self.text = text  # folded pages joined
         self.raw = raw  # pages joined, as written
         self._hits: dict[tuple[str, str], bool] = {}
+        self._scans: dict[str, Found] = {}
 
     @cached_property
     def cased(self) -> str:
@@ -330,22 +331,50 @@ class _PartText:
     def first_cased(self) -> str:
         return fold(self.folded[0], keep_case=True)
 
-    def hit(self, spec: dict[str, Any], kind: str, group: str) -> bool:
+    def hit(self, kind: str, group: str) -> bool:
         """Whether a pattern of the signal group `group` of `kind` occurs (documents.toml)."""
         key = (kind, group)
-        if key not in self._hits:
-            self._hits[key] = self._search(spec["kinds"][kind]["signals"].get(group))
-        return self._hits[key]
+        found = self._hits.get(key)
+        if found is None:
+            signal = _signals().get(key)
+            if signal is None:
+                found = False
+            else:
+                search, case, first_page = signal
+                if first_page:
+                    target = self.first_cased if case else self.folded[0]
+                else:
+                    target = self.cased if case else self.text
+                found = search.search(target, self._needles(target)) is not None
+            self._hits[key] = found
+        return found
 
-    def _search(self, g: dict[str, Any] | None) -> bool:
-        if g is None:
-            return False
-        case = bool(g.get("case_sensitive", False))
-        if g.get("first_page"):
-            target = self.first_cased if case else self.folded[0]
-        else:
-            target = self.cased if case else self.text
-        return search_patterns(*g["patterns"], case_sensitive=case).search(target) is not None
+    def _needles(self, target: str) -> Found:
+        """The signal groups' needles in `target` (one of the four texts above), found once."""
+        found = self._scans.get(target)
+        if found is None:
+            found = self._scans[target] = _signal_needles().scan(target)
+        return found
+
+
+@cache
+def _signals() -> dict[tuple[str, str], tuple[Alternation, bool, bool]]:
+    """Each signal group of documents.toml as (its Alternation, case-sensitive, first page only),
+    looked up once: a part asks for some 45 groups, and `search_patterns` hashes the patterns at
+    each call."""
+    spec = load_toml("documents.toml")
+    return {
+        (kind, group): (search_patterns(*g["patterns"], case_sensitive=bool(g.get("case_sensitive", False))),
+                        bool(g.get("case_sensitive", False)), bool(g.get("first_page")))
+        for kind, kind_spec in spec["kinds"].items()
+        for group, g in kind_spec.get("signals", {}).items()
+    }
+
+
+@cache
+def _signal_needles() -> NeedleIndex:
+    """The needles of all signal groups: a part's text is scanned once for all ~45 groups."""
+    return NeedleIndex(search for search, _, _ in _signals().values())
 
 
 _SUBJECT_LABEL = re.compile(r"^(?:onderwerp|betreft)\s*:?\s*")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from scanner.documents import MARKERS_DIR, load_toml, patterns, search_patterns, terms_search
-from scanner.prefilter import _CASE_TWINS, Alternation, Prefilter, required_literals
+from scanner.prefilter import _CASE_TWINS, Alternation, NeedleIndex, Prefilter, required_literals
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -91,6 +91,18 @@ def test_no_match_is_hidden_on_the_samples() -> None:
     for text in texts:
         for search in searches:
             _assert_same(search, text)
+
+
+def test_a_needle_index_finds_what_each_prefilter_tests() -> None:
+    searches = _all_marker_searches()
+    index = NeedleIndex(searches)
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(SAMPLES.glob("*.eml"))]
+    texts += ["be\u017fchikking", "VERTROUWEL\u0130JK - intern", "", "x"]
+    for text in texts:
+        found = index.scan(text)
+        for search in searches:
+            assert search.live(text, found) == search.live(text), search.regex.pattern
+    assert NeedleIndex([]).scan("tekst") == (frozenset(), frozenset())
 
 
 def _assert_same(search: Alternation, text: str) -> None:
