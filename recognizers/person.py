@@ -285,12 +285,15 @@ class NameLexicon:
             return False
         return (low.rstrip("."),) not in self.titles.phrases
 
-    def may_open_role(self, low: str) -> bool:
-        """Whether a name may follow this (lower-case) word in the matcher's role rule: a role or a
-        greeting phrase may start here, or it is a role compound or an age ("26-jarige")."""
-        return self._role_opener_memo[low]
+    def role_openers(self, lowers: list[str]) -> list[int]:
+        """The positions of `lowers` (a text's lower-case words) after which the matcher's role rule
+        may find a name: the memo's lookup in C per word, not a method call per word."""
+        memo = self._role_opener_memo
+        return [i for i, low in enumerate(lowers) if memo[low]]
 
     def _may_open_role(self, low: str) -> bool:
+        """Whether a name may follow this (lower-case) word in the role rule: a role or a greeting
+        phrase may start here, or it is a role compound or an age ("26-jarige")."""
         key = low.rstrip(".")
         return key in self.roles or key in self.greetings or self.is_role_word(low) or low.endswith("-jarige")
 
@@ -413,7 +416,16 @@ class _Matcher:
 
     def at_keys(self, phrases: PhraseIndex) -> list[int]:
         """The positions where a phrase of `phrases` may start (phrase_at is i everywhere else)."""
-        return [i for i, key in enumerate(self.keys) if key in phrases]
+        firsts = phrases.lengths  # a dict lookup in C per token, not a call of PhraseIndex.__contains__
+        return [i for i, key in enumerate(self.keys) if key in firsts]
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens start:end, = `doc[start:end].text` (start < end <= n).
+
+        Span.text makes a Span and a new Token per word (and one more for its last); the rules
+        ask for many short spans (a place test per candidate name), most of one or two words.
+        """
+        return "".join([t.text_with_ws for t in self.tokens[start : end - 1]]) + self.texts[end - 1]
 
     # token tests -------------------------------------------------------
 
@@ -546,7 +558,7 @@ class _Matcher:
 
     def place_at(self, i: int) -> bool:
         """Whether a listed place of one to three words starts at token i."""
-        return any(self.lex.is_place(self.doc[i : i + n].text) for n in (1, 2, 3) if i + n <= self.n)
+        return any(self.lex.is_place(self.span_text(i, i + n)) for n in (1, 2, 3) if i + n <= self.n)
 
     def given_run(self, i: int, allow_lower: bool) -> int:
         """End of the given names after the comma of "SURNAME, Given" (initials alone are enough)."""
@@ -609,7 +621,7 @@ class _Matcher:
 
     def after_roles(self) -> Iterable[PersonSpan]:
         """ "tolk Olena Koval", "minister Verhofstadt", "de Belg Museeuw", "Beste Ahmad"."""
-        for i in [i for i, low in enumerate(self.lowers) if self.lex.may_open_role(low)]:
+        for i in self.lex.role_openers(self.lowers):
             k = self.phrase_at(i, self.lex.roles)
             if k == i and self.lex.is_role_word(self.tokens[i].lower_):
                 k = i + 1  # "KNVB-woordvoerder De Leede", "jeugdrechter Rota"
@@ -651,7 +663,7 @@ class _Matcher:
             if self.is_descriptor(i + 1) or self.inflecting_not_listed(self.tokens[i + 1]):
                 continue  # ", zegt ACV-voorzitter Luc Cortebeeck": the role rule takes the name
             end = self.name_run(i + 1, lower_prefix_start=False)
-            if end == i + 1 or self.lex.is_place(self.doc[i + 1 : end].text):
+            if end == i + 1 or self.lex.is_place(self.span_text(i + 1, end)):
                 continue
             if end - i - 1 == 1 and self.common_not_listed(self.tokens[i + 1]):
                 continue  # ", aldus Justitie"
@@ -754,7 +766,7 @@ class _Matcher:
                 t.lower_ in lex.surnames and t.lower_ not in lex.ambiguous for t in cores[1:]
             ):
                 return None
-            if lex.is_place(self.doc[i:end].text):
+            if lex.is_place(self.span_text(i, end)):
                 return None  # "Sierra Leone", "San Marino"
             return PersonSpan(i, end, GAZETTEER_SCORE, "names")
         if token.is_lower and self.is_lower_name(token, False):
@@ -785,7 +797,7 @@ class _Matcher:
             if before is not None and (
                 before.lower_ in LOCATIVE_PREPOSITIONS
                 or (before.text[:1].isupper() and not self.at_sentence_start(i - 1))
-                or lex.is_place(self.doc[i - 1 : i + 1].text)  # "St. Louis", "Addis Abeba"
+                or lex.is_place(self.span_text(i - 1, i + 1))  # "St. Louis", "Addis Abeba"
             ):
                 continue
             if after is not None and after.is_alpha and after.text[:1].isupper():
@@ -811,7 +823,7 @@ class _Matcher:
         surname = cores[1].lower_
         if surname not in self.lex.surnames or surname in self.lex.ambiguous or self.lex.is_common_word(surname):
             return None
-        if self.lex.is_place(self.doc[i:end].text):
+        if self.lex.is_place(self.span_text(i, end)):
             return None  # "Mont Blanc"
         return PersonSpan(i, end, LISTED_SURNAME_SCORE, "names")
 
@@ -879,7 +891,7 @@ class _Matcher:
             end -= 1  # a name does not end in "van" or a lower-case word ("Paul Allen" does end in "Allen")
         if end <= start:
             return None
-        text = self.doc[start:end].text
+        text = self.span_text(start, end)
         tokens = self.tokens[start:end]
         if text.lower() in self.lex.not_names or any(t.like_num or "@" in t.text for t in tokens):
             return None
@@ -972,7 +984,7 @@ class _Matcher:
             for start in range(max(0, i - MAX_NAME_TOKENS), i):  # longest name first
                 if self.name_run(start) != i or not self.tokens[start].text[:1].isupper():
                     continue
-                if self.lex.is_place(self.doc[start:i].text):
+                if self.lex.is_place(self.span_text(start, i)):
                     break
                 # After a country code only a word the tables inflect is ordinary ("Mantilla ( Spa )" is a name).
                 # A sports line's first name may be a word ("Angel Casero ( Spa )"): only its surname is checked.
