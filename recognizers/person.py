@@ -269,6 +269,14 @@ class NameLexicon:
         tests (a number, a function word outside "Van der Voort") are the matcher's."""
         return self._name_word_memo[text]
 
+    def name_word_positions(self, texts: list[str], among: Iterable[int]) -> list[int]:
+        """The positions (of those `among`) of `texts` where is_name_word holds."""
+        return self._name_word_memo.positions(texts, among)
+
+    def initial_positions(self, texts: list[str], among: Iterable[int]) -> list[int]:
+        """The positions (of those `among`) of `texts` where is_initial holds."""
+        return self._initial_memo.positions(texts, among)
+
     def _is_name_word(self, text: str) -> bool:
         if not text[:1].isupper() or not any(c.isalpha() for c in text):
             return False
@@ -287,9 +295,12 @@ class NameLexicon:
 
     def role_openers(self, lowers: list[str]) -> list[int]:
         """The positions of `lowers` (a text's lower-case words) after which the matcher's role rule
-        may find a name: the memo's lookup in C per word, not a method call per word."""
-        memo = self._role_opener_memo
-        return [i for i, low in enumerate(lowers) if memo[low]]
+        may find a name."""
+        return self._role_opener_memo.positions(lowers)
+
+    def org_noun_positions(self, lowers: list[str]) -> list[int]:
+        """The positions of `lowers` (a text's lower-case words) where is_org_noun holds."""
+        return self._org_nouns_memo.positions(lowers)
 
     def _may_open_role(self, low: str) -> bool:
         """Whether a name may follow this (lower-case) word in the role rule: a role or a greeting
@@ -363,6 +374,14 @@ class _WordMemo(dict):
         answer = self[word] = self.test(word)
         return answer
 
+    def positions(self, words: list[str], among: Iterable[int] | None = None) -> list[int]:
+        """The indices of the words (of those `among`, if given) that pass the test: a lookup in C
+        per known word, where a loop over the words calling the lexicon's method costs a Python
+        call per word."""
+        if among is None:
+            return [i for i, word in enumerate(words) if self[word]]
+        return [i for i in among if self[words[i]]]
+
 
 @dataclass(frozen=True)
 class PersonSpan:
@@ -399,8 +418,15 @@ class _Matcher:
         self.capitalised = [i for i, text in enumerate(self.texts) if text[:1].isupper() or text.isupper()]
         # The rules ask the same questions about the same positions many times over (every rule
         # runs name_run, core_tokens, is_name_token at each candidate); the answers depend only on
-        # this text and the lexicon, so each is computed once per text.
-        self._name_tokens: dict[tuple[int, bool], bool] = {}
+        # this text and the lexicon, so each is computed once per text. is_name_token can hold
+        # only at a capitalised word, and nearly every rule asks it of each of them: its answers
+        # are two sets of positions made up front, so that a test is one set lookup.
+        self._after_prefix_name_positions = {
+            i for i in lexicon.name_word_positions(self.texts, self.capitalised) if not tokens[i].like_num
+        }
+        self._name_positions = {i for i in self._after_prefix_name_positions if self.lowers[i] not in STOP_WORDS}
+        # Initials open with a capital too ("A.", "Th."), and every name run asks about each word.
+        self._initial_positions = set(lexicon.initial_positions(self.texts, self.capitalised))
         self._name_runs: dict[tuple[int, bool, bool], int] = {}
         self._cores: dict[tuple[int, int], list[Token]] = {}
 
@@ -430,20 +456,11 @@ class _Matcher:
     # token tests -------------------------------------------------------
 
     def is_initial(self, token: Token) -> bool:
-        return self.lex.is_initial(token.text)
+        return token.i in self._initial_positions
 
     def is_name_token(self, token: Token, after_prefix: bool = False) -> bool:
         """A capitalised word that can be (part of) a name; after a prefix also a function word ("Van der Voort")."""
-        key = (token.i, after_prefix)
-        known = self._name_tokens.get(key)
-        if known is None:
-            known = self._name_tokens[key] = self._is_name_token(token, after_prefix)
-        return known
-
-    def _is_name_token(self, token: Token, after_prefix: bool) -> bool:
-        if token.like_num or not self.lex.is_name_word(token.text):
-            return False
-        return after_prefix or token.lower_ not in STOP_WORDS
+        return token.i in (self._after_prefix_name_positions if after_prefix else self._name_positions)
 
     def names_something_else(self, token: Token) -> bool:
         """A word that turns a name into a street, building or organisation ("Wittlaan", "Pharma")."""
@@ -460,6 +477,8 @@ class _Matcher:
 
     def phrase_at(self, i: int, phrases: PhraseIndex) -> int:
         """End index of the longest phrase starting at token i (a dot after it is included), else i."""
+        if self.keys[i] not in phrases.lengths:
+            return i  # most words open no phrase: no call of longest_at
         end = phrases.longest_at(self.keys, i)
         if i < end < self.n and self.texts[end] == "." and not self.texts[end - 1].endswith("."):
             end += 1
@@ -467,7 +486,10 @@ class _Matcher:
 
     def prefix_at(self, i: int) -> int:
         """End index of a surname prefix ("van der", "El", "d'") at token i, else i."""
-        return self.lex.prefixes.longest_at(self.lowers, i)
+        prefixes = self.lex.prefixes
+        if self.lowers[i] not in prefixes.lengths:
+            return i  # most words open no prefix: no call of longest_at
+        return prefixes.longest_at(self.lowers, i)
 
     # name runs ---------------------------------------------------------
 
@@ -852,9 +874,7 @@ class _Matcher:
         """Capitalised words that follow an organisation noun somewhere in this text ("tuincentrum
         Floralux"): one sense per text, so the model's "Floralux" elsewhere is no person either."""
         words = set()
-        for i in range(self.n - 1):
-            if not self.lex.is_org_noun(self.lowers[i]):
-                continue
+        for i in self.lex.org_noun_positions(self.lowers[:-1]):
             j = i + 1
             while j < self.n - 1 and self.tokens[j].text in ORG_NAME_PARTICLES:
                 j += 1  # "café des Arts" (but "de film van Nakano" names its maker)
