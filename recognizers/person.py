@@ -409,7 +409,9 @@ class _Matcher:
         self.lex = lexicon
         self.n = len(tokens)
         self.has_sentences = doc.has_annotation("SENT_START")
-        # Token attributes are properties computed at every access; read the hot ones once.
+        # Token attributes are properties computed at every access (Token.text and .lower_ decode
+        # a new string from the StringStore each time, ~4x a list lookup); read the hot ones once,
+        # and the rules read a word's text by position (self.texts[i]), not from its Token.
         self.texts = [t.text for t in tokens]
         self.lowers = [text.lower() for text in self.texts]  # = Token.lower_ (spaCy's LOWER is str.lower), 3x faster
         self.keys = [low.rstrip(".") for low in self.lowers]
@@ -464,13 +466,12 @@ class _Matcher:
 
     def names_something_else(self, token: Token) -> bool:
         """A word that turns a name into a street, building or organisation ("Wittlaan", "Pharma")."""
-        return token.text[:1].isupper() and (
-            self.lex.has_place_suffix(token.text) or token.lower_ in self.lex.org_words
-        )
+        text = self.texts[token.i]
+        return text[:1].isupper() and (self.lex.has_place_suffix(text) or self.lowers[token.i] in self.lex.org_words)
 
     def is_lower_name(self, token: Token, first_after_title: bool) -> bool:
         """A lower-case word that is a name (lower-case mail): listed, or right after a title."""
-        text = token.text
+        text = self.texts[token.i]
         if not text.isalpha() or not text.islower() or len(text) < 2 or self.lex.is_common_word(text):
             return False
         return first_after_title or (self.lex.is_listed(text) and text not in self.lex.ambiguous)
@@ -514,20 +515,21 @@ class _Matcher:
         prefixed = False
         while j < self.n and cores < MAX_NAME_TOKENS:
             token = self.tokens[j]
-            if token.is_space or token.text == "\n":
+            text = self.texts[j]
+            if token.is_space or text == "\n":
                 break
             if self.is_initial(token):
                 j += 1
                 continue
             after_prefix = self.prefix_at(j)
             if after_prefix > j and after_prefix < self.n and not prefixed:
-                if j == i and not lower_prefix_start and token.text[:1].islower():
+                if j == i and not lower_prefix_start and text[:1].islower():
                     break
                 surname_then_of = (
                     not lower_prefix_start
-                    and token.text[:1].islower()
+                    and text[:1].islower()
                     and cores == 1
-                    and self.tokens[j - 1].lower_ not in self.lex.first_names
+                    and self.lowers[j - 1] not in self.lex.first_names
                 )
                 if (
                     not surname_then_of
@@ -548,11 +550,11 @@ class _Matcher:
                 end = j
                 prefixed = False
                 continue
-            glued = token.text == "-" and not token.whitespace_ and not self.tokens[j - 1].whitespace_
+            glued = text == "-" and not token.whitespace_ and not self.tokens[j - 1].whitespace_
             if glued and cores and j + 1 < self.n and self.is_name_token(self.tokens[j + 1]):
                 j += 1  # "Jean - Luc" written without spaces but split by the tokenizer
                 continue
-            if cores and REGNAL_NUMBER.match(token.text):
+            if cores and REGNAL_NUMBER.match(text):
                 j += 1
                 end = j
                 break
@@ -568,11 +570,11 @@ class _Matcher:
         after a complete name means "of"); "Jansen van de NMBS" no (a title-case
         name does not continue in capitals).
         """
-        token = self.tokens[j]
-        if token.text[:1].islower() and cores >= 2:
+        text = self.texts[j]
+        if text[:1].islower() and cores >= 2:
             return False
         following = self.tokens[after_prefix]
-        if token.text[:1].islower() and cores and self.place_at(after_prefix):
+        if text[:1].islower() and cores and self.place_at(after_prefix):
             return False  # "burgemeester Foubert van Sint-Niklaas"
         if following.text.isupper() and len(following.text) > 1:
             return all(t.text.isupper() for t in self.tokens[i:j] if t.is_alpha)
@@ -628,13 +630,13 @@ class _Matcher:
             if i and not (self.tokens[i - 1].is_space or self.tokens[i - 1].is_punct):
                 continue  # a label opens a line or follows punctuation
             k = self.phrase_at(i, self.lex.labels)
-            if k == i or k >= self.n or self.tokens[k].text != ":":
+            if k == i or k >= self.n or self.texts[k] != ":":
                 continue
             start = k + 1
             while start < self.n and self.phrase_at(start, self.lex.titles) > start:
                 start = self.phrase_at(start, self.lex.titles)
             end = self.name_run(start, allow_lower=True)
-            if end > start and end + 1 < self.n and self.tokens[end].text == ",":
+            if end > start and end + 1 < self.n and self.texts[end] == ",":
                 given_end = self.given_run(end + 1, allow_lower=True)
                 if given_end > end + 1 and len(self.core_tokens(start, end)) <= 2:
                     end = given_end
@@ -645,22 +647,22 @@ class _Matcher:
         """ "tolk Olena Koval", "minister Verhofstadt", "de Belg Museeuw", "Beste Ahmad"."""
         for i in self.lex.role_openers(self.lowers):
             k = self.phrase_at(i, self.lex.roles)
-            if k == i and self.lex.is_role_word(self.tokens[i].lower_):
+            if k == i and self.lex.is_role_word(self.lowers[i]):
                 k = i + 1  # "KNVB-woordvoerder De Leede", "jeugdrechter Rota"
-            if k == i and AGE_ADJECTIVE.match(self.tokens[i].text) and i + 1 < self.n:
+            if k == i and AGE_ADJECTIVE.match(self.texts[i]) and i + 1 < self.n:
                 k = i + 1  # "de 26-jarige Karimi", not "de 54-jarige Vietnam-veteraan" or "Schot"
                 if self.is_descriptor(k) or self.common_not_listed(self.tokens[k]):
                     continue
             greeting = k == i
             if greeting:
                 k = self.phrase_at(i, self.lex.greetings)
-            if k == i or k >= self.n or self.tokens[k - 1].text == ".":
+            if k == i or k >= self.n or self.texts[k - 1] == ".":
                 continue  # "... van de vreemdeling. Controleer ...": the sentence ended
             end = self.name_run(k, lower_prefix_start=False)
             if not greeting and end == k + 1 and self.surname_on_next_line(k, end):
                 end = self.name_run(end + 1, lower_prefix_start=False)  # "oom Rahim\nSharifi"
             # "Beste Collega" and "Directeur Uitvoering" (a capitalised job title) name no one.
-            job_title = self.tokens[i].text[:1].isupper() and end - k == 1
+            job_title = self.texts[i][:1].isupper() and end - k == 1
             if end == k or ((greeting or job_title) and self.common_not_listed(self.tokens[k])):
                 continue
             cores = self.core_tokens(k, end)
@@ -669,7 +671,7 @@ class _Matcher:
 
     def surname_on_next_line(self, k: int, end: int) -> bool:
         """A listed first name at the end of a line and a listed surname opening the next ("Rahim\nSharifi")."""
-        if end + 1 >= self.n or self.tokens[end].text != "\n" or self.tokens[k].lower_ not in self.lex.first_names:
+        if end + 1 >= self.n or self.texts[end] != "\n" or self.lowers[k] not in self.lex.first_names:
             return False
         nxt = self.tokens[end + 1]
         return (nxt.lower_ in self.lex.surnames and nxt.lower_ not in self.lex.ambiguous
@@ -679,8 +681,7 @@ class _Matcher:
         """The speaker after a quote: '" ... " , zegt Gminder', '... , aldus Karimi'."""
         verbs = self.lex.speech_verbs
         for i in (i for i in range(1, self.n - 1) if self.lowers[i] in verbs):
-            token = self.tokens[i]
-            if token.lower_ != "aldus" and self.tokens[i - 1].text not in {",", '"', "'", "\u201d", "\u2019"}:
+            if self.lowers[i] != "aldus" and self.texts[i - 1] not in {",", '"', "'", "\u201d", "\u2019"}:
                 continue
             if self.is_descriptor(i + 1) or self.inflecting_not_listed(self.tokens[i + 1]):
                 continue  # ", zegt ACV-voorzitter Luc Cortebeeck": the role rule takes the name
@@ -695,15 +696,16 @@ class _Matcher:
         """ "KARIMI, Ahmad" and "GEBREMEDHIN, T." without a label; "Savchenko, Bohdan" at the start of a line."""
         for i in self.capitalised:
             token = self.tokens[i]
-            if not (token.text.isupper() and token.is_alpha and len(token.text) >= ALL_CAPS_MIN):
+            text = self.texts[i]
+            if not (text.isupper() and token.is_alpha and len(text) >= ALL_CAPS_MIN):
                 span = self.title_case_reversed_at(i)
                 if span is not None:
                     yield span
                 continue
-            if i and self.tokens[i - 1].text.isupper() and self.tokens[i - 1].is_alpha:
+            if i and self.texts[i - 1].isupper() and self.tokens[i - 1].is_alpha:
                 continue
             end = self.name_run(i)
-            if end == i or end + 1 >= self.n or self.tokens[end].text != ",":
+            if end == i or end + 1 >= self.n or self.texts[end] != ",":
                 continue
             if not all(t.text.isupper() for t in self.core_tokens(i, end)):
                 continue
@@ -715,24 +717,26 @@ class _Matcher:
         """ "Savchenko, Bohdan heeft zich niet gemeld": a surname that opens a line, a comma and a listed
         given name, not a list of given names ("Tesfay, Yonas en Selam")."""
         token = self.tokens[i]
-        opens = self.line_start(i) or self.tokens[i - 1].lower_ in REVERSED_NAME_OPENERS
-        if not (opens and self.is_name_token(token)) or self.lex.is_common_word(token.text):
+        text = self.texts[i]
+        low = self.lowers[i]
+        opens = self.line_start(i) or self.lowers[i - 1] in REVERSED_NAME_OPENERS
+        if not (opens and self.is_name_token(token)) or self.lex.is_common_word(text):
             return None
-        if token.lower_ in self.lex.first_names and token.lower_ not in self.lex.surnames:
+        if low in self.lex.first_names and low not in self.lex.surnames:
             return None
         end = self.name_run(i)
-        if end == i or end + 1 >= self.n or self.tokens[end].text != ",":
+        if end == i or end + 1 >= self.n or self.texts[end] != ",":
             return None
         given = self.tokens[end + 1]
         if not given.text[:1].isupper():
             return None  # "de LKO-leden, dan kun je"
-        listed_surname = token.lower_ in self.lex.surnames and token.lower_ not in self.lex.ambiguous
+        listed_surname = low in self.lex.surnames and low not in self.lex.ambiguous
         if given.lower_ in self.lex.ambiguous or not (
             given.lower_ in self.lex.first_names or (listed_surname and not self.lex.is_common_word(given.text))
         ):
             return None  # a listed given name, or any name after a listed surname ("Omar, Abdiweli")
         given_end = self.given_run(end + 1, allow_lower=False)
-        if given_end < self.n and self.tokens[given_end].lower_ in {",", "en", "of", "&"}:
+        if given_end < self.n and self.lowers[given_end] in {",", "en", "of", "&"}:
             return None
         return PersonSpan(i, given_end, HEADER_SCORE, "header")
 
@@ -742,7 +746,9 @@ class _Matcher:
             if i == self.n - 1:
                 break
             token = self.tokens[i]
-            if not self.is_name_token(token) or self.lex.is_common_word(token.text):
+            text = self.texts[i]
+            low = self.lowers[i]
+            if not self.is_name_token(token) or self.lex.is_common_word(text):
                 continue
             if i and self.is_name_token(self.tokens[i - 1]):
                 continue
@@ -751,10 +757,10 @@ class _Matcher:
                 j += 1
             if j == i + 1:
                 continue
-            cell_end = j == self.n or self.tokens[j].is_space or self.tokens[j].text in {",", ";", ")", "|"}
-            given = token.lower_ in self.lex.first_names and token.lower_ not in self.lex.ambiguous
-            if given or (cell_end and (self.lex.is_listed(token.text) or j == self.n or "\t" in self.tokens[j].text
-                                       or "  " in self.tokens[j].text or "\n" in self.tokens[j].text)):
+            cell_end = j == self.n or self.tokens[j].is_space or self.texts[j] in {",", ";", ")", "|"}
+            given = low in self.lex.first_names and low not in self.lex.ambiguous
+            if given or (cell_end and (self.lex.is_listed(text) or j == self.n or "\t" in self.texts[j]
+                                       or "  " in self.texts[j] or "\n" in self.texts[j])):
                 yield PersonSpan(i, j, GAZETTEER_SCORE, "initials after name")  # also "Ronny M. belde"
 
     def line_start(self, i: int) -> bool:
@@ -774,10 +780,11 @@ class _Matcher:
     def listed_name_at(self, i: int) -> PersonSpan | None:
         lex = self.lex
         token = self.tokens[i]
-        low = token.lower_
+        text = self.texts[i]
+        low = self.lowers[i]
         if low not in lex.first_names:
             return self.unknown_given_name_at(i)
-        if token.text[:1].isupper():
+        if text[:1].isupper():
             if self.at_sentence_start(i) and lex.is_common_word(low) and low in lex.ambiguous:
                 return None  # "Door Jan de Vries", "Mark je ..."
             end = self.name_run(i)
@@ -793,7 +800,7 @@ class _Matcher:
             return PersonSpan(i, end, GAZETTEER_SCORE, "names")
         if token.is_lower and self.is_lower_name(token, False):
             j = self.prefix_at(i + 1) if i + 1 < self.n else self.n
-            if j < self.n and self.is_lower_name(self.tokens[j], False) and self.tokens[j].lower_ in lex.surnames:
+            if j < self.n and self.is_lower_name(self.tokens[j], False) and self.lowers[j] in lex.surnames:
                 return PersonSpan(i, j + 1, GAZETTEER_SCORE, "names")
         return None
 
@@ -803,10 +810,11 @@ class _Matcher:
         lex = self.lex
         for i in self.first_name_positions:
             token = self.tokens[i]
-            low = token.lower_
+            text = self.texts[i]
+            low = self.lowers[i]
             if low in lex.ambiguous or lex.is_common_word(low):
                 continue
-            if token.text.isupper() or not (token.text[:1].isupper() or self.is_lower_name(token, False)):
+            if text.isupper() or not (text[:1].isupper() or self.is_lower_name(token, False)):
                 continue
             before = self.tokens[i - 1] if i else None
             after = self.tokens[i + 1] if i + 1 < self.n else None
@@ -814,7 +822,7 @@ class _Matcher:
             if before is not None and before.lower_ in KUNYA_PREFIXES and before.text[:1].isupper():
                 start, before = i - 1, None  # "Abu Khaled", "Umm Ahmad"
             if before is not None and before.text == "(" and after is not None and after.text == ")":
-                if COUNTRY_CODE.match(token.text):
+                if COUNTRY_CODE.match(text):
                     continue  # "Milosevic ( Joe )": a country code
             if before is not None and (
                 before.lower_ in LOCATIVE_PREPOSITIONS
@@ -825,7 +833,7 @@ class _Matcher:
             if after is not None and after.is_alpha and after.text[:1].isupper():
                 continue
             behind_prefix = self.prefix_at(i + 1) if after is not None else i + 1
-            if behind_prefix > i + 1 and behind_prefix < self.n and self.tokens[behind_prefix].text[:1].isupper():
+            if behind_prefix > i + 1 and behind_prefix < self.n and self.texts[behind_prefix][:1].isupper():
                 continue  # "de Johan de Wittlaan": part of a longer proper noun
             if lex.is_place(low) or low in self.organisation_words:
                 continue
@@ -834,7 +842,8 @@ class _Matcher:
     def unknown_given_name_at(self, i: int) -> PersonSpan | None:
         """An unlisted capitalised word before a listed surname: "Haider Al-Obeidi"."""
         token = self.tokens[i]
-        if not self.is_name_token(token) or self.lex.is_common_word(token.text) or self.ends_anchor(i):
+        text = self.texts[i]
+        if not self.is_name_token(token) or self.lex.is_common_word(text) or self.ends_anchor(i):
             return None
         if i and self.is_name_token(self.tokens[i - 1]):
             return None
@@ -876,10 +885,10 @@ class _Matcher:
         words = set()
         for i in self.lex.org_noun_positions(self.lowers[:-1]):
             j = i + 1
-            while j < self.n - 1 and self.tokens[j].text in ORG_NAME_PARTICLES:
+            while j < self.n - 1 and self.texts[j] in ORG_NAME_PARTICLES:
                 j += 1  # "café des Arts" (but "de film van Nakano" names its maker)
-            if self.tokens[j].text[:1].isupper() and not self.lex.is_listed(self.tokens[j].text):
-                words.add(self.tokens[j].lower_)
+            if self.texts[j][:1].isupper() and not self.lex.is_listed(self.texts[j]):
+                words.add(self.lowers[j])
         return frozenset(words)
 
     def clean_model_span(self, start: int, end: int) -> tuple[int, int] | None:
@@ -888,6 +897,7 @@ class _Matcher:
         lower_text = not any(text[:1].isupper() for text in self.texts[start:end])  # lower-case mail: keep as is
         while start < end:
             token = self.tokens[start]
+            low = self.lowers[start]
             anchor_end = max(self.phrase_at(start, self.lex.titles), self.phrase_at(start, self.lex.roles))
             if start < anchor_end < end:
                 start = anchor_end
@@ -895,11 +905,11 @@ class _Matcher:
                 start += 1
             elif start < self.prefix_at(start) < end:
                 after = self.prefix_at(start)
-                article = token.lower_ in {"de", "het", "een"} and after == start + 1
+                article = low in {"de", "het", "een"} and after == start + 1
                 if not (article and self.at_sentence_start(start) and self.common_not_listed(self.tokens[after])):
                     break
                 start = after  # "De Baai", "De Fransen": an article, not a surname prefix
-            elif token.lower_ in STOP_WORDS or self.word_before_name(start, end) or (not lower_text and token.is_lower):
+            elif low in STOP_WORDS or self.word_before_name(start, end) or (not lower_text and token.is_lower):
                 start += 1
             else:
                 break
@@ -943,16 +953,17 @@ class _Matcher:
         cores = 0
         while j < end:
             token = self.tokens[j]
+            text = self.texts[j]
             after_prefix = self.prefix_at(j)
             if after_prefix > j:
                 if after_prefix < end and self.prefix_continues(start, j, after_prefix, cores):
                     j = after_prefix
                     continue
-                if token.text[:1].islower() or after_prefix < end:
+                if text[:1].islower() or after_prefix < end:
                     break
             if token.is_space or (token.is_lower and not self.is_initial(token)):
                 break
-            if token.text[:1].isupper() and not self.is_initial(token):
+            if text[:1].isupper() and not self.is_initial(token):
                 cores += 1
             j += 1
         return j
@@ -960,10 +971,10 @@ class _Matcher:
     def is_descriptor(self, i: int) -> bool:
         """A word that describes the person before the name: a role ("Premier"), a compound ending
         in a lower-case noun ("Likoed-man", "Bayern-doelman") or an acronym ("KMO")."""
-        text = self.tokens[i].text
+        text = self.texts[i]
         if "-" in text and text.rsplit("-", 1)[1][:1].islower():
             return True
-        following = self.tokens[i + 1].text if i + 1 < self.n else ""
+        following = self.texts[i + 1] if i + 1 < self.n else ""
         if text.isupper() and len(text) <= ALL_CAPS_MIN and not following.isupper():
             return True
         return self.ends_anchor(i)
@@ -987,7 +998,7 @@ class _Matcher:
 
     def ends_anchor(self, i: int) -> bool:
         """Whether token i is a title or role, also as the end of a compound ("Premier", "KNVB-woordvoerder")."""
-        low = self.tokens[i].lower_.rstrip(".")
+        low = self.lowers[i].rstrip(".")
         return (low,) in self.lex.titles.phrases or self.lex.is_role_word(low)
 
     def with_bracket_note(self) -> Iterable[PersonSpan]:
@@ -995,14 +1006,14 @@ class _Matcher:
         "Simoni ( Ita )", "Plaza ( Spa / Festina )"."""
         texts = self.texts
         for i in (i for i in range(1, self.n - 2) if texts[i] == "("):
-            if self.tokens[i + 2].text not in {")", "/"}:
+            if self.texts[i + 2] not in {")", "/"}:
                 continue
-            note = self.tokens[i + 1].text
-            is_age = note.isdigit() and len(note) <= 2 and self.tokens[i + 2].text == ")"
+            note = self.texts[i + 1]
+            is_age = note.isdigit() and len(note) <= 2 and self.texts[i + 2] == ")"
             if not (is_age or COUNTRY_CODE.match(note)) or note.lower() in self.lex.not_names:
                 continue
             for start in range(max(0, i - MAX_NAME_TOKENS), i):  # longest name first
-                if self.name_run(start) != i or not self.tokens[start].text[:1].isupper():
+                if self.name_run(start) != i or not self.texts[start][:1].isupper():
                     continue
                 if self.lex.is_place(self.span_text(start, i)):
                     break
@@ -1018,12 +1029,14 @@ class _Matcher:
         """An author's initials on a line of their own: "( GSC )", "(ABx)", "JS"."""
         for i in self.capitalised:
             token = self.tokens[i]
-            if not (2 <= len(token.text) <= 4 and token.is_alpha and token.text[:1].isupper()):
+            text = self.texts[i]
+            low = self.lowers[i]
+            if not (2 <= len(text) <= 4 and token.is_alpha and text[:1].isupper()):
                 continue
-            if token.lower_ in self.lex.not_names or self.lex.is_common_word(token.text):
+            if low in self.lex.not_names or self.lex.is_common_word(text):
                 continue
-            bracketed = 0 < i < self.n - 1 and self.tokens[i - 1].text == "(" and self.tokens[i + 1].text == ")"
-            if not bracketed and len(token.text) > 3:
+            bracketed = 0 < i < self.n - 1 and self.texts[i - 1] == "(" and self.texts[i + 1] == ")"
+            if not bracketed and len(text) > 3:
                 continue
             before = i - 2 if bracketed else i - 1
             after = i + 2 if bracketed else i + 1
@@ -1042,29 +1055,28 @@ class _Matcher:
     def word_before_name(self, i: int, end: int) -> bool:
         """A word glued to the front of a name by the model: "Cultuur Bert Anciaux", "Volgens Karimi",
         "Bayern-doelman Oliver Kahn", "KMO Jaak Gabriëls", "Tunesiër Moufadhel Adhoum"."""
-        token = self.tokens[i]
-        if i + 1 >= end or self.lex.is_listed(token.text):
+        text = self.texts[i]
+        if i + 1 >= end or self.lex.is_listed(text):
             return False
-        text = token.text
         if self.is_descriptor(i):
             return True
         if not self.lex.is_common_word(text):
             return False
         if self.at_sentence_start(i) and end - i == 2:
-            low = token.lower_
-            return self.inflecting_not_listed(token) or low in STOP_WORDS
-        return end - i >= 3 or self.at_sentence_start(i) or self.tokens[i + 1].lower_ in self.lex.first_names
+            return self.inflecting_not_listed(self.tokens[i]) or self.lowers[i] in STOP_WORDS
+        return end - i >= 3 or self.at_sentence_start(i) or self.lowers[i + 1] in self.lex.first_names
 
     def is_punct_not_initial(self, token: Token) -> bool:
         return token.is_punct and not self.is_initial(token)
 
     def common_not_listed(self, token: Token) -> bool:
         """A Dutch word that is not in the name lists ("Cultuur", "Volgens")."""
-        return self.lex.is_common_word(token.text) and not self.lex.is_listed(token.text)
+        text = self.texts[token.i]
+        return self.lex.is_common_word(text) and not self.lex.is_listed(text)
 
     def inflecting_not_listed(self, token: Token) -> bool:
         """An ordinary Dutch or English word that is not in the name lists ("Brug", "Team")."""
-        low = token.lower_
+        low = self.lowers[token.i]
         if self.lex.is_listed(low):
             return False
         return (
@@ -1086,14 +1098,14 @@ class _Matcher:
         name that is also a word when it opens a sentence ("Kort na de klopjacht")."""
         if self.common_not_listed(token):
             return True
-        return self.at_sentence_start(token.i) and self.lex.is_common_word(token.text)
+        return self.at_sentence_start(token.i) and self.lex.is_common_word(self.texts[token.i])
 
     def repeated_surnames(self, found: list[PersonSpan]) -> Iterable[PersonSpan]:
         """Later (or earlier) mentions of a surname already found in the same text."""
         keys: set[tuple[str, ...]] = set()
         lower_keys: set[tuple[str, ...]] = set()  # found written in lower case: "hossein moradi ... moradi"
         lone_model_words = Counter(
-            self.tokens[span.start].lower_ for span in found if span.source == "model" and span.end - span.start == 1
+            self.lowers[span.start] for span in found if span.source == "model" and span.end - span.start == 1
         )
         for span in found:
             cores = self.core_tokens(span.start, span.end)
