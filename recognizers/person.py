@@ -46,6 +46,8 @@ MAX_NAME_TOKENS = 6
 # Before "Gebremedhin, Tesfay" in mail headers: "Van: ...", "Aan: ...; ...", "Op 3 juni schreef ... <adres>:".
 REVERSED_NAME_OPENERS = frozenset({":", ";", "schreef", "wrote"})
 KUNYA_PREFIXES = frozenset({"abu", "umm", "ibn", "bin", "bint"})
+# A word after one of these opens a sentence (or a line, a quote, a bracket).
+SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", '"', "'", "(", "-", "--", "\n"})
 LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting"})  # "in Brecht": a place
 
 
@@ -604,10 +606,11 @@ class _Matcher:
         return known
 
     def _core_tokens(self, start: int, end: int) -> list[Token]:
+        texts, tokens = self.texts, self.tokens
         return [
-            t
-            for t in self.tokens[start:end]
-            if t.text[:1].isupper() and not self.is_initial(t) and self.prefix_at(t.i) == t.i
+            tokens[k]
+            for k in range(start, end)
+            if texts[k][:1].isupper() and not self.is_initial(tokens[k]) and self.prefix_at(k) == k
         ]
 
     # rules -------------------------------------------------------------
@@ -792,7 +795,7 @@ class _Matcher:
             if len(cores) < 2:
                 return None
             if low in lex.ambiguous and not any(
-                t.lower_ in lex.surnames and t.lower_ not in lex.ambiguous for t in cores[1:]
+                self.lowers[t.i] in lex.surnames and self.lowers[t.i] not in lex.ambiguous for t in cores[1:]
             ):
                 return None
             if lex.is_place(self.span_text(i, end)):
@@ -819,18 +822,18 @@ class _Matcher:
             before = self.tokens[i - 1] if i else None
             after = self.tokens[i + 1] if i + 1 < self.n else None
             start = i
-            if before is not None and before.lower_ in KUNYA_PREFIXES and before.text[:1].isupper():
+            if before is not None and self.lowers[i - 1] in KUNYA_PREFIXES and self.texts[i - 1][:1].isupper():
                 start, before = i - 1, None  # "Abu Khaled", "Umm Ahmad"
-            if before is not None and before.text == "(" and after is not None and after.text == ")":
+            if before is not None and self.texts[i - 1] == "(" and after is not None and self.texts[i + 1] == ")":
                 if COUNTRY_CODE.match(text):
                     continue  # "Milosevic ( Joe )": a country code
             if before is not None and (
-                before.lower_ in LOCATIVE_PREPOSITIONS
-                or (before.text[:1].isupper() and not self.at_sentence_start(i - 1))
+                self.lowers[i - 1] in LOCATIVE_PREPOSITIONS
+                or (self.texts[i - 1][:1].isupper() and not self.at_sentence_start(i - 1))
                 or lex.is_place(self.span_text(i - 1, i + 1))  # "St. Louis", "Addis Abeba"
             ):
                 continue
-            if after is not None and after.is_alpha and after.text[:1].isupper():
+            if after is not None and after.is_alpha and self.texts[i + 1][:1].isupper():
                 continue
             behind_prefix = self.prefix_at(i + 1) if after is not None else i + 1
             if behind_prefix > i + 1 and behind_prefix < self.n and self.texts[behind_prefix][:1].isupper():
@@ -851,7 +854,7 @@ class _Matcher:
         cores = self.core_tokens(i, end)
         if len(cores) != 2:
             return None
-        surname = cores[1].lower_
+        surname = self.lowers[cores[1].i]
         if surname not in self.lex.surnames or surname in self.lex.ambiguous or self.lex.is_common_word(surname):
             return None
         if self.lex.is_place(self.span_text(i, end)):
@@ -923,22 +926,24 @@ class _Matcher:
             return None
         text = self.span_text(start, end)
         tokens = self.tokens[start:end]
-        if text.lower() in self.lex.not_names or any(t.like_num or "@" in t.text for t in tokens):
+        # "@" in the span's text is "@" in one of its words (the text between them is whitespace).
+        if text.lower() in self.lex.not_names or "@" in text or any(t.like_num for t in tokens):
             return None
         if self.lex.is_place(text):
             return None
-        if end - start == 1 and tokens[0].lower_ in self.lex.world_places and not self.lex.is_listed(tokens[0].text):
+        if end - start == 1 and self.lowers[start] in self.lex.world_places and not self.lex.is_listed(text):
             return None  # "Millau", "Wimbledon": a lone word the model guessed, and a known place
         if end - start == 1 and (self.is_lone_word(tokens[0]) or self.is_descriptor(start)):
             return None  # "Algemeen", "Beslismedewerker"
-        if all(t.text.isupper() and _letters(t.text) <= ALL_CAPS_MIN and not self.lex.is_listed(t.text)
-               for t in tokens):
+        if all(word.isupper() and _letters(word) <= ALL_CAPS_MIN and not self.lex.is_listed(word)
+               for word in self.texts[start:end]):
             return None  # "NYSE", "ZCTU", "DT&V.": acronyms
         if any(self.names_something_else(t) for t in self.tokens[max(start - 1, 0) : min(end + 1, self.n)]):
             return None
-        capitalised = [t for t in tokens if t.text[:1].isupper() and t.is_alpha and not self.is_initial(t)]
+        capitalised = [t for k, t in enumerate(tokens, start)
+                       if self.texts[k][:1].isupper() and t.is_alpha and not self.is_initial(t)]
         if capitalised:
-            if all(t.lower_ in self.lex.not_names for t in capitalised):
+            if all(self.lowers[t.i] in self.lex.not_names for t in capitalised):
                 return None
             if len(capitalised) > 1 and self.looks_like_a_title(capitalised):
                 return None
@@ -984,12 +989,12 @@ class _Matcher:
         while start > 0 and self.is_initial(self.tokens[start - 1]):
             start -= 1
         if start > 0:
-            previous = self.tokens[start - 1]
+            previous = self.texts[start - 1]
             if (
-                self.is_name_token(previous)
-                and not self.lex.is_common_word(previous.text)
+                self.is_name_token(self.tokens[start - 1])
+                and not self.lex.is_common_word(previous)
                 and not self.is_descriptor(start - 1)
-                and not previous.text.isupper()
+                and not previous.isupper()
             ):
                 start -= 1
                 while start > 0 and self.is_initial(self.tokens[start - 1]):
@@ -1048,7 +1053,7 @@ class _Matcher:
     def looks_like_a_title(self, words: list[Token]) -> bool:
         """ "Silicon Valley", "Child Focus", "Onrechtmatige Bedingen": words, not a name, when no
         given name is listed and every word is an ordinary Dutch or English word."""
-        if any(t.lower_ in self.lex.first_names for t in words):
+        if any(self.lowers[t.i] in self.lex.first_names for t in words):
             return False
         return all(self.common_not_listed(t) for t in words)
 
@@ -1090,8 +1095,7 @@ class _Matcher:
     def at_sentence_start(self, i: int) -> bool:
         if i == 0 or (self.has_sentences and self.tokens[i].is_sent_start):
             return True
-        previous = self.tokens[i - 1]
-        return previous.is_space or previous.text in {".", "!", "?", ":", ";", '"', "'", "(", "-", "--", "\n"}
+        return self.tokens[i - 1].is_space or self.texts[i - 1] in SENTENCE_OPENERS
 
     def is_lone_word(self, token: Token) -> bool:
         """A single capitalised word that is no name on its own: a Dutch word, or a listed
@@ -1112,11 +1116,11 @@ class _Matcher:
             lower = not cores and self.tokens[span.end - 1].is_lower
             if lower:
                 cores = [self.tokens[span.end - 1]]
-            comma = next((t.i for t in self.tokens[span.start : span.end] if t.text == ","), span.end)
+            comma = next((k for k in range(span.start, span.end) if self.texts[k] == ","), span.end)
             cores = [t for t in cores if t.i < comma] or cores  # "AL-ZOUBI, Khaled": the surname comes first
             if not cores:
                 continue
-            if span.source == "model" and len(cores) < 2 and lone_model_words[cores[0].lower_] < 2:
+            if span.source == "model" and len(cores) < 2 and lone_model_words[self.lowers[cores[0].i]] < 2:
                 continue  # a lone word the model saw once is not sure enough to spread through the text
             if span.source == "given name":
                 continue  # its rule finds the other mentions itself, not those that name a place
@@ -1124,7 +1128,7 @@ class _Matcher:
             first_of_surname = last.i
             while first_of_surname > span.start and self.prefix_at(first_of_surname - 1) > first_of_surname - 1:
                 first_of_surname -= 1
-            key = tuple(t.lower_ for t in self.tokens[first_of_surname : last.i + 1])
+            key = tuple(self.lowers[first_of_surname : last.i + 1])
             word = key[-1]
             if len(word) < 3 or word in self.lex.ambiguous or word in self.lex.not_names or self.lex.is_place(word):
                 continue
