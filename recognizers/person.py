@@ -844,11 +844,10 @@ class _Matcher:
 
     def unknown_given_name_at(self, i: int) -> PersonSpan | None:
         """An unlisted capitalised word before a listed surname: "Haider Al-Obeidi"."""
-        token = self.tokens[i]
-        text = self.texts[i]
-        if not self.is_name_token(token) or self.lex.is_common_word(text) or self.ends_anchor(i):
+        # The set lookups first: inside a run of capitalised words only the first can qualify.
+        if not self.is_name_token(self.tokens[i]) or (i and self.is_name_token(self.tokens[i - 1])):
             return None
-        if i and self.is_name_token(self.tokens[i - 1]):
+        if self.lex.is_common_word(self.texts[i]) or self.ends_anchor(i):
             return None
         end = self.name_run(i)
         cores = self.core_tokens(i, end)
