@@ -937,7 +937,16 @@ def person_spans(nlp_artifacts: NlpArtifacts | None) -> tuple[tuple[int, int], .
     doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
     if not isinstance(doc, Doc):
         return ()
-    return tuple((doc[s.start].idx, doc[s.end - 1].idx + len(doc[s.end - 1].text)) for s in find_persons(doc))
+    # Kept on the doc: the three term recognizers each ask for the same text's spans.
+    spans = doc.user_data.get(_PERSON_SPANS_KEY)
+    if spans is None:
+        spans = doc.user_data[_PERSON_SPANS_KEY] = tuple(
+            (doc[s.start].idx, doc[s.end - 1].idx + len(doc[s.end - 1].text)) for s in find_persons(doc)
+        )
+    return spans
+
+
+_PERSON_SPANS_KEY = "verzendcheck.person_spans"
 
 
 def merge_nested(matches: Sequence[TermMatch]) -> list[tuple[TermMatch, list[str | None], bool]]:

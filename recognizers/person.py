@@ -46,6 +46,8 @@ MAX_NAME_TOKENS = 6
 # Before "Gebremedhin, Tesfay" in mail headers: "Van: ...", "Aan: ...; ...", "Op 3 juni schreef ... <adres>:".
 REVERSED_NAME_OPENERS = frozenset({":", ";", "schreef", "wrote"})
 KUNYA_PREFIXES = frozenset({"abu", "umm", "ibn", "bin", "bint"})
+# A word after one of these opens a sentence (or a line, a quote, a bracket).
+SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", '"', "'", "(", "-", "--", "\n"})
 LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting"})  # "in Brecht": a place
 
 
@@ -269,6 +271,14 @@ class NameLexicon:
         tests (a number, a function word outside "Van der Voort") are the matcher's."""
         return self._name_word_memo[text]
 
+    def name_word_positions(self, texts: list[str], among: Iterable[int]) -> list[int]:
+        """The positions (of those `among`) of `texts` where is_name_word holds."""
+        return self._name_word_memo.positions(texts, among)
+
+    def initial_positions(self, texts: list[str], among: Iterable[int]) -> list[int]:
+        """The positions (of those `among`) of `texts` where is_initial holds."""
+        return self._initial_memo.positions(texts, among)
+
     def _is_name_word(self, text: str) -> bool:
         if not text[:1].isupper() or not any(c.isalpha() for c in text):
             return False
@@ -285,12 +295,18 @@ class NameLexicon:
             return False
         return (low.rstrip("."),) not in self.titles.phrases
 
-    def may_open_role(self, low: str) -> bool:
-        """Whether a name may follow this (lower-case) word in the matcher's role rule: a role or a
-        greeting phrase may start here, or it is a role compound or an age ("26-jarige")."""
-        return self._role_opener_memo[low]
+    def role_openers(self, lowers: list[str]) -> list[int]:
+        """The positions of `lowers` (a text's lower-case words) after which the matcher's role rule
+        may find a name."""
+        return self._role_opener_memo.positions(lowers)
+
+    def org_noun_positions(self, lowers: list[str]) -> list[int]:
+        """The positions of `lowers` (a text's lower-case words) where is_org_noun holds."""
+        return self._org_nouns_memo.positions(lowers)
 
     def _may_open_role(self, low: str) -> bool:
+        """Whether a name may follow this (lower-case) word in the role rule: a role or a greeting
+        phrase may start here, or it is a role compound or an age ("26-jarige")."""
         key = low.rstrip(".")
         return key in self.roles or key in self.greetings or self.is_role_word(low) or low.endswith("-jarige")
 
@@ -360,6 +376,14 @@ class _WordMemo(dict):
         answer = self[word] = self.test(word)
         return answer
 
+    def positions(self, words: list[str], among: Iterable[int] | None = None) -> list[int]:
+        """The indices of the words (of those `among`, if given) that pass the test: a lookup in C
+        per known word, where a loop over the words calling the lexicon's method costs a Python
+        call per word."""
+        if among is None:
+            return [i for i, word in enumerate(words) if self[word]]
+        return [i for i in among if self[words[i]]]
+
 
 @dataclass(frozen=True)
 class PersonSpan:
@@ -387,7 +411,9 @@ class _Matcher:
         self.lex = lexicon
         self.n = len(tokens)
         self.has_sentences = doc.has_annotation("SENT_START")
-        # Token attributes are properties computed at every access; read the hot ones once.
+        # Token attributes are properties computed at every access (Token.text and .lower_ decode
+        # a new string from the StringStore each time, ~4x a list lookup); read the hot ones once,
+        # and the rules read a word's text by position (self.texts[i]), not from its Token.
         self.texts = [t.text for t in tokens]
         self.lowers = [text.lower() for text in self.texts]  # = Token.lower_ (spaCy's LOWER is str.lower), 3x faster
         self.keys = [low.rstrip(".") for low in self.lowers]
@@ -396,8 +422,15 @@ class _Matcher:
         self.capitalised = [i for i, text in enumerate(self.texts) if text[:1].isupper() or text.isupper()]
         # The rules ask the same questions about the same positions many times over (every rule
         # runs name_run, core_tokens, is_name_token at each candidate); the answers depend only on
-        # this text and the lexicon, so each is computed once per text.
-        self._name_tokens: dict[tuple[int, bool], bool] = {}
+        # this text and the lexicon, so each is computed once per text. is_name_token can hold
+        # only at a capitalised word, and nearly every rule asks it of each of them: its answers
+        # are two sets of positions made up front, so that a test is one set lookup.
+        self._after_prefix_name_positions = {
+            i for i in lexicon.name_word_positions(self.texts, self.capitalised) if not tokens[i].like_num
+        }
+        self._name_positions = {i for i in self._after_prefix_name_positions if self.lowers[i] not in STOP_WORDS}
+        # Initials open with a capital too ("A.", "Th."), and every name run asks about each word.
+        self._initial_positions = set(lexicon.initial_positions(self.texts, self.capitalised))
         self._name_runs: dict[tuple[int, bool, bool], int] = {}
         self._cores: dict[tuple[int, int], list[Token]] = {}
 
@@ -413,41 +446,42 @@ class _Matcher:
 
     def at_keys(self, phrases: PhraseIndex) -> list[int]:
         """The positions where a phrase of `phrases` may start (phrase_at is i everywhere else)."""
-        return [i for i, key in enumerate(self.keys) if key in phrases]
+        firsts = phrases.lengths  # a dict lookup in C per token, not a call of PhraseIndex.__contains__
+        return [i for i, key in enumerate(self.keys) if key in firsts]
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens start:end, = `doc[start:end].text` (start < end <= n).
+
+        Span.text makes a Span and a new Token per word (and one more for its last); the rules
+        ask for many short spans (a place test per candidate name), most of one or two words.
+        """
+        return "".join([t.text_with_ws for t in self.tokens[start : end - 1]]) + self.texts[end - 1]
 
     # token tests -------------------------------------------------------
 
     def is_initial(self, token: Token) -> bool:
-        return self.lex.is_initial(token.text)
+        return token.i in self._initial_positions
 
     def is_name_token(self, token: Token, after_prefix: bool = False) -> bool:
         """A capitalised word that can be (part of) a name; after a prefix also a function word ("Van der Voort")."""
-        key = (token.i, after_prefix)
-        known = self._name_tokens.get(key)
-        if known is None:
-            known = self._name_tokens[key] = self._is_name_token(token, after_prefix)
-        return known
-
-    def _is_name_token(self, token: Token, after_prefix: bool) -> bool:
-        if token.like_num or not self.lex.is_name_word(token.text):
-            return False
-        return after_prefix or token.lower_ not in STOP_WORDS
+        return token.i in (self._after_prefix_name_positions if after_prefix else self._name_positions)
 
     def names_something_else(self, token: Token) -> bool:
         """A word that turns a name into a street, building or organisation ("Wittlaan", "Pharma")."""
-        return token.text[:1].isupper() and (
-            self.lex.has_place_suffix(token.text) or token.lower_ in self.lex.org_words
-        )
+        text = self.texts[token.i]
+        return text[:1].isupper() and (self.lex.has_place_suffix(text) or self.lowers[token.i] in self.lex.org_words)
 
     def is_lower_name(self, token: Token, first_after_title: bool) -> bool:
         """A lower-case word that is a name (lower-case mail): listed, or right after a title."""
-        text = token.text
+        text = self.texts[token.i]
         if not text.isalpha() or not text.islower() or len(text) < 2 or self.lex.is_common_word(text):
             return False
         return first_after_title or (self.lex.is_listed(text) and text not in self.lex.ambiguous)
 
     def phrase_at(self, i: int, phrases: PhraseIndex) -> int:
         """End index of the longest phrase starting at token i (a dot after it is included), else i."""
+        if self.keys[i] not in phrases.lengths:
+            return i  # most words open no phrase: no call of longest_at
         end = phrases.longest_at(self.keys, i)
         if i < end < self.n and self.texts[end] == "." and not self.texts[end - 1].endswith("."):
             end += 1
@@ -455,7 +489,10 @@ class _Matcher:
 
     def prefix_at(self, i: int) -> int:
         """End index of a surname prefix ("van der", "El", "d'") at token i, else i."""
-        return self.lex.prefixes.longest_at(self.lowers, i)
+        prefixes = self.lex.prefixes
+        if self.lowers[i] not in prefixes.lengths:
+            return i  # most words open no prefix: no call of longest_at
+        return prefixes.longest_at(self.lowers, i)
 
     # name runs ---------------------------------------------------------
 
@@ -480,20 +517,21 @@ class _Matcher:
         prefixed = False
         while j < self.n and cores < MAX_NAME_TOKENS:
             token = self.tokens[j]
-            if token.is_space or token.text == "\n":
+            text = self.texts[j]
+            if token.is_space or text == "\n":
                 break
             if self.is_initial(token):
                 j += 1
                 continue
             after_prefix = self.prefix_at(j)
             if after_prefix > j and after_prefix < self.n and not prefixed:
-                if j == i and not lower_prefix_start and token.text[:1].islower():
+                if j == i and not lower_prefix_start and text[:1].islower():
                     break
                 surname_then_of = (
                     not lower_prefix_start
-                    and token.text[:1].islower()
+                    and text[:1].islower()
                     and cores == 1
-                    and self.tokens[j - 1].lower_ not in self.lex.first_names
+                    and self.lowers[j - 1] not in self.lex.first_names
                 )
                 if (
                     not surname_then_of
@@ -514,11 +552,11 @@ class _Matcher:
                 end = j
                 prefixed = False
                 continue
-            glued = token.text == "-" and not token.whitespace_ and not self.tokens[j - 1].whitespace_
+            glued = text == "-" and not token.whitespace_ and not self.tokens[j - 1].whitespace_
             if glued and cores and j + 1 < self.n and self.is_name_token(self.tokens[j + 1]):
                 j += 1  # "Jean - Luc" written without spaces but split by the tokenizer
                 continue
-            if cores and REGNAL_NUMBER.match(token.text):
+            if cores and REGNAL_NUMBER.match(text):
                 j += 1
                 end = j
                 break
@@ -534,11 +572,11 @@ class _Matcher:
         after a complete name means "of"); "Jansen van de NMBS" no (a title-case
         name does not continue in capitals).
         """
-        token = self.tokens[j]
-        if token.text[:1].islower() and cores >= 2:
+        text = self.texts[j]
+        if text[:1].islower() and cores >= 2:
             return False
         following = self.tokens[after_prefix]
-        if token.text[:1].islower() and cores and self.place_at(after_prefix):
+        if text[:1].islower() and cores and self.place_at(after_prefix):
             return False  # "burgemeester Foubert van Sint-Niklaas"
         if following.text.isupper() and len(following.text) > 1:
             return all(t.text.isupper() for t in self.tokens[i:j] if t.is_alpha)
@@ -546,7 +584,7 @@ class _Matcher:
 
     def place_at(self, i: int) -> bool:
         """Whether a listed place of one to three words starts at token i."""
-        return any(self.lex.is_place(self.doc[i : i + n].text) for n in (1, 2, 3) if i + n <= self.n)
+        return any(self.lex.is_place(self.span_text(i, i + n)) for n in (1, 2, 3) if i + n <= self.n)
 
     def given_run(self, i: int, allow_lower: bool) -> int:
         """End of the given names after the comma of "SURNAME, Given" (initials alone are enough)."""
@@ -568,10 +606,11 @@ class _Matcher:
         return known
 
     def _core_tokens(self, start: int, end: int) -> list[Token]:
+        texts, tokens = self.texts, self.tokens
         return [
-            t
-            for t in self.tokens[start:end]
-            if t.text[:1].isupper() and not self.is_initial(t) and self.prefix_at(t.i) == t.i
+            tokens[k]
+            for k in range(start, end)
+            if texts[k][:1].isupper() and not self.is_initial(tokens[k]) and self.prefix_at(k) == k
         ]
 
     # rules -------------------------------------------------------------
@@ -594,13 +633,13 @@ class _Matcher:
             if i and not (self.tokens[i - 1].is_space or self.tokens[i - 1].is_punct):
                 continue  # a label opens a line or follows punctuation
             k = self.phrase_at(i, self.lex.labels)
-            if k == i or k >= self.n or self.tokens[k].text != ":":
+            if k == i or k >= self.n or self.texts[k] != ":":
                 continue
             start = k + 1
             while start < self.n and self.phrase_at(start, self.lex.titles) > start:
                 start = self.phrase_at(start, self.lex.titles)
             end = self.name_run(start, allow_lower=True)
-            if end > start and end + 1 < self.n and self.tokens[end].text == ",":
+            if end > start and end + 1 < self.n and self.texts[end] == ",":
                 given_end = self.given_run(end + 1, allow_lower=True)
                 if given_end > end + 1 and len(self.core_tokens(start, end)) <= 2:
                     end = given_end
@@ -609,24 +648,24 @@ class _Matcher:
 
     def after_roles(self) -> Iterable[PersonSpan]:
         """ "tolk Olena Koval", "minister Verhofstadt", "de Belg Museeuw", "Beste Ahmad"."""
-        for i in [i for i, low in enumerate(self.lowers) if self.lex.may_open_role(low)]:
+        for i in self.lex.role_openers(self.lowers):
             k = self.phrase_at(i, self.lex.roles)
-            if k == i and self.lex.is_role_word(self.tokens[i].lower_):
+            if k == i and self.lex.is_role_word(self.lowers[i]):
                 k = i + 1  # "KNVB-woordvoerder De Leede", "jeugdrechter Rota"
-            if k == i and AGE_ADJECTIVE.match(self.tokens[i].text) and i + 1 < self.n:
+            if k == i and AGE_ADJECTIVE.match(self.texts[i]) and i + 1 < self.n:
                 k = i + 1  # "de 26-jarige Karimi", not "de 54-jarige Vietnam-veteraan" or "Schot"
                 if self.is_descriptor(k) or self.common_not_listed(self.tokens[k]):
                     continue
             greeting = k == i
             if greeting:
                 k = self.phrase_at(i, self.lex.greetings)
-            if k == i or k >= self.n or self.tokens[k - 1].text == ".":
+            if k == i or k >= self.n or self.texts[k - 1] == ".":
                 continue  # "... van de vreemdeling. Controleer ...": the sentence ended
             end = self.name_run(k, lower_prefix_start=False)
             if not greeting and end == k + 1 and self.surname_on_next_line(k, end):
                 end = self.name_run(end + 1, lower_prefix_start=False)  # "oom Rahim\nSharifi"
             # "Beste Collega" and "Directeur Uitvoering" (a capitalised job title) name no one.
-            job_title = self.tokens[i].text[:1].isupper() and end - k == 1
+            job_title = self.texts[i][:1].isupper() and end - k == 1
             if end == k or ((greeting or job_title) and self.common_not_listed(self.tokens[k])):
                 continue
             cores = self.core_tokens(k, end)
@@ -635,7 +674,7 @@ class _Matcher:
 
     def surname_on_next_line(self, k: int, end: int) -> bool:
         """A listed first name at the end of a line and a listed surname opening the next ("Rahim\nSharifi")."""
-        if end + 1 >= self.n or self.tokens[end].text != "\n" or self.tokens[k].lower_ not in self.lex.first_names:
+        if end + 1 >= self.n or self.texts[end] != "\n" or self.lowers[k] not in self.lex.first_names:
             return False
         nxt = self.tokens[end + 1]
         return (nxt.lower_ in self.lex.surnames and nxt.lower_ not in self.lex.ambiguous
@@ -645,13 +684,12 @@ class _Matcher:
         """The speaker after a quote: '" ... " , zegt Gminder', '... , aldus Karimi'."""
         verbs = self.lex.speech_verbs
         for i in (i for i in range(1, self.n - 1) if self.lowers[i] in verbs):
-            token = self.tokens[i]
-            if token.lower_ != "aldus" and self.tokens[i - 1].text not in {",", '"', "'", "\u201d", "\u2019"}:
+            if self.lowers[i] != "aldus" and self.texts[i - 1] not in {",", '"', "'", "\u201d", "\u2019"}:
                 continue
             if self.is_descriptor(i + 1) or self.inflecting_not_listed(self.tokens[i + 1]):
                 continue  # ", zegt ACV-voorzitter Luc Cortebeeck": the role rule takes the name
             end = self.name_run(i + 1, lower_prefix_start=False)
-            if end == i + 1 or self.lex.is_place(self.doc[i + 1 : end].text):
+            if end == i + 1 or self.lex.is_place(self.span_text(i + 1, end)):
                 continue
             if end - i - 1 == 1 and self.common_not_listed(self.tokens[i + 1]):
                 continue  # ", aldus Justitie"
@@ -661,15 +699,16 @@ class _Matcher:
         """ "KARIMI, Ahmad" and "GEBREMEDHIN, T." without a label; "Savchenko, Bohdan" at the start of a line."""
         for i in self.capitalised:
             token = self.tokens[i]
-            if not (token.text.isupper() and token.is_alpha and len(token.text) >= ALL_CAPS_MIN):
+            text = self.texts[i]
+            if not (text.isupper() and token.is_alpha and len(text) >= ALL_CAPS_MIN):
                 span = self.title_case_reversed_at(i)
                 if span is not None:
                     yield span
                 continue
-            if i and self.tokens[i - 1].text.isupper() and self.tokens[i - 1].is_alpha:
+            if i and self.texts[i - 1].isupper() and self.tokens[i - 1].is_alpha:
                 continue
             end = self.name_run(i)
-            if end == i or end + 1 >= self.n or self.tokens[end].text != ",":
+            if end == i or end + 1 >= self.n or self.texts[end] != ",":
                 continue
             if not all(t.text.isupper() for t in self.core_tokens(i, end)):
                 continue
@@ -681,24 +720,26 @@ class _Matcher:
         """ "Savchenko, Bohdan heeft zich niet gemeld": a surname that opens a line, a comma and a listed
         given name, not a list of given names ("Tesfay, Yonas en Selam")."""
         token = self.tokens[i]
-        opens = self.line_start(i) or self.tokens[i - 1].lower_ in REVERSED_NAME_OPENERS
-        if not (opens and self.is_name_token(token)) or self.lex.is_common_word(token.text):
+        text = self.texts[i]
+        low = self.lowers[i]
+        opens = self.line_start(i) or self.lowers[i - 1] in REVERSED_NAME_OPENERS
+        if not (opens and self.is_name_token(token)) or self.lex.is_common_word(text):
             return None
-        if token.lower_ in self.lex.first_names and token.lower_ not in self.lex.surnames:
+        if low in self.lex.first_names and low not in self.lex.surnames:
             return None
         end = self.name_run(i)
-        if end == i or end + 1 >= self.n or self.tokens[end].text != ",":
+        if end == i or end + 1 >= self.n or self.texts[end] != ",":
             return None
         given = self.tokens[end + 1]
         if not given.text[:1].isupper():
             return None  # "de LKO-leden, dan kun je"
-        listed_surname = token.lower_ in self.lex.surnames and token.lower_ not in self.lex.ambiguous
+        listed_surname = low in self.lex.surnames and low not in self.lex.ambiguous
         if given.lower_ in self.lex.ambiguous or not (
             given.lower_ in self.lex.first_names or (listed_surname and not self.lex.is_common_word(given.text))
         ):
             return None  # a listed given name, or any name after a listed surname ("Omar, Abdiweli")
         given_end = self.given_run(end + 1, allow_lower=False)
-        if given_end < self.n and self.tokens[given_end].lower_ in {",", "en", "of", "&"}:
+        if given_end < self.n and self.lowers[given_end] in {",", "en", "of", "&"}:
             return None
         return PersonSpan(i, given_end, HEADER_SCORE, "header")
 
@@ -708,7 +749,9 @@ class _Matcher:
             if i == self.n - 1:
                 break
             token = self.tokens[i]
-            if not self.is_name_token(token) or self.lex.is_common_word(token.text):
+            text = self.texts[i]
+            low = self.lowers[i]
+            if not self.is_name_token(token) or self.lex.is_common_word(text):
                 continue
             if i and self.is_name_token(self.tokens[i - 1]):
                 continue
@@ -717,10 +760,10 @@ class _Matcher:
                 j += 1
             if j == i + 1:
                 continue
-            cell_end = j == self.n or self.tokens[j].is_space or self.tokens[j].text in {",", ";", ")", "|"}
-            given = token.lower_ in self.lex.first_names and token.lower_ not in self.lex.ambiguous
-            if given or (cell_end and (self.lex.is_listed(token.text) or j == self.n or "\t" in self.tokens[j].text
-                                       or "  " in self.tokens[j].text or "\n" in self.tokens[j].text)):
+            cell_end = j == self.n or self.tokens[j].is_space or self.texts[j] in {",", ";", ")", "|"}
+            given = low in self.lex.first_names and low not in self.lex.ambiguous
+            if given or (cell_end and (self.lex.is_listed(text) or j == self.n or "\t" in self.texts[j]
+                                       or "  " in self.texts[j] or "\n" in self.texts[j])):
                 yield PersonSpan(i, j, GAZETTEER_SCORE, "initials after name")  # also "Ronny M. belde"
 
     def line_start(self, i: int) -> bool:
@@ -740,10 +783,11 @@ class _Matcher:
     def listed_name_at(self, i: int) -> PersonSpan | None:
         lex = self.lex
         token = self.tokens[i]
-        low = token.lower_
+        text = self.texts[i]
+        low = self.lowers[i]
         if low not in lex.first_names:
             return self.unknown_given_name_at(i)
-        if token.text[:1].isupper():
+        if text[:1].isupper():
             if self.at_sentence_start(i) and lex.is_common_word(low) and low in lex.ambiguous:
                 return None  # "Door Jan de Vries", "Mark je ..."
             end = self.name_run(i)
@@ -751,15 +795,15 @@ class _Matcher:
             if len(cores) < 2:
                 return None
             if low in lex.ambiguous and not any(
-                t.lower_ in lex.surnames and t.lower_ not in lex.ambiguous for t in cores[1:]
+                self.lowers[t.i] in lex.surnames and self.lowers[t.i] not in lex.ambiguous for t in cores[1:]
             ):
                 return None
-            if lex.is_place(self.doc[i:end].text):
+            if lex.is_place(self.span_text(i, end)):
                 return None  # "Sierra Leone", "San Marino"
             return PersonSpan(i, end, GAZETTEER_SCORE, "names")
         if token.is_lower and self.is_lower_name(token, False):
             j = self.prefix_at(i + 1) if i + 1 < self.n else self.n
-            if j < self.n and self.is_lower_name(self.tokens[j], False) and self.tokens[j].lower_ in lex.surnames:
+            if j < self.n and self.is_lower_name(self.tokens[j], False) and self.lowers[j] in lex.surnames:
                 return PersonSpan(i, j + 1, GAZETTEER_SCORE, "names")
         return None
 
@@ -769,29 +813,30 @@ class _Matcher:
         lex = self.lex
         for i in self.first_name_positions:
             token = self.tokens[i]
-            low = token.lower_
+            text = self.texts[i]
+            low = self.lowers[i]
             if low in lex.ambiguous or lex.is_common_word(low):
                 continue
-            if token.text.isupper() or not (token.text[:1].isupper() or self.is_lower_name(token, False)):
+            if text.isupper() or not (text[:1].isupper() or self.is_lower_name(token, False)):
                 continue
             before = self.tokens[i - 1] if i else None
             after = self.tokens[i + 1] if i + 1 < self.n else None
             start = i
-            if before is not None and before.lower_ in KUNYA_PREFIXES and before.text[:1].isupper():
+            if before is not None and self.lowers[i - 1] in KUNYA_PREFIXES and self.texts[i - 1][:1].isupper():
                 start, before = i - 1, None  # "Abu Khaled", "Umm Ahmad"
-            if before is not None and before.text == "(" and after is not None and after.text == ")":
-                if COUNTRY_CODE.match(token.text):
+            if before is not None and self.texts[i - 1] == "(" and after is not None and self.texts[i + 1] == ")":
+                if COUNTRY_CODE.match(text):
                     continue  # "Milosevic ( Joe )": a country code
             if before is not None and (
-                before.lower_ in LOCATIVE_PREPOSITIONS
-                or (before.text[:1].isupper() and not self.at_sentence_start(i - 1))
-                or lex.is_place(self.doc[i - 1 : i + 1].text)  # "St. Louis", "Addis Abeba"
+                self.lowers[i - 1] in LOCATIVE_PREPOSITIONS
+                or (self.texts[i - 1][:1].isupper() and not self.at_sentence_start(i - 1))
+                or lex.is_place(self.span_text(i - 1, i + 1))  # "St. Louis", "Addis Abeba"
             ):
                 continue
-            if after is not None and after.is_alpha and after.text[:1].isupper():
+            if after is not None and after.is_alpha and self.texts[i + 1][:1].isupper():
                 continue
             behind_prefix = self.prefix_at(i + 1) if after is not None else i + 1
-            if behind_prefix > i + 1 and behind_prefix < self.n and self.tokens[behind_prefix].text[:1].isupper():
+            if behind_prefix > i + 1 and behind_prefix < self.n and self.texts[behind_prefix][:1].isupper():
                 continue  # "de Johan de Wittlaan": part of a longer proper noun
             if lex.is_place(low) or low in self.organisation_words:
                 continue
@@ -799,19 +844,19 @@ class _Matcher:
 
     def unknown_given_name_at(self, i: int) -> PersonSpan | None:
         """An unlisted capitalised word before a listed surname: "Haider Al-Obeidi"."""
-        token = self.tokens[i]
-        if not self.is_name_token(token) or self.lex.is_common_word(token.text) or self.ends_anchor(i):
+        # The set lookups first: inside a run of capitalised words only the first can qualify.
+        if not self.is_name_token(self.tokens[i]) or (i and self.is_name_token(self.tokens[i - 1])):
             return None
-        if i and self.is_name_token(self.tokens[i - 1]):
+        if self.lex.is_common_word(self.texts[i]) or self.ends_anchor(i):
             return None
         end = self.name_run(i)
         cores = self.core_tokens(i, end)
         if len(cores) != 2:
             return None
-        surname = cores[1].lower_
+        surname = self.lowers[cores[1].i]
         if surname not in self.lex.surnames or surname in self.lex.ambiguous or self.lex.is_common_word(surname):
             return None
-        if self.lex.is_place(self.doc[i:end].text):
+        if self.lex.is_place(self.span_text(i, end)):
             return None  # "Mont Blanc"
         return PersonSpan(i, end, LISTED_SURNAME_SCORE, "names")
 
@@ -840,14 +885,12 @@ class _Matcher:
         """Capitalised words that follow an organisation noun somewhere in this text ("tuincentrum
         Floralux"): one sense per text, so the model's "Floralux" elsewhere is no person either."""
         words = set()
-        for i in range(self.n - 1):
-            if not self.lex.is_org_noun(self.lowers[i]):
-                continue
+        for i in self.lex.org_noun_positions(self.lowers[:-1]):
             j = i + 1
-            while j < self.n - 1 and self.tokens[j].text in ORG_NAME_PARTICLES:
+            while j < self.n - 1 and self.texts[j] in ORG_NAME_PARTICLES:
                 j += 1  # "café des Arts" (but "de film van Nakano" names its maker)
-            if self.tokens[j].text[:1].isupper() and not self.lex.is_listed(self.tokens[j].text):
-                words.add(self.tokens[j].lower_)
+            if self.texts[j][:1].isupper() and not self.lex.is_listed(self.texts[j]):
+                words.add(self.lowers[j])
         return frozenset(words)
 
     def clean_model_span(self, start: int, end: int) -> tuple[int, int] | None:
@@ -856,6 +899,7 @@ class _Matcher:
         lower_text = not any(text[:1].isupper() for text in self.texts[start:end])  # lower-case mail: keep as is
         while start < end:
             token = self.tokens[start]
+            low = self.lowers[start]
             anchor_end = max(self.phrase_at(start, self.lex.titles), self.phrase_at(start, self.lex.roles))
             if start < anchor_end < end:
                 start = anchor_end
@@ -863,11 +907,11 @@ class _Matcher:
                 start += 1
             elif start < self.prefix_at(start) < end:
                 after = self.prefix_at(start)
-                article = token.lower_ in {"de", "het", "een"} and after == start + 1
+                article = low in {"de", "het", "een"} and after == start + 1
                 if not (article and self.at_sentence_start(start) and self.common_not_listed(self.tokens[after])):
                     break
                 start = after  # "De Baai", "De Fransen": an article, not a surname prefix
-            elif token.lower_ in STOP_WORDS or self.word_before_name(start, end) or (not lower_text and token.is_lower):
+            elif low in STOP_WORDS or self.word_before_name(start, end) or (not lower_text and token.is_lower):
                 start += 1
             else:
                 break
@@ -879,24 +923,26 @@ class _Matcher:
             end -= 1  # a name does not end in "van" or a lower-case word ("Paul Allen" does end in "Allen")
         if end <= start:
             return None
-        text = self.doc[start:end].text
+        text = self.span_text(start, end)
         tokens = self.tokens[start:end]
-        if text.lower() in self.lex.not_names or any(t.like_num or "@" in t.text for t in tokens):
+        # "@" in the span's text is "@" in one of its words (the text between them is whitespace).
+        if text.lower() in self.lex.not_names or "@" in text or any(t.like_num for t in tokens):
             return None
         if self.lex.is_place(text):
             return None
-        if end - start == 1 and tokens[0].lower_ in self.lex.world_places and not self.lex.is_listed(tokens[0].text):
+        if end - start == 1 and self.lowers[start] in self.lex.world_places and not self.lex.is_listed(text):
             return None  # "Millau", "Wimbledon": a lone word the model guessed, and a known place
         if end - start == 1 and (self.is_lone_word(tokens[0]) or self.is_descriptor(start)):
             return None  # "Algemeen", "Beslismedewerker"
-        if all(t.text.isupper() and _letters(t.text) <= ALL_CAPS_MIN and not self.lex.is_listed(t.text)
-               for t in tokens):
+        if all(word.isupper() and _letters(word) <= ALL_CAPS_MIN and not self.lex.is_listed(word)
+               for word in self.texts[start:end]):
             return None  # "NYSE", "ZCTU", "DT&V.": acronyms
         if any(self.names_something_else(t) for t in self.tokens[max(start - 1, 0) : min(end + 1, self.n)]):
             return None
-        capitalised = [t for t in tokens if t.text[:1].isupper() and t.is_alpha and not self.is_initial(t)]
+        capitalised = [t for k, t in enumerate(tokens, start)
+                       if self.texts[k][:1].isupper() and t.is_alpha and not self.is_initial(t)]
         if capitalised:
-            if all(t.lower_ in self.lex.not_names for t in capitalised):
+            if all(self.lowers[t.i] in self.lex.not_names for t in capitalised):
                 return None
             if len(capitalised) > 1 and self.looks_like_a_title(capitalised):
                 return None
@@ -911,16 +957,17 @@ class _Matcher:
         cores = 0
         while j < end:
             token = self.tokens[j]
+            text = self.texts[j]
             after_prefix = self.prefix_at(j)
             if after_prefix > j:
                 if after_prefix < end and self.prefix_continues(start, j, after_prefix, cores):
                     j = after_prefix
                     continue
-                if token.text[:1].islower() or after_prefix < end:
+                if text[:1].islower() or after_prefix < end:
                     break
             if token.is_space or (token.is_lower and not self.is_initial(token)):
                 break
-            if token.text[:1].isupper() and not self.is_initial(token):
+            if text[:1].isupper() and not self.is_initial(token):
                 cores += 1
             j += 1
         return j
@@ -928,10 +975,10 @@ class _Matcher:
     def is_descriptor(self, i: int) -> bool:
         """A word that describes the person before the name: a role ("Premier"), a compound ending
         in a lower-case noun ("Likoed-man", "Bayern-doelman") or an acronym ("KMO")."""
-        text = self.tokens[i].text
+        text = self.texts[i]
         if "-" in text and text.rsplit("-", 1)[1][:1].islower():
             return True
-        following = self.tokens[i + 1].text if i + 1 < self.n else ""
+        following = self.texts[i + 1] if i + 1 < self.n else ""
         if text.isupper() and len(text) <= ALL_CAPS_MIN and not following.isupper():
             return True
         return self.ends_anchor(i)
@@ -941,12 +988,12 @@ class _Matcher:
         while start > 0 and self.is_initial(self.tokens[start - 1]):
             start -= 1
         if start > 0:
-            previous = self.tokens[start - 1]
+            previous = self.texts[start - 1]
             if (
-                self.is_name_token(previous)
-                and not self.lex.is_common_word(previous.text)
+                self.is_name_token(self.tokens[start - 1])
+                and not self.lex.is_common_word(previous)
                 and not self.is_descriptor(start - 1)
-                and not previous.text.isupper()
+                and not previous.isupper()
             ):
                 start -= 1
                 while start > 0 and self.is_initial(self.tokens[start - 1]):
@@ -955,7 +1002,7 @@ class _Matcher:
 
     def ends_anchor(self, i: int) -> bool:
         """Whether token i is a title or role, also as the end of a compound ("Premier", "KNVB-woordvoerder")."""
-        low = self.tokens[i].lower_.rstrip(".")
+        low = self.lowers[i].rstrip(".")
         return (low,) in self.lex.titles.phrases or self.lex.is_role_word(low)
 
     def with_bracket_note(self) -> Iterable[PersonSpan]:
@@ -963,16 +1010,16 @@ class _Matcher:
         "Simoni ( Ita )", "Plaza ( Spa / Festina )"."""
         texts = self.texts
         for i in (i for i in range(1, self.n - 2) if texts[i] == "("):
-            if self.tokens[i + 2].text not in {")", "/"}:
+            if self.texts[i + 2] not in {")", "/"}:
                 continue
-            note = self.tokens[i + 1].text
-            is_age = note.isdigit() and len(note) <= 2 and self.tokens[i + 2].text == ")"
+            note = self.texts[i + 1]
+            is_age = note.isdigit() and len(note) <= 2 and self.texts[i + 2] == ")"
             if not (is_age or COUNTRY_CODE.match(note)) or note.lower() in self.lex.not_names:
                 continue
             for start in range(max(0, i - MAX_NAME_TOKENS), i):  # longest name first
-                if self.name_run(start) != i or not self.tokens[start].text[:1].isupper():
+                if self.name_run(start) != i or not self.texts[start][:1].isupper():
                     continue
-                if self.lex.is_place(self.doc[start:i].text):
+                if self.lex.is_place(self.span_text(start, i)):
                     break
                 # After a country code only a word the tables inflect is ordinary ("Mantilla ( Spa )" is a name).
                 # A sports line's first name may be a word ("Angel Casero ( Spa )"): only its surname is checked.
@@ -986,12 +1033,14 @@ class _Matcher:
         """An author's initials on a line of their own: "( GSC )", "(ABx)", "JS"."""
         for i in self.capitalised:
             token = self.tokens[i]
-            if not (2 <= len(token.text) <= 4 and token.is_alpha and token.text[:1].isupper()):
+            text = self.texts[i]
+            low = self.lowers[i]
+            if not (2 <= len(text) <= 4 and token.is_alpha and text[:1].isupper()):
                 continue
-            if token.lower_ in self.lex.not_names or self.lex.is_common_word(token.text):
+            if low in self.lex.not_names or self.lex.is_common_word(text):
                 continue
-            bracketed = 0 < i < self.n - 1 and self.tokens[i - 1].text == "(" and self.tokens[i + 1].text == ")"
-            if not bracketed and len(token.text) > 3:
+            bracketed = 0 < i < self.n - 1 and self.texts[i - 1] == "(" and self.texts[i + 1] == ")"
+            if not bracketed and len(text) > 3:
                 continue
             before = i - 2 if bracketed else i - 1
             after = i + 2 if bracketed else i + 1
@@ -1003,36 +1052,35 @@ class _Matcher:
     def looks_like_a_title(self, words: list[Token]) -> bool:
         """ "Silicon Valley", "Child Focus", "Onrechtmatige Bedingen": words, not a name, when no
         given name is listed and every word is an ordinary Dutch or English word."""
-        if any(t.lower_ in self.lex.first_names for t in words):
+        if any(self.lowers[t.i] in self.lex.first_names for t in words):
             return False
         return all(self.common_not_listed(t) for t in words)
 
     def word_before_name(self, i: int, end: int) -> bool:
         """A word glued to the front of a name by the model: "Cultuur Bert Anciaux", "Volgens Karimi",
         "Bayern-doelman Oliver Kahn", "KMO Jaak Gabriëls", "Tunesiër Moufadhel Adhoum"."""
-        token = self.tokens[i]
-        if i + 1 >= end or self.lex.is_listed(token.text):
+        text = self.texts[i]
+        if i + 1 >= end or self.lex.is_listed(text):
             return False
-        text = token.text
         if self.is_descriptor(i):
             return True
         if not self.lex.is_common_word(text):
             return False
         if self.at_sentence_start(i) and end - i == 2:
-            low = token.lower_
-            return self.inflecting_not_listed(token) or low in STOP_WORDS
-        return end - i >= 3 or self.at_sentence_start(i) or self.tokens[i + 1].lower_ in self.lex.first_names
+            return self.inflecting_not_listed(self.tokens[i]) or self.lowers[i] in STOP_WORDS
+        return end - i >= 3 or self.at_sentence_start(i) or self.lowers[i + 1] in self.lex.first_names
 
     def is_punct_not_initial(self, token: Token) -> bool:
         return token.is_punct and not self.is_initial(token)
 
     def common_not_listed(self, token: Token) -> bool:
         """A Dutch word that is not in the name lists ("Cultuur", "Volgens")."""
-        return self.lex.is_common_word(token.text) and not self.lex.is_listed(token.text)
+        text = self.texts[token.i]
+        return self.lex.is_common_word(text) and not self.lex.is_listed(text)
 
     def inflecting_not_listed(self, token: Token) -> bool:
         """An ordinary Dutch or English word that is not in the name lists ("Brug", "Team")."""
-        low = token.lower_
+        low = self.lowers[token.i]
         if self.lex.is_listed(low):
             return False
         return (
@@ -1046,33 +1094,32 @@ class _Matcher:
     def at_sentence_start(self, i: int) -> bool:
         if i == 0 or (self.has_sentences and self.tokens[i].is_sent_start):
             return True
-        previous = self.tokens[i - 1]
-        return previous.is_space or previous.text in {".", "!", "?", ":", ";", '"', "'", "(", "-", "--", "\n"}
+        return self.tokens[i - 1].is_space or self.texts[i - 1] in SENTENCE_OPENERS
 
     def is_lone_word(self, token: Token) -> bool:
         """A single capitalised word that is no name on its own: a Dutch word, or a listed
         name that is also a word when it opens a sentence ("Kort na de klopjacht")."""
         if self.common_not_listed(token):
             return True
-        return self.at_sentence_start(token.i) and self.lex.is_common_word(token.text)
+        return self.at_sentence_start(token.i) and self.lex.is_common_word(self.texts[token.i])
 
     def repeated_surnames(self, found: list[PersonSpan]) -> Iterable[PersonSpan]:
         """Later (or earlier) mentions of a surname already found in the same text."""
         keys: set[tuple[str, ...]] = set()
         lower_keys: set[tuple[str, ...]] = set()  # found written in lower case: "hossein moradi ... moradi"
         lone_model_words = Counter(
-            self.tokens[span.start].lower_ for span in found if span.source == "model" and span.end - span.start == 1
+            self.lowers[span.start] for span in found if span.source == "model" and span.end - span.start == 1
         )
         for span in found:
             cores = self.core_tokens(span.start, span.end)
             lower = not cores and self.tokens[span.end - 1].is_lower
             if lower:
                 cores = [self.tokens[span.end - 1]]
-            comma = next((t.i for t in self.tokens[span.start : span.end] if t.text == ","), span.end)
+            comma = next((k for k in range(span.start, span.end) if self.texts[k] == ","), span.end)
             cores = [t for t in cores if t.i < comma] or cores  # "AL-ZOUBI, Khaled": the surname comes first
             if not cores:
                 continue
-            if span.source == "model" and len(cores) < 2 and lone_model_words[cores[0].lower_] < 2:
+            if span.source == "model" and len(cores) < 2 and lone_model_words[self.lowers[cores[0].i]] < 2:
                 continue  # a lone word the model saw once is not sure enough to spread through the text
             if span.source == "given name":
                 continue  # its rule finds the other mentions itself, not those that name a place
@@ -1080,7 +1127,7 @@ class _Matcher:
             first_of_surname = last.i
             while first_of_surname > span.start and self.prefix_at(first_of_surname - 1) > first_of_surname - 1:
                 first_of_surname -= 1
-            key = tuple(t.lower_ for t in self.tokens[first_of_surname : last.i + 1])
+            key = tuple(self.lowers[first_of_surname : last.i + 1])
             word = key[-1]
             if len(word) < 3 or word in self.lex.ambiguous or word in self.lex.not_names or self.lex.is_place(word):
                 continue
