@@ -1,6 +1,6 @@
 """Where `scan_message` spends its time: a sampling profile (py-spy) of the bench corpus.
 
-Run: `.venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/profile.py [--mails text|all] [--seconds 40]`.
+Run: `.venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/hotspots.py [--mails text|all] [--seconds 40]`.
 A child process loads the models, scans every mail once (warm-up, not sampled in the summary:
 only stacks under the measured loop count), then scans the corpus again and again for
 `--seconds`; py-spy samples it (wall clock, `--rate` per second, native frames off: spaCy's and
