@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from recognizers.fastload import paused_gc
 from recognizers.lemmas import dutch_lemmas
-from recognizers.person_model import build_person_pipeline
+from recognizers.person_model import SOURCE_TEXT_KEY, build_person_pipeline
 from recognizers.registry import RECOGNIZERS
 
 LANGUAGE = "nl"
@@ -64,13 +64,17 @@ class DutchNlpEngine(SpacyNlpEngine):
 
     def process_batch(self, texts: Iterable[str], language: str, batch_size: int = 1, n_process: int = 1,
                       as_tuples: bool = False) -> Iterator[tuple[str, NlpArtifacts]]:
-        """Presidio's process_batch, handing back the texts given instead of rebuilding each from its Doc."""
+        """Presidio's process_batch, handing back the texts given instead of rebuilding each from its Doc.
+
+        Each doc keeps its text too (`person_model.source_text`).
+        """
         if as_tuples or n_process != 1:
             yield from super().process_batch(texts, language, batch_size, n_process, as_tuples)
             return
         texts = [str(text) for text in texts]
         docs = self.nlp[language].pipe(texts, batch_size=batch_size)
         for text, doc in zip(texts, docs, strict=True):
+            doc.user_data[SOURCE_TEXT_KEY] = text  # the recognizers check it without a Doc.text join
             yield text, self._doc_to_nlp_artifact(doc, language)
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:

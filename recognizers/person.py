@@ -16,7 +16,7 @@ from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from recognizers.person_model import NER_LABEL, add_person_ner, build_person_pipeline
+from recognizers.person_model import NER_LABEL, add_person_ner, build_person_pipeline, source_text
 
 __all__ = ["NameLexicon", "PersonRecognizer", "PersonSpan", "add_person_ner", "find_persons"]
 
@@ -1257,7 +1257,7 @@ class PersonRecognizer(EntityRecognizer):
         if entities and "PERSON" not in entities:
             return []
         doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
-        if not isinstance(doc, Doc) or doc.text != text:
+        if not isinstance(doc, Doc) or source_text(doc) != text:
             doc = self._own_nlp()(text)
         results = []
         for span in find_persons(doc, self.lexicon):

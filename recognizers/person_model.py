@@ -7,9 +7,22 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "person_nl"
 NER_LABEL = "PER"
+# Key in Doc.user_data of the text the doc was made from (set by the NLP engine's process_batch).
+SOURCE_TEXT_KEY = "verzendcheck.source_text"
+
+
+def source_text(doc: Doc) -> str:
+    """The text `doc` was made from: the one kept in its user_data, else rebuilt from its tokens.
+
+    Doc.text joins every token's text and trailing whitespace anew at each read; the kept string
+    costs nothing.
+    """
+    kept = doc.user_data.get(SOURCE_TEXT_KEY)
+    return doc.text if kept is None else kept
 
 
 @lru_cache(maxsize=1)
