@@ -78,8 +78,7 @@ class DutchNlpEngine(SpacyNlpEngine):
             yield text, self._doc_to_nlp_artifact(doc, language)
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
-        entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))
-        return LazyNlpArtifacts(doc, entities, scores, self, language)
+        return LazyNlpArtifacts(doc, self, language)
 
 
 class _Keywords(list):
@@ -98,16 +97,28 @@ class LazyNlpArtifacts(NlpArtifacts):
 
     Only the context enhancer reads lemmas and keywords, and only for a result of a recognizer with
     context words: most texts never need them. The lemmas are spaCy's Dutch lookup lemmatizer's
-    (`recognizers.lemmas.lemma`), so the pipeline runs no lemmatizer.
+    (`recognizers.lemmas.lemma`), so the pipeline runs no lemmatizer. No recognizer of ours reads
+    the NER entities and their scores (PersonRecognizer reads the doc), so they are lazy too.
     """
 
-    def __init__(self, doc: Doc, entities: list, scores: list[float], engine: DutchNlpEngine,
-                 language: str) -> None:
-        self.entities = entities
+    def __init__(self, doc: Doc, engine: DutchNlpEngine, language: str) -> None:
         self.tokens = doc
         self.nlp_engine = engine
         self.language = language
-        self.scores = scores if scores else [0.85] * len(entities)
+
+    @cached_property
+    def _entities_scores(self) -> tuple[list, list[float]]:
+        engine, doc = self.nlp_engine, self.tokens
+        return engine._get_updated_entities(engine._get_entities(doc), engine._get_scores_for_entities(doc))
+
+    @cached_property
+    def entities(self) -> list:
+        return self._entities_scores[0]
+
+    @cached_property
+    def scores(self) -> list[float]:
+        scores = self._entities_scores[1]
+        return scores if scores else [0.85] * len(self.entities)  # as NlpArtifacts.__init__
 
     @cached_property
     def tokens_indices(self) -> list[int]:

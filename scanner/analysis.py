@@ -62,11 +62,14 @@ def _resolve_overlaps(results: list[RecognizerResult], text: str = "") -> list[R
     for res in best_first([r for r in results if r.entity_type not in SPECIAL_ENTITIES]):
         if not any(overlaps(res, k) for k in kept):
             kept.append(res)
+    special_results = [r for r in results if r.entity_type in SPECIAL_ENTITIES]
+    if not special_results:  # most texts: no links to look for (they only ever hide special data)
+        return sorted(kept, key=lambda r: r.start)
     names = [k for k in kept if k.entity_type in WINS_OVER_SPECIAL]
     names += [RecognizerResult("URL", m.start(), m.end(), 1.0) for m in URL.finditer(text)]
     specials: list[RecognizerResult] = []
     also: list[RecognizerResult] = []  # another kind of special data in the same words
-    for res in best_first([r for r in results if r.entity_type in SPECIAL_ENTITIES]):
+    for res in best_first(special_results):
         if any(overlaps(res, k) for k in names):
             continue
         hit = [k for k in specials if overlaps(res, k)]
