@@ -20,8 +20,10 @@ from scanner.documents import fold, load_toml, patterns
 # Identifiers of a data subject (V-nummer, BSN, date of birth ...) never stand in a staff signature,
 # so one found inside a block is still reported; everything else there is the writer's.
 SUBJECT_IDENTIFIERS = frozenset({"V_NUMBER", "BSN", "KLANTNUMMER", "DATE_OF_BIRTH", "ID_DOCUMENT"})
-_LINE = re.compile(r"[^\n]*(?:\n|$)")
 _QUOTE = re.compile(r"^[ \t]*>")
+# Where the name part of a signature line ends ("Kim Bos | Coördinator", "Kim Bos - Coördinator").
+_NAME_END = re.compile(r"[|,\t]| - ")
+_TITLES = frozenset({"mr", "drs", "dr", "ir"})
 
 
 @cache
@@ -33,21 +35,29 @@ def _spec() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], int]:
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
-    """(offset, line without its line end) for every line; a carriage return counts as line end."""
+    """(offset, line without its line end) for every line; a carriage return counts as line end.
+
+    str.split, not a regex match per line: a text of many short lines is split at C speed.
+    """
     out = []
-    for m in _LINE.finditer(text):
-        if m.start() == len(text) and out:
-            break
-        out.append((m.start(), m.group(0).rstrip("\r\n")))
+    offset = 0
+    pieces = text.split("\n")
+    if len(pieces) > 1 and not pieces[-1]:  # a final line end starts no further line
+        pieces.pop()
+    for piece in pieces:
+        out.append((offset, piece.rstrip("\r")))
+        offset += len(piece) + 1
     return out
 
 
-def _name_line(line: str, names: Iterable[set[str]]) -> bool:
-    """A line that starts with a known person's whole name ("Ingrid Bosman", "Kim Bos | Coördinator")."""
-    head = re.split(r"[|,\t]| - ", fold(line).lstrip("> \t"), maxsplit=1)[0]
-    words = {w.strip(".") for w in head.split() if w.strip(".")}
-    return bool(words) and len(words) <= 5 and any(len(n) >= 2 and n <= words and words - n <= {"mr", "drs", "dr", "ir"}
-                                                    for n in names)
+def _name_line(folded: str, names: Iterable[set[str]]) -> bool:
+    """A line (folded) that starts with a known person's whole name ("Ingrid Bosman", "Kim Bos | Coördinator")."""
+    head = folded.lstrip("> \t")
+    end = _NAME_END.search(head)
+    if end:
+        head = head[:end.start()]
+    words = {w for w in (w.strip(".") for w in head.split()) if w}
+    return bool(words) and len(words) <= 5 and any(len(n) >= 2 and n <= words and words - n <= _TITLES for n in names)
 
 
 def signature_blocks(text: str, names: Iterable[set[str]] = (), *, quoted: bool = False) -> list[tuple[int, int]]:
@@ -58,24 +68,25 @@ def signature_blocks(text: str, names: Iterable[set[str]] = (), *, quoted: bool 
     start_re, end_re, work_re, max_lines = _spec()
     names = [n for n in names if n]
     lines = _lines(text)
+    folded = [fold(line) for _, line in lines]  # each line folded once, not once per look at it
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(lines):
         offset, line = lines[i]
-        if end_re.match(fold(line)):  # a quoted message's header line names its writer and addressees
+        if end_re.match(folded[i]):  # a quoted message's header line names its writer and addressees
             spans.append((offset, offset + len(line)))
             quoted = True  # what follows is an earlier message in the thread
             i += 1
             continue
         by_name = not start_re.match(line)
-        if by_name and not (names and _name_line(line, names)):
+        if by_name and not (names and _name_line(folded[i], names)):
             i += 1
             continue
         in_quote = bool(_QUOTE.match(line))
         count, j, end = 0, i, offset + len(line)
         while j < len(lines):
             o, ln = lines[j]
-            if j > i and (end_re.search(fold(ln)) or ((_QUOTE.match(ln) is not None) != in_quote and ln.strip())):
+            if j > i and (end_re.search(folded[j]) or ((_QUOTE.match(ln) is not None) != in_quote and ln.strip())):
                 break
             if ln.strip():
                 count += 1
