@@ -8,6 +8,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -144,8 +145,25 @@ class Policy:
         return m.name, m.category
 
     def match(self, address: str) -> Match:
-        """Everything the directory says about an address (domain and subdomains)."""
+        """Everything the directory says about an address (domain and subdomains).
+
+        Remembered per address (a Match is immutable): the same correspondents come back in mail
+        after mail, and an unknown domain costs an edit distance to every directory domain.
+        """
         addr = (address or "").strip().strip("<>").lower()
+        cache = self._matches
+        found = cache.get(addr)
+        if found is None:
+            if len(cache) > 10_000:  # a long-running server sees ever new addresses
+                cache.clear()
+            found = cache[addr] = self._match(addr)
+        return found
+
+    @cached_property
+    def _matches(self) -> dict[str, Match]:
+        return {}
+
+    def _match(self, addr: str) -> Match:
         domain = addr.rpartition("@")[2].strip(".") if "@" in addr else addr
         domains = self.data["domains"]
         labels = domain.split(".")
