@@ -12,7 +12,7 @@ from recognizers.engine import ANALYSIS_LOCK, LANGUAGE, REGEX_FLAGS, SCORE_THRES
 from scanner.ingest.mail import URL
 from scanner.ingest.mrz import mrz_findings
 from scanner.model import SPECIAL_ENTITIES, Finding, Message, Part
-from scanner.names import same_name
+from scanner.names import same_name_as_any
 from scanner.signatures import SUBJECT_IDENTIFIERS, inside, signature_blocks
 
 CHUNK = 20_000  # characters handed to spaCy at once; pages longer than this are split on line ends
@@ -156,7 +156,7 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
                 continue
             if res.entity_type == "ADDRESS" and _organisation_address(chunk, res.start, value):
                 continue
-            if res.entity_type == "PERSON" and any(same_name(value, words) for words in header_names):
+            if res.entity_type == "PERSON" and same_name_as_any(value, header_names):
                 continue  # the sender, or a recipient in the quoted request or its signature
             meta = res.recognition_metadata or {}
             # One finding per subcategory: "ziekte van Huntington" is genetic and health data.

@@ -31,9 +31,21 @@ def same_name(text: str, words: Iterable[str]) -> bool:
     in `words`, "S." of "mr. S. Dekker", starts itself). A relative with the same surname and another
     first name or initial ("Sara Ahmadi", "S. Ahmadi") is someone else.
     """
-    words = frozenset(map(_fold, words))
+    return same_name_as_any(text, (words,))
+
+
+def same_name_as_any(text: str, names: Iterable[Iterable[str]]) -> bool:
+    """Whether `text` is a form of any of `names` (word sets, see `same_name`).
+
+    The words of `text` are read once, not once per name: the analysis checks every PERSON found
+    against the sender and each recipient.
+    """
     found = name_words(text)
-    full = [w for w in found if len(w) > 1]
-    initials = [w for w in found if len(w) == 1]
-    firsts = {w[0] for w in words}
-    return bool(full) and set(full) <= words and all(i in firsts for i in initials)
+    full = {w for w in found if len(w) > 1}
+    initials = {w for w in found if len(w) == 1}
+    for words in names:
+        words = frozenset(map(_fold, words))
+        firsts = {w[0] for w in words}
+        if full and full <= words and initials <= firsts:
+            return True
+    return False

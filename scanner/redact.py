@@ -27,7 +27,7 @@ from redaction.pages import parse_keep_pages, positions
 from scanner.i18n import T
 from scanner.model import SPECIAL_ENTITIES, Finding, Message, Part
 from scanner.names import name_words as _name_words
-from scanner.names import same_name
+from scanner.names import same_name, same_name_as_any
 
 # Black out by default: special and criminal data, asylum motives, and data of third parties.
 DEFAULT_ENTITIES = frozenset(SPECIAL_ENTITIES)
@@ -160,7 +160,7 @@ def choose_targets(findings: Sequence[Finding], page_text: dict[int | None, str]
             continue
         if not explicit and f.entity not in SPECIAL_ENTITIES and subject.owns_any(f.entity, f.text):
             continue
-        if f.entity == "PERSON" and any(same_name(f.text, words) for words in own_names):
+        if f.entity == "PERSON" and same_name_as_any(f.text, own_names):
             continue
         text = f.text
         if f.entity in SPECIAL_ENTITIES:
