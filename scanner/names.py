@@ -44,7 +44,7 @@ def same_name_as_any(text: str, names: Iterable[Iterable[str]]) -> bool:
     full = {w for w in found if len(w) > 1}
     initials = {w for w in found if len(w) == 1}
     for words in names:
-        words = frozenset(map(_fold, words))
+        words = frozenset(w for w in map(_fold, words) if w)  # a lone combining mark folds to nothing
         firsts = {w[0] for w in words}
         if full and full <= words and initials <= firsts:
             return True

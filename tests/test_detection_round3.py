@@ -121,6 +121,14 @@ def test_same_name_takes_initials_on_both_sides() -> None:
     assert not same_name("Anna Vermeulen", {"rob", "vermeulen"})
 
 
+def test_a_display_name_with_a_lone_combining_mark_does_not_break_the_scan() -> None:
+    """Hostile input: "Jan \u0301" (a combining accent as a word of its own) folds to an empty word;
+    comparing a found name with it raised IndexError and lost the whole scan."""
+    assert same_name("Jan", {"jan", "\u0301"})
+    got = findings("Gisteren sprak ik met Pieter de Vries over zijn zaak.\n", sender='"Jan \u0301" <a@ind.nl>')
+    assert ("PERSON", "Pieter de Vries") in got
+
+
 # --- 3. an 088 number in a letterhead is the organisation's ---------------------------------------
 
 LETTER = ("Geachte heer Karimi,", "Uw aanvraag is ontvangen. Uw V-nummer is 2901834456.")
