@@ -44,7 +44,7 @@ AREAS = {
 def child(mode: str, seconds: float) -> None:
     sys.path.insert(0, str(REPO))
     sys.argv = [sys.argv[0]]
-    from bench.run import corpus, text_mails  # noqa: E402
+    from bench.run import corpus, text_mails
     from scanner.core import scan_message
     from scanner.ingest import load_bytes
 
