@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import ClassVar
 
 import regex
@@ -26,11 +27,14 @@ AMOUNT = re.compile(r"(?:€|\bEUR|\beuro)\s*$", re.IGNORECASE)
 logger = logging.getLogger("presidio-analyzer")
 
 
+@lru_cache(maxsize=8)
 def fold_case(text: str) -> str:
     """`text` in lower case such that every stretch a case-insensitive `regex` pattern matches to a
     lower-case word reads as that word: str.lower maps the Kelvin sign to "k", and the two other
     characters `regex` matches to a Latin letter, the dotted capital I (which lower() makes two
-    characters) and the long s, are mapped first (tests/test_identifiers.py checks this)."""
+    characters) and the long s, are mapped first (tests/test_identifiers.py checks this). Cached (a few
+    texts only): the recognizers with label words fold the same text in turn, as scanner.prefilter
+    lowers it once for its marker groups."""
     return text.replace("\u0130", "i").replace("\u017f", "s").lower()
 
 
