@@ -62,6 +62,10 @@ class DutchNlpEngine(SpacyNlpEngine):
             )
         return known
 
+    @cached_property
+    def lemma_memo(self) -> _LemmaMemo:
+        return _LemmaMemo(self)
+
     def process_batch(self, texts: Iterable[str], language: str, batch_size: int = 1, n_process: int = 1,
                       as_tuples: bool = False) -> Iterator[tuple[str, NlpArtifacts]]:
         """Presidio's process_batch, handing back the texts given instead of rebuilding each from its Doc.
@@ -79,6 +83,32 @@ class DutchNlpEngine(SpacyNlpEngine):
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         return LazyNlpArtifacts(doc, self, language)
+
+
+class _LemmaMemo(dict):
+    """What the context step needs of a word, by the hash of its lower-case form (spaCy's LOWER):
+    its lemma and the keyword parts Presidio makes of that lemma (none for a stop word).
+
+    A word's lemma and keyword parts depend on the word only, and the same words come back in
+    every text: read once per process instead of once per token of every text that needs context
+    (a string decoded from the StringStore, a lookup, Presidio's keyword test, `lower`, `split`).
+    """
+
+    LIMIT = 500_000  # a long-running server sees ever new words
+
+    def __init__(self, engine: DutchNlpEngine) -> None:
+        super().__init__()
+        self._engine = engine
+
+    def __missing__(self, key: int) -> tuple[str, tuple[str, ...]]:
+        if len(self) > self.LIMIT:
+            self.clear()
+        strings = self._engine.nlp[LANGUAGE].vocab.strings
+        low = strings[key]
+        lemma = dutch_lemmas().lookup.get(low, low)  # recognizers.lemmas.lemma, inlined
+        parts = tuple(lemma.lower().split(":")) if self._engine.is_keyword(lemma) else ()
+        self[key] = found = (lemma, parts)
+        return found
 
 
 class _Keywords(list):
@@ -131,20 +161,19 @@ class LazyNlpArtifacts(NlpArtifacts):
         return starts_lengths[:, 0] + starts_lengths[:, 1]
 
     @cached_property
+    def _words(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Each token's lemma and keyword parts (`_LemmaMemo`), by its lower-case form: the Doc's LOWER
+        array, read without making a Token object per token."""
+        return list(map(self.nlp_engine.lemma_memo.__getitem__, self.tokens.to_array(LOWER).tolist()))
+
+    @cached_property
     def lemmas(self) -> list[str]:
-        lookup = dutch_lemmas().lookup
-        strings = self.tokens.vocab.strings
-        # recognizers.lemmas.lemma, inlined: it runs once per token. The lower-case forms are read
-        # from the Doc's LOWER array (token.text.lower(), stored as a hash) instead of from a Token
-        # object made per token: a third cheaper.
-        return [lookup.get(low, low) for low in map(strings.__getitem__, self.tokens.to_array(LOWER).tolist())]
+        return [lemma for lemma, _ in self._words]
 
     @cached_property
     def keywords(self) -> list[str]:
-        # Presidio's keyword test once per distinct lemma, not once per token.
-        keyword = {lemma: self.nlp_engine.is_keyword(lemma) for lemma in set(self.lemmas)}
-        words = [k.lower() for k in self.lemmas if keyword[k]]
-        return _Keywords([part for word in words for part in word.split(":")])
+        """Presidio's `set_keywords`: the lower-cased lemmas that are keywords, split on ":", in token order."""
+        return _Keywords([part for _, parts in self._words for part in parts])
 
 
 class _Shared(list):
