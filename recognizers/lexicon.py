@@ -564,10 +564,19 @@ _SINGULAR_AFTER_SHE = re.compile(r" ?([a-z']+)")
 _NAME_AFTER_TITLE = re.compile(r"[ \t\u00a0]+[A-ZÀ-Ý]")
 
 
+_TERM_KINDS = frozenset({"term", "head", "tail", "ambiguous"})  # the hits that can become a finding
+
+
+@lru_cache(maxsize=8)
+def _hits(text: str) -> tuple[NormalizedText, list[Hit]]:
+    """The folded text and its lexicon hits: read by `find_terms` first and by `_analyse` after it."""
+    norm = normalize(text)
+    return norm, get_lexicon().hits(norm, text)
+
+
 def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
     lexicon = get_lexicon()
-    norm = normalize(text)
-    hits = lexicon.hits(norm, text)
+    norm, hits = _hits(text)
     spans = sentence_spans(text)
     # Sentence starts in normalised offsets.
     starts = [bisect_left(norm.offsets, ostart) for ostart, _ in spans] or [0]
@@ -768,6 +777,9 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
     §16) are left out unless linked and cued. Terms in a general sentence (§13), or in a
     sentence the sender writes about themselves ("Ik ben opgenomen ..."), are never linked.
     """
+    if not any(hit.entry.kind in _TERM_KINDS for hit in _hits(text)[1]):
+        # Most texts: no term at all, so no sentence needs reading (only terms become matches).
+        return ()
     lexicon = get_lexicon()
     analysis = _analyse(text, person_spans)
     norm = analysis.norm
@@ -776,7 +788,7 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
     candidates: list[tuple[bool, int, tuple[int, int, int], TermMatch]] = []
     for hit in analysis.hits:
         kind = hit.entry.kind
-        if kind not in ("term", "head", "tail", "ambiguous"):
+        if kind not in _TERM_KINDS:
             continue
         ostart, oend = norm.original_span(hit.start, hit.end)
         ostart, oend = _extend_hyphenated(text, ostart, oend)
