@@ -385,6 +385,25 @@ class _WordMemo(dict):
         return [i for i in among if self[words[i]]]
 
 
+class _per_text:
+    """A value of a _Matcher computed at its first read and then kept on the instance.
+
+    functools.cached_property does the same but, before Python 3.12, takes a lock at every first
+    read (~1 us); a matcher lives for one text in one thread, and every text reads these.
+    """
+
+    def __init__(self, compute: Callable) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, matcher: object, owner: type | None = None) -> object:
+        if matcher is None:
+            return self
+        value = matcher.__dict__[self.name] = self.compute(matcher)  # found there from now on
+        return value
+
+
 @dataclass(frozen=True)
 class PersonSpan:
     """A found name: token span in the doc, score and the evidence that found it."""
@@ -434,12 +453,12 @@ class _Matcher:
         self._name_runs: dict[tuple[int, bool, bool], int] = {}
         self._cores: dict[tuple[int, int], list[Token]] = {}
 
-    @cached_property
+    @_per_text
     def first_name_positions(self) -> list[int]:
         """Positions of listed first names (any case)."""
         return [i for i, low in enumerate(self.lowers) if low in self.lex.first_names]
 
-    @cached_property
+    @_per_text
     def capitalised_or_first_names(self) -> list[int]:
         """Where listed_name_at can find a name: a listed first name or a capitalised word."""
         return sorted({*self.capitalised, *self.first_name_positions})
@@ -683,7 +702,7 @@ class _Matcher:
     def after_speech_verbs(self) -> Iterable[PersonSpan]:
         """The speaker after a quote: '" ... " , zegt Gminder', '... , aldus Karimi'."""
         verbs = self.lex.speech_verbs
-        for i in (i for i in range(1, self.n - 1) if self.lowers[i] in verbs):
+        for i in [i for i, low in enumerate(self.lowers[1 : self.n - 1], 1) if low in verbs]:
             if self.lowers[i] != "aldus" and self.texts[i - 1] not in {",", '"', "'", "\u201d", "\u2019"}:
                 continue
             if self.is_descriptor(i + 1) or self.inflecting_not_listed(self.tokens[i + 1]):
@@ -697,6 +716,8 @@ class _Matcher:
 
     def reversed_headers(self) -> Iterable[PersonSpan]:
         """ "KARIMI, Ahmad" and "GEBREMEDHIN, T." without a label; "Savchenko, Bohdan" at the start of a line."""
+        if "," not in self.texts:
+            return  # both forms need a comma after the surname: most subject lines have none
         for i in self.capitalised:
             token = self.tokens[i]
             text = self.texts[i]
@@ -745,6 +766,8 @@ class _Matcher:
 
     def surnames_with_initials(self) -> Iterable[PersonSpan]:
         """ "Karimi A." and "Haidari N.M." in a list: a name, its initials, then the end of the cell."""
+        if not self._initial_positions:
+            return  # no initials in the text: no name to find (a cheap test for most texts)
         for i in self.capitalised:
             if i == self.n - 1:
                 break
@@ -865,22 +888,24 @@ class _Matcher:
         # (start, end, label) read once: `doc.ents` makes a new Span for every entity at each call.
         ents = [(ent.start, ent.end, ent.label_) for ent in self.doc.ents]
         votes: dict[str, Counter[str]] = {}
-        for _, end, label in ents:
-            votes.setdefault(self.lowers[end - 1], Counter())[label] += 1
+        if len({label for _, _, label in ents}) > 1:  # with one label every vote is unanimous
+            for _, end, label in ents:
+                votes.setdefault(self.lowers[end - 1], Counter())[label] += 1
         for start, end, label in ents:
             if label not in {NER_LABEL, "PERSON"}:
                 continue
-            vote = votes[self.lowers[end - 1]]
-            if vote[label] < sum(vote.values()) - vote[label]:
+            vote = votes.get(self.lowers[end - 1])
+            if vote and vote[label] < sum(vote.values()) - vote[label]:
                 continue  # elsewhere in this text the model calls it a place or an organisation
             span = self.clean_model_span(start, end)
-            if span is not None and not self.names_organisation(PersonSpan(span[0], span[1], MODEL_SCORE, "model")):
+            if span is not None and not self.names_organisation(*span):
                 yield PersonSpan(span[0], span[1], MODEL_SCORE, "model")
 
-    def names_organisation(self, span: PersonSpan) -> bool:
-        return not self.organisation_words.isdisjoint(self.lowers[span.start : span.end])
+    def names_organisation(self, start: int, end: int) -> bool:
+        """Whether tokens start:end hold a word that names an organisation in this text."""
+        return not self.organisation_words.isdisjoint(self.lowers[start:end])
 
-    @cached_property
+    @_per_text
     def organisation_words(self) -> frozenset[str]:
         """Capitalised words that follow an organisation noun somewhere in this text ("tuincentrum
         Floralux"): one sense per text, so the model's "Floralux" elsewhere is no person either."""
@@ -1009,6 +1034,8 @@ class _Matcher:
         """A name followed by an age or a country code in brackets: "Yonas (8)", "Jan Peeters ( 45 )",
         "Simoni ( Ita )", "Plaza ( Spa / Festina )"."""
         texts = self.texts
+        if "(" not in texts:
+            return  # a test in C, where the loop below is a Python step per token
         for i in (i for i in range(1, self.n - 2) if texts[i] == "("):
             if self.texts[i + 2] not in {")", "/"}:
                 continue
@@ -1107,9 +1134,7 @@ class _Matcher:
         """Later (or earlier) mentions of a surname already found in the same text."""
         keys: set[tuple[str, ...]] = set()
         lower_keys: set[tuple[str, ...]] = set()  # found written in lower case: "hossein moradi ... moradi"
-        lone_model_words = Counter(
-            self.lowers[span.start] for span in found if span.source == "model" and span.end - span.start == 1
-        )
+        lone_model_words: Counter[str] | None = None  # counted when first needed
         for span in found:
             cores = self.core_tokens(span.start, span.end)
             lower = not cores and self.tokens[span.end - 1].is_lower
@@ -1119,8 +1144,13 @@ class _Matcher:
             cores = [t for t in cores if t.i < comma] or cores  # "AL-ZOUBI, Khaled": the surname comes first
             if not cores:
                 continue
-            if span.source == "model" and len(cores) < 2 and lone_model_words[self.lowers[cores[0].i]] < 2:
-                continue  # a lone word the model saw once is not sure enough to spread through the text
+            if span.source == "model" and len(cores) < 2:
+                if lone_model_words is None:
+                    lone_model_words = Counter(
+                        self.lowers[s.start] for s in found if s.source == "model" and s.end - s.start == 1
+                    )
+                if lone_model_words[self.lowers[cores[0].i]] < 2:
+                    continue  # a lone word the model saw once is not sure enough to spread through the text
             if span.source == "given name":
                 continue  # its rule finds the other mentions itself, not those that name a place
             last = cores[-1]
@@ -1143,7 +1173,7 @@ class _Matcher:
         # per token instead of a comparison per token and key.
         firsts = {key[0] for key in keys}
         lowers = self.lowers
-        for i in (i for i, low in enumerate(lowers) if low in firsts):
+        for i in [i for i, low in enumerate(lowers) if low in firsts]:
             for key in keys:
                 end = i + len(key)
                 if end > self.n or not (self.texts[end - 1][:1].isupper() or key in lower_keys):
@@ -1160,8 +1190,8 @@ class _Matcher:
                 *self.in_fields(),
                 *self.reversed_headers(),
                 *self.surnames_with_initials(),
-                *(span for span in self.after_roles() if not self.names_organisation(span)),
-                *(span for span in self.after_speech_verbs() if not self.names_organisation(span)),
+                *(span for span in self.after_roles() if not self.names_organisation(span.start, span.end)),
+                *(span for span in self.after_speech_verbs() if not self.names_organisation(span.start, span.end)),
                 *self.listed_full_names(),
                 *self.byline_initials(),
                 *self.with_bracket_note(),
