@@ -49,6 +49,9 @@ KUNYA_PREFIXES = frozenset({"abu", "umm", "ibn", "bin", "bint"})
 # A word after one of these opens a sentence (or a line, a quote, a bracket).
 SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", '"', "'", "(", "-", "--", "\n"})
 LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting"})  # "in Brecht": a place
+# The kinds of word a rule may start at (NameLexicon.word_kinds), as bit flags: one lookup per word
+# of a text answers them all, where a pass over the text per kind cost a Python step per word each.
+CAPITALISED, TITLE_START, LABEL_START, ROLE_OPENER, SPEECH_VERB, FIRST_NAME, ORG_NOUN = (1 << k for k in range(7))
 
 
 def _letters(text: str) -> int:
@@ -295,14 +298,24 @@ class NameLexicon:
             return False
         return (low.rstrip("."),) not in self.titles.phrases
 
-    def role_openers(self, lowers: list[str]) -> list[int]:
-        """The positions of `lowers` (a text's lower-case words) after which the matcher's role rule
-        may find a name."""
-        return self._role_opener_memo.positions(lowers)
+    def word_kinds(self, texts: list[str]) -> list[tuple[int, int]]:
+        """(position, kinds) of the words of `texts` (a text's tokens) that are of any kind in
+        CAPITALISED ... ORG_NOUN: the only positions where the matcher's rules can start."""
+        kinds = self._word_kinds_memo
+        return [(i, kind) for i, text in enumerate(texts) if (kind := kinds[text])]
 
-    def org_noun_positions(self, lowers: list[str]) -> list[int]:
-        """The positions of `lowers` (a text's lower-case words) where is_org_noun holds."""
-        return self._org_nouns_memo.positions(lowers)
+    def _word_kind(self, text: str) -> int:
+        low = text.lower()
+        key = low.rstrip(".")
+        return (
+            (text[:1].isupper() or text.isupper()) * CAPITALISED  # where is_name_token can hold
+            | (key in self.titles.lengths) * TITLE_START
+            | (key in self.labels.lengths) * LABEL_START
+            | self._may_open_role(low) * ROLE_OPENER
+            | (low in self.speech_verbs) * SPEECH_VERB
+            | (low in self.first_names) * FIRST_NAME
+            | self.is_org_noun(low) * ORG_NOUN
+        )
 
     def _may_open_role(self, low: str) -> bool:
         """Whether a name may follow this (lower-case) word in the role rule: a role or a greeting
@@ -348,8 +361,8 @@ class NameLexicon:
         return _WordMemo(self._is_role_word)
 
     @cached_property
-    def _role_opener_memo(self) -> _WordMemo:
-        return _WordMemo(self._may_open_role)
+    def _word_kinds_memo(self) -> _WordMemo:
+        return _WordMemo(self._word_kind)
 
     @cached_property
     def _initial_memo(self) -> _WordMemo:
@@ -365,7 +378,7 @@ class _WordMemo(dict):
     lookup in C when known). Emptied when it holds `limit` words, so a long-running process that
     scans mail after mail keeps it bounded."""
 
-    def __init__(self, test: Callable[[str], bool], limit: int = 50_000) -> None:
+    def __init__(self, test: Callable[[str], int], limit: int = 50_000) -> None:
         super().__init__()
         self.test = test
         self.limit = limit
@@ -435,10 +448,11 @@ class _Matcher:
         # and the rules read a word's text by position (self.texts[i]), not from its Token.
         self.texts = [t.text for t in tokens]
         self.lowers = [text.lower() for text in self.texts]  # = Token.lower_ (spaCy's LOWER is str.lower), 3x faster
-        self.keys = [low.rstrip(".") for low in self.lowers]
+        # The positions where a rule may start, with their kinds, found in one pass over the words.
+        self._kinds = lexicon.word_kinds(self.texts)
         # Positions of capitalised and all-caps words: the only ones where is_name_token (and so
         # every rule that starts at a capitalised word or a "KARIMI, Ahmad" header) can hold.
-        self.capitalised = [i for i, text in enumerate(self.texts) if text[:1].isupper() or text.isupper()]
+        self.capitalised = self.of_kind(CAPITALISED)
         # The rules ask the same questions about the same positions many times over (every rule
         # runs name_run, core_tokens, is_name_token at each candidate); the answers depend only on
         # this text and the lexicon, so each is computed once per text. is_name_token can hold
@@ -453,20 +467,19 @@ class _Matcher:
         self._name_runs: dict[tuple[int, bool, bool], int] = {}
         self._cores: dict[tuple[int, int], list[Token]] = {}
 
+    def of_kind(self, kind: int) -> list[int]:
+        """The positions of the words of this kind (a flag of NameLexicon.word_kinds), in order."""
+        return [i for i, kinds in self._kinds if kinds & kind]
+
+    @_per_text
+    def keys(self) -> list[str]:
+        """The lower-case words without trailing dots, as phrase indexes hold them ("dhr." -> "dhr")."""
+        return [low.rstrip(".") for low in self.lowers]
+
     @_per_text
     def first_name_positions(self) -> list[int]:
         """Positions of listed first names (any case)."""
-        return [i for i, low in enumerate(self.lowers) if low in self.lex.first_names]
-
-    @_per_text
-    def capitalised_or_first_names(self) -> list[int]:
-        """Where listed_name_at can find a name: a listed first name or a capitalised word."""
-        return sorted({*self.capitalised, *self.first_name_positions})
-
-    def at_keys(self, phrases: PhraseIndex) -> list[int]:
-        """The positions where a phrase of `phrases` may start (phrase_at is i everywhere else)."""
-        firsts = phrases.lengths  # a dict lookup in C per token, not a call of PhraseIndex.__contains__
-        return [i for i, key in enumerate(self.keys) if key in firsts]
+        return self.of_kind(FIRST_NAME)
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens start:end, = `doc[start:end].text` (start < end <= n).
@@ -636,7 +649,7 @@ class _Matcher:
 
     def after_titles(self) -> Iterable[PersonSpan]:
         """ "dhr. El Amrani", "mevrouw De Vries-Bakker", "mevrouw Tesfay", "de heer van Dijk"."""
-        for i in self.at_keys(self.lex.titles):
+        for i in self.of_kind(TITLE_START):
             k = self.phrase_at(i, self.lex.titles)
             if k == i:
                 continue
@@ -648,7 +661,7 @@ class _Matcher:
 
     def in_fields(self) -> Iterable[PersonSpan]:
         """ "NAAM: KARIMI, Ahmad", "Naam betrokkene: Tesfay Gebremedhin", "Tolk: Olena Koval"."""
-        for i in self.at_keys(self.lex.labels):
+        for i in self.of_kind(LABEL_START):
             if i and not (self.tokens[i - 1].is_space or self.tokens[i - 1].is_punct):
                 continue  # a label opens a line or follows punctuation
             k = self.phrase_at(i, self.lex.labels)
@@ -667,7 +680,7 @@ class _Matcher:
 
     def after_roles(self) -> Iterable[PersonSpan]:
         """ "tolk Olena Koval", "minister Verhofstadt", "de Belg Museeuw", "Beste Ahmad"."""
-        for i in self.lex.role_openers(self.lowers):
+        for i in self.of_kind(ROLE_OPENER):
             k = self.phrase_at(i, self.lex.roles)
             if k == i and self.lex.is_role_word(self.lowers[i]):
                 k = i + 1  # "KNVB-woordvoerder De Leede", "jeugdrechter Rota"
@@ -701,8 +714,7 @@ class _Matcher:
 
     def after_speech_verbs(self) -> Iterable[PersonSpan]:
         """The speaker after a quote: '" ... " , zegt Gminder', '... , aldus Karimi'."""
-        verbs = self.lex.speech_verbs
-        for i in [i for i, low in enumerate(self.lowers[1 : self.n - 1], 1) if low in verbs]:
+        for i in (i for i in self.of_kind(SPEECH_VERB) if 0 < i < self.n - 1):
             if self.lowers[i] != "aldus" and self.texts[i - 1] not in {",", '"', "'", "\u201d", "\u2019"}:
                 continue
             if self.is_descriptor(i + 1) or self.inflecting_not_listed(self.tokens[i + 1]):
@@ -795,7 +807,8 @@ class _Matcher:
     def listed_full_names(self) -> Iterable[PersonSpan]:
         """A listed first name and a surname: "Tesfay Gebremedhin", "AHMAD KARIMI", "ahmad karimi"."""
         end = 0
-        for i in self.capitalised_or_first_names:
+        # Elsewhere listed_name_at finds nothing: unknown_given_name_at needs a name token.
+        for i in sorted({*self._name_positions, *self.first_name_positions}):
             if i < end:
                 continue  # inside the name found before
             span = self.listed_name_at(i)
@@ -910,7 +923,7 @@ class _Matcher:
         """Capitalised words that follow an organisation noun somewhere in this text ("tuincentrum
         Floralux"): one sense per text, so the model's "Floralux" elsewhere is no person either."""
         words = set()
-        for i in self.lex.org_noun_positions(self.lowers[:-1]):
+        for i in (i for i in self.of_kind(ORG_NOUN) if i < self.n - 1):
             j = i + 1
             while j < self.n - 1 and self.texts[j] in ORG_NAME_PARTICLES:
                 j += 1  # "café des Arts" (but "de film van Nakano" names its maker)
