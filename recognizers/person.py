@@ -442,7 +442,6 @@ class _Matcher:
         self.tokens = tokens = list(doc)
         self.lex = lexicon
         self.n = len(tokens)
-        self.has_sentences = doc.has_annotation("SENT_START")
         # Token attributes are properties computed at every access (Token.text and .lower_ decode
         # a new string from the StringStore each time, ~4x a list lookup); read the hot ones once,
         # and the rules read a word's text by position (self.texts[i]), not from its Token.
@@ -466,6 +465,11 @@ class _Matcher:
         self._initial_positions = set(lexicon.initial_positions(self.texts, self.capitalised))
         self._name_runs: dict[tuple[int, bool, bool], int] = {}
         self._cores: dict[tuple[int, int], list[Token]] = {}
+
+    @_per_text
+    def has_sentences(self) -> bool:
+        """Whether the doc has sentence boundaries (a pass over its tokens: asked only when needed)."""
+        return self.doc.has_annotation("SENT_START")
 
     def of_kind(self, kind: int) -> list[int]:
         """The positions of the words of this kind (a flag of NameLexicon.word_kinds), in order."""
@@ -896,8 +900,12 @@ class _Matcher:
             return None  # "Mont Blanc"
         return PersonSpan(i, end, LISTED_SURNAME_SCORE, "names")
 
-    def model_spans(self) -> Iterable[PersonSpan]:
-        """The NER model's PER spans, trimmed of titles and punctuation, without non-names."""
+    def model_spans(self, ruled: list[PersonSpan]) -> Iterable[PersonSpan]:
+        """The NER model's PER spans, trimmed of titles and punctuation, without non-names; not those
+        that would change nothing laid over the names the rules found (`ruled`)."""
+        # A model span starts inside its entity, so an entity within ruled names that score as high
+        # is not worth trimming and testing (most subject lines' names have a rule's anchor).
+        settled = _settled(ruled, MODEL_SCORE)
         # (start, end, label) read once: `doc.ents` makes a new Span for every entity at each call.
         ents = [(ent.start, ent.end, ent.label_) for ent in self.doc.ents]
         votes: dict[str, Counter[str]] = {}
@@ -910,6 +918,8 @@ class _Matcher:
             vote = votes.get(self.lowers[end - 1])
             if vote and vote[label] < sum(vote.values()) - vote[label]:
                 continue  # elsewhere in this text the model calls it a place or an organisation
+            if settled.issuperset(range(start, end)):
+                continue
             span = self.clean_model_span(start, end)
             if span is not None and not self.names_organisation(*span):
                 yield PersonSpan(span[0], span[1], MODEL_SCORE, "model")
@@ -1182,6 +1192,7 @@ class _Matcher:
         keys |= lower_keys
         if not keys:
             return
+        settled = _settled(found, REPEAT_SCORE)
         # Only a position holding the first word of a key can start a mention: one set lookup
         # per token instead of a comparison per token and key.
         firsts = {key[0] for key in keys}
@@ -1192,6 +1203,8 @@ class _Matcher:
                 if end > self.n or not (self.texts[end - 1][:1].isupper() or key in lower_keys):
                     continue
                 if tuple(lowers[i:end]) == key:
+                    if not settled.isdisjoint(range(i, end)):
+                        continue  # a mention found already (the one the key comes from, at least)
                     if end < self.n and self.is_name_token(self.tokens[end]) and key[-1] not in self.lex.first_names:
                         continue  # part of a longer, different name
                     yield PersonSpan(self.extend_left(i), end, REPEAT_SCORE, "repeat")
@@ -1210,8 +1223,19 @@ class _Matcher:
                 *self.with_bracket_note(),
             ]
         )
-        found = overlay(overlay(ruled, list(self.model_spans())), list(self.lone_given_names()))
+        found = overlay(overlay(ruled, list(self.model_spans(ruled))), list(self.lone_given_names()))
         return overlay(found, list(self.repeated_surnames(found)))
+
+
+def _settled(spans: list[PersonSpan], score: float) -> set[int]:
+    """The token positions where a span of `score` laid over `spans` (see overlay) changes nothing.
+
+    A span that overlaps one of `spans` is not kept, and raises only lower scores: when none of
+    `spans` scores lower, every position they cover is settled; otherwise none is.
+    """
+    if any(span.score < score for span in spans):
+        return set()
+    return {k for span in spans for k in range(span.start, span.end)}
 
 
 def merge_spans(spans: Iterable[PersonSpan]) -> list[PersonSpan]:
@@ -1228,7 +1252,12 @@ def merge_spans(spans: Iterable[PersonSpan]) -> list[PersonSpan]:
 
 
 def overlay(first: list[PersonSpan], second: list[PersonSpan]) -> list[PersonSpan]:
-    """Spans of `first` keep their boundaries; a `second` span that overlaps one only raises its score."""
+    """Spans of `first` keep their boundaries; a `second` span that overlaps one only raises its score.
+
+    `first` is sorted by start, as merge_spans and overlay return it.
+    """
+    if not second:
+        return list(first)  # already in order: most texts have no spans of one kind or another
     kept = list(first)
     for span in second:
         overlapping = [i for i, other in enumerate(kept) if span.start < other.end and other.start < span.end]
