@@ -466,11 +466,6 @@ class _Matcher:
         self._name_runs: dict[tuple[int, bool, bool], int] = {}
         self._cores: dict[tuple[int, int], list[Token]] = {}
 
-    @_per_text
-    def has_sentences(self) -> bool:
-        """Whether the doc has sentence boundaries (a pass over its tokens: asked only when needed)."""
-        return self.doc.has_annotation("SENT_START")
-
     def of_kind(self, kind: int) -> list[int]:
         """The positions of the words of this kind (a flag of NameLexicon.word_kinds), in order."""
         return [i for i, kinds in self._kinds if kinds & kind]
@@ -908,15 +903,18 @@ class _Matcher:
         settled = _settled(ruled, MODEL_SCORE)
         # (start, end, label) read once: `doc.ents` makes a new Span for every entity at each call.
         ents = [(ent.start, ent.end, ent.label_) for ent in self.doc.ents]
-        votes: dict[str, Counter[str]] = {}
-        if len({label for _, _, label in ents}) > 1:  # with one label every vote is unanimous
-            for _, end, label in ents:
-                votes.setdefault(self.lowers[end - 1], Counter())[label] += 1
+        # Per last word, how often the model gives it a label (votes) and any label (mentions):
+        # counted in C, and only when the model gave more than one label (else all votes agree).
+        votes: dict[tuple[str, str], int] = {}
+        mentions: dict[str, int] = {}
+        if len({label for _, _, label in ents}) > 1:
+            votes = Counter((self.lowers[end - 1], label) for _, end, label in ents)
+            mentions = Counter(self.lowers[end - 1] for _, end, _ in ents)
         for start, end, label in ents:
             if label not in {NER_LABEL, "PERSON"}:
                 continue
-            vote = votes.get(self.lowers[end - 1])
-            if vote and vote[label] < sum(vote.values()) - vote[label]:
+            vote = votes.get((self.lowers[end - 1], label), 0)
+            if vote < mentions.get(self.lowers[end - 1], 0) - vote:
                 continue  # elsewhere in this text the model calls it a place or an organisation
             if settled.issuperset(range(start, end)):
                 continue
@@ -1142,7 +1140,9 @@ class _Matcher:
         )
 
     def at_sentence_start(self, i: int) -> bool:
-        if i == 0 or (self.has_sentences and self.tokens[i].is_sent_start):
+        # is_sent_start is None in a doc without sentence boundaries (no need to ask has_annotation,
+        # a pass over the tokens): only a boundary that was set makes it True.
+        if i == 0 or self.tokens[i].is_sent_start:
             return True
         return self.tokens[i - 1].is_space or self.texts[i - 1] in SENTENCE_OPENERS
 
