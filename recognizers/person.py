@@ -486,6 +486,8 @@ class _Matcher:
         Span.text makes a Span and a new Token per word (and one more for its last); the rules
         ask for many short spans (a place test per candidate name), most of one or two words.
         """
+        if end - start == 1:
+            return self.texts[start]  # most of them: no join
         return "".join([t.text_with_ws for t in self.tokens[start : end - 1]]) + self.texts[end - 1]
 
     # token tests -------------------------------------------------------
@@ -754,8 +756,9 @@ class _Matcher:
         token = self.tokens[i]
         text = self.texts[i]
         low = self.lowers[i]
-        opens = self.line_start(i) or self.lowers[i - 1] in REVERSED_NAME_OPENERS
-        if not (opens and self.is_name_token(token)) or self.lex.is_common_word(text):
+        # The set lookup of is_name_token first: most capitalised words fail it.
+        opens = self.is_name_token(token) and (self.line_start(i) or self.lowers[i - 1] in REVERSED_NAME_OPENERS)
+        if not opens or self.lex.is_common_word(text):
             return None
         if low in self.lex.first_names and low not in self.lex.surnames:
             return None
@@ -1080,10 +1083,12 @@ class _Matcher:
     def byline_initials(self) -> Iterable[PersonSpan]:
         """An author's initials on a line of their own: "( GSC )", "(ABx)", "JS"."""
         for i in self.capitalised:
-            token = self.tokens[i]
             text = self.texts[i]
+            if not 2 <= len(text) <= 4:
+                continue  # most words: the cheapest test first
+            token = self.tokens[i]
             low = self.lowers[i]
-            if not (2 <= len(text) <= 4 and token.is_alpha and text[:1].isupper()):
+            if not (token.is_alpha and text[:1].isupper()):
                 continue
             if low in self.lex.not_names or self.lex.is_common_word(text):
                 continue
