@@ -901,11 +901,13 @@ class _Matcher:
     def model_spans(self, ruled: list[PersonSpan]) -> Iterable[PersonSpan]:
         """The NER model's PER spans, trimmed of titles and punctuation, without non-names; not those
         that would change nothing laid over the names the rules found (`ruled`)."""
+        # (start, end, label) read once: `doc.ents` makes a new Span for every entity at each call.
+        ents = [(ent.start, ent.end, ent.label_) for ent in self.doc.ents]
+        if not ents:
+            return
         # A model span starts inside its entity, so an entity within ruled names that score as high
         # is not worth trimming and testing (most subject lines' names have a rule's anchor).
         settled = _settled(ruled, MODEL_SCORE)
-        # (start, end, label) read once: `doc.ents` makes a new Span for every entity at each call.
-        ents = [(ent.start, ent.end, ent.label_) for ent in self.doc.ents]
         # Per last word, how often the model gives it a label (votes) and any label (mentions):
         # counted in C, and only when the model gave more than one label (else all votes agree).
         votes: dict[tuple[str, str], int] = {}
