@@ -544,6 +544,9 @@ class _Matcher:
         return known
 
     def _name_run(self, i: int, allow_lower: bool, lower_prefix_start: bool) -> int:
+        # The loop reads the position sets of is_initial and is_name_token itself: a set lookup,
+        # not a method call, per word of every candidate name.
+        initials = self._initial_positions
         j = i
         end = i
         cores = 0
@@ -553,7 +556,7 @@ class _Matcher:
             text = self.texts[j]
             if token.is_space or text == "\n":
                 break
-            if self.is_initial(token):
+            if j in initials:
                 j += 1
                 continue
             after_prefix = self.prefix_at(j)
@@ -577,7 +580,7 @@ class _Matcher:
                     j = after_prefix
                     prefixed = True
                     continue
-            if self.is_name_token(token, after_prefix=prefixed) or (
+            if j in (self._after_prefix_name_positions if prefixed else self._name_positions) or (
                 allow_lower and self.is_lower_name(token, first_after_title=cores == 0)
             ):
                 j += 1
@@ -639,11 +642,11 @@ class _Matcher:
         return known
 
     def _core_tokens(self, start: int, end: int) -> list[Token]:
-        texts, tokens = self.texts, self.tokens
+        texts, tokens, initials = self.texts, self.tokens, self._initial_positions
         return [
             tokens[k]
             for k in range(start, end)
-            if texts[k][:1].isupper() and not self.is_initial(tokens[k]) and self.prefix_at(k) == k
+            if texts[k][:1].isupper() and k not in initials and self.prefix_at(k) == k
         ]
 
     # rules -------------------------------------------------------------
