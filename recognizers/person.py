@@ -1173,8 +1173,10 @@ class _Matcher:
             lower = not cores and self.tokens[span.end - 1].is_lower
             if lower:
                 cores = [self.tokens[span.end - 1]]
-            comma = next((k for k in range(span.start, span.end) if self.texts[k] == ","), span.end)
-            cores = [t for t in cores if t.i < comma] or cores  # "AL-ZOUBI, Khaled": the surname comes first
+            words = self.texts[span.start : span.end]
+            if "," in words:  # "AL-ZOUBI, Khaled": the surname comes first
+                comma = span.start + words.index(",")
+                cores = [t for t in cores if t.i < comma] or cores
             if not cores:
                 continue
             if span.source == "model" and len(cores) < 2:
