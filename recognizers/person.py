@@ -43,6 +43,7 @@ AGE_ADJECTIVE = re.compile(r"^\d{1,3}-jarige$")  # "de 26-jarige Karimi"
 INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^[A-Z]{2,3}\.$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
 ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed as names
 MAX_NAME_TOKENS = 6
+WORD_MEMO_LIMIT = 50_000  # words whose answers are kept between texts (then forgotten, to bound memory)
 # Before "Gebremedhin, Tesfay" in mail headers: "Van: ...", "Aan: ...; ...", "Op 3 juni schreef ... <adres>:".
 REVERSED_NAME_OPENERS = frozenset({":", ";", "schreef", "wrote"})
 KUNYA_PREFIXES = frozenset({"abu", "umm", "ibn", "bin", "bint"})
@@ -298,11 +299,28 @@ class NameLexicon:
             return False
         return (low.rstrip("."),) not in self.titles.phrases
 
-    def word_kinds(self, texts: list[str]) -> list[tuple[int, int]]:
-        """(position, kinds) of the words of `texts` (a text's tokens) that are of any kind in
-        CAPITALISED ... ORG_NOUN: the only positions where the matcher's rules can start."""
-        kinds = self._word_kinds_memo
-        return [(i, kind) for i, text in enumerate(texts) if (kind := kinds[text])]
+    def words(self, tokens: list[Token]) -> list[tuple[str, str, int]]:
+        """(text, lower-case text, kinds) of each token; kinds: its flags of CAPITALISED ... ORG_NOUN,
+        the kinds of word where the matcher's rules can start.
+
+        Kept across texts per orth id (the hash of a word's text, the same in every spaCy vocab),
+        which a Token gives without decoding: a known word is one dict lookup, where Token.text
+        decodes a new string from the StringStore at every read.
+        """
+        known = self._words
+        try:
+            return [known[token.orth] for token in tokens]
+        except KeyError:  # a word not seen before
+            if len(known) >= WORD_MEMO_LIMIT:
+                known.clear()  # bounded, like the word tests' memos
+            words = []
+            for token in tokens:
+                word = known.get(token.orth)
+                if word is None:
+                    text = token.text
+                    word = known[token.orth] = (text, text.lower(), self._word_kind(text))
+                words.append(word)
+            return words
 
     def _word_kind(self, text: str) -> int:
         low = text.lower()
@@ -361,8 +379,8 @@ class NameLexicon:
         return _WordMemo(self._is_role_word)
 
     @cached_property
-    def _word_kinds_memo(self) -> _WordMemo:
-        return _WordMemo(self._word_kind)
+    def _words(self) -> dict[int, tuple[str, str, int]]:
+        return {}
 
     @cached_property
     def _initial_memo(self) -> _WordMemo:
@@ -378,7 +396,7 @@ class _WordMemo(dict):
     lookup in C when known). Emptied when it holds `limit` words, so a long-running process that
     scans mail after mail keeps it bounded."""
 
-    def __init__(self, test: Callable[[str], int], limit: int = 50_000) -> None:
+    def __init__(self, test: Callable[[str], int], limit: int = WORD_MEMO_LIMIT) -> None:
         super().__init__()
         self.test = test
         self.limit = limit
@@ -445,10 +463,11 @@ class _Matcher:
         # Token attributes are properties computed at every access (Token.text and .lower_ decode
         # a new string from the StringStore each time, ~4x a list lookup); read the hot ones once,
         # and the rules read a word's text by position (self.texts[i]), not from its Token.
-        self.texts = [t.text for t in tokens]
-        self.lowers = [text.lower() for text in self.texts]  # = Token.lower_ (spaCy's LOWER is str.lower), 3x faster
-        # The positions where a rule may start, with their kinds, found in one pass over the words.
-        self._kinds = lexicon.word_kinds(self.texts)
+        words = lexicon.words(tokens)
+        self.texts = [word[0] for word in words]
+        self.lowers = [word[1] for word in words]  # = Token.lower_ (spaCy's LOWER is str.lower)
+        # The positions where a rule may start, with their kinds.
+        self._kinds = [(i, word[2]) for i, word in enumerate(words) if word[2]]
         # Positions of capitalised and all-caps words: the only ones where is_name_token (and so
         # every rule that starts at a capitalised word or a "KARIMI, Ahmad" header) can hold.
         self.capitalised = self.of_kind(CAPITALISED)
