@@ -299,9 +299,10 @@ class NameLexicon:
             return False
         return (low.rstrip("."),) not in self.titles.phrases
 
-    def words(self, tokens: list[Token]) -> list[tuple[str, str, int]]:
-        """(text, lower-case text, kinds) of each token; kinds: its flags of CAPITALISED ... ORG_NOUN,
-        the kinds of word where the matcher's rules can start.
+    def words(self, tokens: list[Token]) -> list[tuple[str, str, str, int]]:
+        """(text, lower-case text, phrase key, kinds) of each token. The key is the lower-case text
+        without trailing dots, as the phrase indexes hold words ("dhr." -> "dhr"); kinds are its flags
+        of CAPITALISED ... ORG_NOUN, the kinds of word where the matcher's rules can start.
 
         Kept across texts per orth id (the hash of a word's text, the same in every spaCy vocab),
         which a Token gives without decoding: a known word is one dict lookup, where Token.text
@@ -318,7 +319,8 @@ class NameLexicon:
                 word = known.get(token.orth)
                 if word is None:
                     text = token.text
-                    word = known[token.orth] = (text, text.lower(), self._word_kind(text))
+                    low = text.lower()
+                    word = known[token.orth] = (text, low, low.rstrip("."), self._word_kind(text))
                 words.append(word)
             return words
 
@@ -379,7 +381,7 @@ class NameLexicon:
         return _WordMemo(self._is_role_word)
 
     @cached_property
-    def _words(self) -> dict[int, tuple[str, str, int]]:
+    def _words(self) -> dict[int, tuple[str, str, str, int]]:
         return {}
 
     @cached_property
@@ -463,11 +465,11 @@ class _Matcher:
         # Token attributes are properties computed at every access (Token.text and .lower_ decode
         # a new string from the StringStore each time, ~4x a list lookup); read the hot ones once,
         # and the rules read a word's text by position (self.texts[i]), not from its Token.
-        words = lexicon.words(tokens)
+        self._words = words = lexicon.words(tokens)
         self.texts = [word[0] for word in words]
         self.lowers = [word[1] for word in words]  # = Token.lower_ (spaCy's LOWER is str.lower)
         # The positions where a rule may start, with their kinds.
-        self._kinds = [(i, word[2]) for i, word in enumerate(words) if word[2]]
+        self._kinds = [(i, word[3]) for i, word in enumerate(words) if word[3]]
         # Positions of capitalised and all-caps words: the only ones where is_name_token (and so
         # every rule that starts at a capitalised word or a "KARIMI, Ahmad" header) can hold.
         self.capitalised = self.of_kind(CAPITALISED)
@@ -492,7 +494,7 @@ class _Matcher:
     @_per_text
     def keys(self) -> list[str]:
         """The lower-case words without trailing dots, as phrase indexes hold them ("dhr." -> "dhr")."""
-        return [low.rstrip(".") for low in self.lowers]
+        return [word[2] for word in self._words]
 
     @_per_text
     def first_name_positions(self) -> list[int]:
