@@ -50,9 +50,12 @@ KUNYA_PREFIXES = frozenset({"abu", "umm", "ibn", "bin", "bint"})
 # A word after one of these opens a sentence (or a line, a quote, a bracket).
 SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", '"', "'", "(", "-", "--", "\n"})
 LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting"})  # "in Brecht": a place
-# The kinds of word a rule may start at (NameLexicon.word_kinds), as bit flags: one lookup per word
-# of a text answers them all, where a pass over the text per kind cost a Python step per word each.
-CAPITALISED, TITLE_START, LABEL_START, ROLE_OPENER, SPEECH_VERB, FIRST_NAME, ORG_NOUN = (1 << k for k in range(7))
+# The kinds of word where a rule may start or a name run go on (NameLexicon.words), as bit flags: one
+# lookup per word of a text answers them all, where a pass over the text per kind cost a Python step
+# per word each.
+CAPITALISED, NAME_WORD, INITIALS, TITLE_START, LABEL_START, ROLE_OPENER, SPEECH_VERB, FIRST_NAME, ORG_NOUN = (
+    1 << k for k in range(9)
+)
 
 
 def _letters(text: str) -> int:
@@ -275,14 +278,6 @@ class NameLexicon:
         tests (a number, a function word outside "Van der Voort") are the matcher's."""
         return self._name_word_memo[text]
 
-    def name_word_positions(self, texts: list[str], among: Iterable[int]) -> list[int]:
-        """The positions (of those `among`) of `texts` where is_name_word holds."""
-        return self._name_word_memo.positions(texts, among)
-
-    def initial_positions(self, texts: list[str], among: Iterable[int]) -> list[int]:
-        """The positions (of those `among`) of `texts` where is_initial holds."""
-        return self._initial_memo.positions(texts, among)
-
     def _is_name_word(self, text: str) -> bool:
         if not text[:1].isupper() or not any(c.isalpha() for c in text):
             return False
@@ -302,7 +297,7 @@ class NameLexicon:
     def words(self, tokens: list[Token]) -> list[tuple[str, str, str, int]]:
         """(text, lower-case text, phrase key, kinds) of each token. The key is the lower-case text
         without trailing dots, as the phrase indexes hold words ("dhr." -> "dhr"); kinds are its flags
-        of CAPITALISED ... ORG_NOUN, the kinds of word where the matcher's rules can start.
+        of CAPITALISED ... ORG_NOUN, the kinds of word the matcher's rules look for.
 
         Kept across texts per orth id (the hash of a word's text, the same in every spaCy vocab),
         which a Token gives without decoding: a known word is one dict lookup, where Token.text
@@ -329,6 +324,8 @@ class NameLexicon:
         key = low.rstrip(".")
         return (
             (text[:1].isupper() or text.isupper()) * CAPITALISED  # where is_name_token can hold
+            | self.is_name_word(text) * NAME_WORD
+            | self.is_initial(text) * INITIALS
             | (key in self.titles.lengths) * TITLE_START
             | (key in self.labels.lengths) * LABEL_START
             | self._may_open_role(low) * ROLE_OPENER
@@ -409,14 +406,6 @@ class _WordMemo(dict):
         answer = self[word] = self.test(word)
         return answer
 
-    def positions(self, words: list[str], among: Iterable[int] | None = None) -> list[int]:
-        """The indices of the words (of those `among`, if given) that pass the test: a lookup in C
-        per known word, where a loop over the words calling the lexicon's method costs a Python
-        call per word."""
-        if among is None:
-            return [i for i, word in enumerate(words) if self[word]]
-        return [i for i in among if self[words[i]]]
-
 
 class _per_text:
     """A value of a _Matcher computed at its first read and then kept on the instance.
@@ -478,12 +467,10 @@ class _Matcher:
         # this text and the lexicon, so each is computed once per text. is_name_token can hold
         # only at a capitalised word, and nearly every rule asks it of each of them: its answers
         # are two sets of positions made up front, so that a test is one set lookup.
-        self._after_prefix_name_positions = {
-            i for i in lexicon.name_word_positions(self.texts, self.capitalised) if not tokens[i].like_num
-        }
+        self._after_prefix_name_positions = {i for i in self.of_kind(NAME_WORD) if not tokens[i].like_num}
         self._name_positions = {i for i in self._after_prefix_name_positions if self.lowers[i] not in STOP_WORDS}
         # Initials open with a capital too ("A.", "Th."), and every name run asks about each word.
-        self._initial_positions = set(lexicon.initial_positions(self.texts, self.capitalised))
+        self._initial_positions = set(self.of_kind(INITIALS))
         self._name_runs: dict[tuple[int, bool, bool], int] = {}
         self._cores: dict[tuple[int, int], list[Token]] = {}
 
