@@ -919,24 +919,29 @@ class _Matcher:
         # A model span starts inside its entity, so an entity within ruled names that score as high
         # is not worth trimming and testing (most subject lines' names have a rule's anchor).
         settled = _settled(ruled, MODEL_SCORE)
-        # Per last word, how often the model gives it a label (votes) and any label (mentions):
-        # counted in C, and only when the model gave more than one label (else all votes agree).
-        votes: dict[tuple[str, str], int] = {}
-        mentions: dict[str, int] = {}
-        if len({label for _, _, label in ents}) > 1:
-            votes = Counter((self.lowers[end - 1], label) for _, end, label in ents)
-            mentions = Counter(self.lowers[end - 1] for _, end, _ in ents)
+        votes: dict[tuple[str, str], int] | None = None  # counted when first needed
         for start, end, label in ents:
-            if label not in {NER_LABEL, "PERSON"}:
+            if label not in {NER_LABEL, "PERSON"} or settled.issuperset(range(start, end)):
                 continue
+            if votes is None:
+                votes, mentions = self.label_votes(ents)
             vote = votes.get((self.lowers[end - 1], label), 0)
             if vote < mentions.get(self.lowers[end - 1], 0) - vote:
                 continue  # elsewhere in this text the model calls it a place or an organisation
-            if settled.issuperset(range(start, end)):
-                continue
             span = self.clean_model_span(start, end)
             if span is not None and not self.names_organisation(*span):
                 yield PersonSpan(span[0], span[1], MODEL_SCORE, "model")
+
+    def label_votes(
+        self, ents: list[tuple[int, int, str]]
+    ) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+        """Per last word of the model's entities, how often the model gives it each label (votes)
+        and any label (mentions); counted in C, and only when it gave more than one label (else
+        all votes agree)."""
+        if len({label for _, _, label in ents}) < 2:
+            return {}, {}
+        votes = Counter((self.lowers[end - 1], label) for _, end, label in ents)
+        return votes, Counter(self.lowers[end - 1] for _, end, _ in ents)
 
     def names_organisation(self, start: int, end: int) -> bool:
         """Whether tokens start:end hold a word that names an organisation in this text."""
