@@ -303,7 +303,7 @@ class NameLexicon:
         which a Token gives without decoding: a known word is one dict lookup, where Token.text
         decodes a new string from the StringStore at every read.
         """
-        known = self._words
+        known = self._known_words
         try:
             return [known[token.orth] for token in tokens]
         except KeyError:  # a word not seen before
@@ -320,6 +320,7 @@ class NameLexicon:
             return words
 
     def _word_kind(self, text: str) -> int:
+        """The kinds of this word (flags CAPITALISED ... ORG_NOUN)."""
         low = text.lower()
         key = low.rstrip(".")
         return (
@@ -378,7 +379,7 @@ class NameLexicon:
         return _WordMemo(self._is_role_word)
 
     @cached_property
-    def _words(self) -> dict[int, tuple[str, str, str, int]]:
+    def _known_words(self) -> dict[int, tuple[str, str, str, int]]:
         return {}
 
     @cached_property
@@ -443,7 +444,8 @@ class _Matcher:
     look at each token many times); `self.doc` stays the Doc for its slices' text and `ents`.
     Most positions of a text can never start a name (lower-case words, punctuation, digits), so
     the rule passes visit only the positions that can: a capitalised word (`capitalised`) or a
-    word of one of the lexicon's phrase lists, found by a set lookup per token.
+    word of one of the lexicon's lists, found among the kinds of word (NameLexicon.words) that
+    one dict lookup per token gives.
     """
 
     def __init__(self, doc: Doc, lexicon: NameLexicon) -> None:
@@ -475,7 +477,7 @@ class _Matcher:
         self._cores: dict[tuple[int, int], list[Token]] = {}
 
     def of_kind(self, kind: int) -> list[int]:
-        """The positions of the words of this kind (a flag of NameLexicon.word_kinds), in order."""
+        """The positions of the words of this kind (a flag of NameLexicon.words), in order."""
         return [i for i, kinds in self._kinds if kinds & kind]
 
     @_per_text
