@@ -43,12 +43,19 @@ AGE_ADJECTIVE = re.compile(r"^\d{1,3}-jarige$")  # "de 26-jarige Karimi"
 INITIAL = re.compile(r"^(?:[A-Z][a-z]?\.){1,4}$|^[A-Z]{2,3}\.$|^(?:Th|Chr|Joh|Wm|Ph|Fr|Jac)\.$")
 ALL_CAPS_MIN = 4  # all-caps tokens shorter than this are acronyms unless listed as names
 MAX_NAME_TOKENS = 6
+WORD_MEMO_LIMIT = 50_000  # words whose answers are kept between texts (then forgotten, to bound memory)
 # Before "Gebremedhin, Tesfay" in mail headers: "Van: ...", "Aan: ...; ...", "Op 3 juni schreef ... <adres>:".
 REVERSED_NAME_OPENERS = frozenset({":", ";", "schreef", "wrote"})
 KUNYA_PREFIXES = frozenset({"abu", "umm", "ibn", "bin", "bint"})
 # A word after one of these opens a sentence (or a line, a quote, a bracket).
 SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", '"', "'", "(", "-", "--", "\n"})
 LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting"})  # "in Brecht": a place
+# The kinds of word where a rule may start or a name run go on (NameLexicon.words), as bit flags: one
+# lookup per word of a text answers them all, where a pass over the text per kind cost a Python step
+# per word each.
+CAPITALISED, NAME_WORD, INITIALS, TITLE_START, LABEL_START, ROLE_OPENER, SPEECH_VERB, FIRST_NAME, ORG_NOUN = (
+    1 << k for k in range(9)
+)
 
 
 def _letters(text: str) -> int:
@@ -271,14 +278,6 @@ class NameLexicon:
         tests (a number, a function word outside "Van der Voort") are the matcher's."""
         return self._name_word_memo[text]
 
-    def name_word_positions(self, texts: list[str], among: Iterable[int]) -> list[int]:
-        """The positions (of those `among`) of `texts` where is_name_word holds."""
-        return self._name_word_memo.positions(texts, among)
-
-    def initial_positions(self, texts: list[str], among: Iterable[int]) -> list[int]:
-        """The positions (of those `among`) of `texts` where is_initial holds."""
-        return self._initial_memo.positions(texts, among)
-
     def _is_name_word(self, text: str) -> bool:
         if not text[:1].isupper() or not any(c.isalpha() for c in text):
             return False
@@ -295,14 +294,46 @@ class NameLexicon:
             return False
         return (low.rstrip("."),) not in self.titles.phrases
 
-    def role_openers(self, lowers: list[str]) -> list[int]:
-        """The positions of `lowers` (a text's lower-case words) after which the matcher's role rule
-        may find a name."""
-        return self._role_opener_memo.positions(lowers)
+    def words(self, tokens: list[Token]) -> list[tuple[str, str, str, int]]:
+        """(text, lower-case text, phrase key, kinds) of each token. The key is the lower-case text
+        without trailing dots, as the phrase indexes hold words ("dhr." -> "dhr"); kinds are its flags
+        of CAPITALISED ... ORG_NOUN, the kinds of word the matcher's rules look for.
 
-    def org_noun_positions(self, lowers: list[str]) -> list[int]:
-        """The positions of `lowers` (a text's lower-case words) where is_org_noun holds."""
-        return self._org_nouns_memo.positions(lowers)
+        Kept across texts per orth id (the hash of a word's text, the same in every spaCy vocab),
+        which a Token gives without decoding: a known word is one dict lookup, where Token.text
+        decodes a new string from the StringStore at every read.
+        """
+        known = self._known_words
+        try:
+            return [known[token.orth] for token in tokens]
+        except KeyError:  # a word not seen before
+            if len(known) >= WORD_MEMO_LIMIT:
+                known.clear()  # bounded, like the word tests' memos
+            words = []
+            for token in tokens:
+                word = known.get(token.orth)
+                if word is None:
+                    text = token.text
+                    low = text.lower()
+                    word = known[token.orth] = (text, low, low.rstrip("."), self._word_kind(text))
+                words.append(word)
+            return words
+
+    def _word_kind(self, text: str) -> int:
+        """The kinds of this word (flags CAPITALISED ... ORG_NOUN)."""
+        low = text.lower()
+        key = low.rstrip(".")
+        return (
+            (text[:1].isupper() or text.isupper()) * CAPITALISED  # where is_name_token can hold
+            | self.is_name_word(text) * NAME_WORD
+            | self.is_initial(text) * INITIALS
+            | (key in self.titles.lengths) * TITLE_START
+            | (key in self.labels.lengths) * LABEL_START
+            | self._may_open_role(low) * ROLE_OPENER
+            | (low in self.speech_verbs) * SPEECH_VERB
+            | (low in self.first_names) * FIRST_NAME
+            | self.is_org_noun(low) * ORG_NOUN
+        )
 
     def _may_open_role(self, low: str) -> bool:
         """Whether a name may follow this (lower-case) word in the role rule: a role or a greeting
@@ -348,8 +379,8 @@ class NameLexicon:
         return _WordMemo(self._is_role_word)
 
     @cached_property
-    def _role_opener_memo(self) -> _WordMemo:
-        return _WordMemo(self._may_open_role)
+    def _known_words(self) -> dict[int, tuple[str, str, str, int]]:
+        return {}
 
     @cached_property
     def _initial_memo(self) -> _WordMemo:
@@ -365,7 +396,7 @@ class _WordMemo(dict):
     lookup in C when known). Emptied when it holds `limit` words, so a long-running process that
     scans mail after mail keeps it bounded."""
 
-    def __init__(self, test: Callable[[str], bool], limit: int = 50_000) -> None:
+    def __init__(self, test: Callable[[str], int], limit: int = WORD_MEMO_LIMIT) -> None:
         super().__init__()
         self.test = test
         self.limit = limit
@@ -376,13 +407,24 @@ class _WordMemo(dict):
         answer = self[word] = self.test(word)
         return answer
 
-    def positions(self, words: list[str], among: Iterable[int] | None = None) -> list[int]:
-        """The indices of the words (of those `among`, if given) that pass the test: a lookup in C
-        per known word, where a loop over the words calling the lexicon's method costs a Python
-        call per word."""
-        if among is None:
-            return [i for i, word in enumerate(words) if self[word]]
-        return [i for i in among if self[words[i]]]
+
+class _per_text:
+    """A value of a _Matcher computed at its first read and then kept on the instance.
+
+    functools.cached_property does the same but, before Python 3.12, takes a lock at every first
+    read (~1 us); a matcher lives for one text in one thread, and every text reads these.
+    """
+
+    def __init__(self, compute: Callable) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, matcher: object, owner: type | None = None) -> object:
+        if matcher is None:
+            return self
+        value = matcher.__dict__[self.name] = self.compute(matcher)  # found there from now on
+        return value
 
 
 @dataclass(frozen=True)
@@ -402,7 +444,8 @@ class _Matcher:
     look at each token many times); `self.doc` stays the Doc for its slices' text and `ents`.
     Most positions of a text can never start a name (lower-case words, punctuation, digits), so
     the rule passes visit only the positions that can: a capitalised word (`capitalised`) or a
-    word of one of the lexicon's phrase lists, found by a set lookup per token.
+    word of one of the lexicon's lists, found among the kinds of word (NameLexicon.words) that
+    one dict lookup per token gives.
     """
 
     def __init__(self, doc: Doc, lexicon: NameLexicon) -> None:
@@ -410,44 +453,42 @@ class _Matcher:
         self.tokens = tokens = list(doc)
         self.lex = lexicon
         self.n = len(tokens)
-        self.has_sentences = doc.has_annotation("SENT_START")
         # Token attributes are properties computed at every access (Token.text and .lower_ decode
         # a new string from the StringStore each time, ~4x a list lookup); read the hot ones once,
         # and the rules read a word's text by position (self.texts[i]), not from its Token.
-        self.texts = [t.text for t in tokens]
-        self.lowers = [text.lower() for text in self.texts]  # = Token.lower_ (spaCy's LOWER is str.lower), 3x faster
-        self.keys = [low.rstrip(".") for low in self.lowers]
+        self._words = words = lexicon.words(tokens)
+        self.texts = [word[0] for word in words]
+        self.lowers = [word[1] for word in words]  # = Token.lower_ (spaCy's LOWER is str.lower)
+        # The positions where a rule may start, with their kinds.
+        self._kinds = [(i, word[3]) for i, word in enumerate(words) if word[3]]
         # Positions of capitalised and all-caps words: the only ones where is_name_token (and so
         # every rule that starts at a capitalised word or a "KARIMI, Ahmad" header) can hold.
-        self.capitalised = [i for i, text in enumerate(self.texts) if text[:1].isupper() or text.isupper()]
+        self.capitalised = self.of_kind(CAPITALISED)
         # The rules ask the same questions about the same positions many times over (every rule
         # runs name_run, core_tokens, is_name_token at each candidate); the answers depend only on
         # this text and the lexicon, so each is computed once per text. is_name_token can hold
         # only at a capitalised word, and nearly every rule asks it of each of them: its answers
         # are two sets of positions made up front, so that a test is one set lookup.
-        self._after_prefix_name_positions = {
-            i for i in lexicon.name_word_positions(self.texts, self.capitalised) if not tokens[i].like_num
-        }
+        self._after_prefix_name_positions = {i for i in self.of_kind(NAME_WORD) if not tokens[i].like_num}
         self._name_positions = {i for i in self._after_prefix_name_positions if self.lowers[i] not in STOP_WORDS}
         # Initials open with a capital too ("A.", "Th."), and every name run asks about each word.
-        self._initial_positions = set(lexicon.initial_positions(self.texts, self.capitalised))
+        self._initial_positions = set(self.of_kind(INITIALS))
         self._name_runs: dict[tuple[int, bool, bool], int] = {}
         self._cores: dict[tuple[int, int], list[Token]] = {}
 
-    @cached_property
+    def of_kind(self, kind: int) -> list[int]:
+        """The positions of the words of this kind (a flag of NameLexicon.words), in order."""
+        return [i for i, kinds in self._kinds if kinds & kind]
+
+    @_per_text
+    def keys(self) -> list[str]:
+        """The lower-case words without trailing dots, as phrase indexes hold them ("dhr." -> "dhr")."""
+        return [word[2] for word in self._words]
+
+    @_per_text
     def first_name_positions(self) -> list[int]:
         """Positions of listed first names (any case)."""
-        return [i for i, low in enumerate(self.lowers) if low in self.lex.first_names]
-
-    @cached_property
-    def capitalised_or_first_names(self) -> list[int]:
-        """Where listed_name_at can find a name: a listed first name or a capitalised word."""
-        return sorted({*self.capitalised, *self.first_name_positions})
-
-    def at_keys(self, phrases: PhraseIndex) -> list[int]:
-        """The positions where a phrase of `phrases` may start (phrase_at is i everywhere else)."""
-        firsts = phrases.lengths  # a dict lookup in C per token, not a call of PhraseIndex.__contains__
-        return [i for i, key in enumerate(self.keys) if key in firsts]
+        return self.of_kind(FIRST_NAME)
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens start:end, = `doc[start:end].text` (start < end <= n).
@@ -455,6 +496,8 @@ class _Matcher:
         Span.text makes a Span and a new Token per word (and one more for its last); the rules
         ask for many short spans (a place test per candidate name), most of one or two words.
         """
+        if end - start == 1:
+            return self.texts[start]  # most of them: no join
         return "".join([t.text_with_ws for t in self.tokens[start : end - 1]]) + self.texts[end - 1]
 
     # token tests -------------------------------------------------------
@@ -511,6 +554,9 @@ class _Matcher:
         return known
 
     def _name_run(self, i: int, allow_lower: bool, lower_prefix_start: bool) -> int:
+        # The loop reads the position sets of is_initial and is_name_token itself: a set lookup,
+        # not a method call, per word of every candidate name.
+        initials = self._initial_positions
         j = i
         end = i
         cores = 0
@@ -520,7 +566,7 @@ class _Matcher:
             text = self.texts[j]
             if token.is_space or text == "\n":
                 break
-            if self.is_initial(token):
+            if j in initials:
                 j += 1
                 continue
             after_prefix = self.prefix_at(j)
@@ -544,7 +590,7 @@ class _Matcher:
                     j = after_prefix
                     prefixed = True
                     continue
-            if self.is_name_token(token, after_prefix=prefixed) or (
+            if j in (self._after_prefix_name_positions if prefixed else self._name_positions) or (
                 allow_lower and self.is_lower_name(token, first_after_title=cores == 0)
             ):
                 j += 1
@@ -606,18 +652,18 @@ class _Matcher:
         return known
 
     def _core_tokens(self, start: int, end: int) -> list[Token]:
-        texts, tokens = self.texts, self.tokens
+        texts, tokens, initials = self.texts, self.tokens, self._initial_positions
         return [
             tokens[k]
             for k in range(start, end)
-            if texts[k][:1].isupper() and not self.is_initial(tokens[k]) and self.prefix_at(k) == k
+            if texts[k][:1].isupper() and k not in initials and self.prefix_at(k) == k
         ]
 
     # rules -------------------------------------------------------------
 
     def after_titles(self) -> Iterable[PersonSpan]:
         """ "dhr. El Amrani", "mevrouw De Vries-Bakker", "mevrouw Tesfay", "de heer van Dijk"."""
-        for i in self.at_keys(self.lex.titles):
+        for i in self.of_kind(TITLE_START):
             k = self.phrase_at(i, self.lex.titles)
             if k == i:
                 continue
@@ -629,7 +675,7 @@ class _Matcher:
 
     def in_fields(self) -> Iterable[PersonSpan]:
         """ "NAAM: KARIMI, Ahmad", "Naam betrokkene: Tesfay Gebremedhin", "Tolk: Olena Koval"."""
-        for i in self.at_keys(self.lex.labels):
+        for i in self.of_kind(LABEL_START):
             if i and not (self.tokens[i - 1].is_space or self.tokens[i - 1].is_punct):
                 continue  # a label opens a line or follows punctuation
             k = self.phrase_at(i, self.lex.labels)
@@ -648,7 +694,7 @@ class _Matcher:
 
     def after_roles(self) -> Iterable[PersonSpan]:
         """ "tolk Olena Koval", "minister Verhofstadt", "de Belg Museeuw", "Beste Ahmad"."""
-        for i in self.lex.role_openers(self.lowers):
+        for i in self.of_kind(ROLE_OPENER):
             k = self.phrase_at(i, self.lex.roles)
             if k == i and self.lex.is_role_word(self.lowers[i]):
                 k = i + 1  # "KNVB-woordvoerder De Leede", "jeugdrechter Rota"
@@ -682,8 +728,7 @@ class _Matcher:
 
     def after_speech_verbs(self) -> Iterable[PersonSpan]:
         """The speaker after a quote: '" ... " , zegt Gminder', '... , aldus Karimi'."""
-        verbs = self.lex.speech_verbs
-        for i in (i for i in range(1, self.n - 1) if self.lowers[i] in verbs):
+        for i in (i for i in self.of_kind(SPEECH_VERB) if 0 < i < self.n - 1):
             if self.lowers[i] != "aldus" and self.texts[i - 1] not in {",", '"', "'", "\u201d", "\u2019"}:
                 continue
             if self.is_descriptor(i + 1) or self.inflecting_not_listed(self.tokens[i + 1]):
@@ -697,6 +742,8 @@ class _Matcher:
 
     def reversed_headers(self) -> Iterable[PersonSpan]:
         """ "KARIMI, Ahmad" and "GEBREMEDHIN, T." without a label; "Savchenko, Bohdan" at the start of a line."""
+        if "," not in self.texts:
+            return  # both forms need a comma after the surname: most subject lines have none
         for i in self.capitalised:
             token = self.tokens[i]
             text = self.texts[i]
@@ -722,8 +769,9 @@ class _Matcher:
         token = self.tokens[i]
         text = self.texts[i]
         low = self.lowers[i]
-        opens = self.line_start(i) or self.lowers[i - 1] in REVERSED_NAME_OPENERS
-        if not (opens and self.is_name_token(token)) or self.lex.is_common_word(text):
+        # The set lookup of is_name_token first: most capitalised words fail it.
+        opens = self.is_name_token(token) and (self.line_start(i) or self.lowers[i - 1] in REVERSED_NAME_OPENERS)
+        if not opens or self.lex.is_common_word(text):
             return None
         if low in self.lex.first_names and low not in self.lex.surnames:
             return None
@@ -745,6 +793,8 @@ class _Matcher:
 
     def surnames_with_initials(self) -> Iterable[PersonSpan]:
         """ "Karimi A." and "Haidari N.M." in a list: a name, its initials, then the end of the cell."""
+        if not self._initial_positions:
+            return  # no initials in the text: no name to find (a cheap test for most texts)
         for i in self.capitalised:
             if i == self.n - 1:
                 break
@@ -772,7 +822,8 @@ class _Matcher:
     def listed_full_names(self) -> Iterable[PersonSpan]:
         """A listed first name and a surname: "Tesfay Gebremedhin", "AHMAD KARIMI", "ahmad karimi"."""
         end = 0
-        for i in self.capitalised_or_first_names:
+        # Elsewhere listed_name_at finds nothing: unknown_given_name_at needs a name token.
+        for i in sorted({*self._name_positions, *self.first_name_positions}):
             if i < end:
                 continue  # inside the name found before
             span = self.listed_name_at(i)
@@ -860,32 +911,50 @@ class _Matcher:
             return None  # "Mont Blanc"
         return PersonSpan(i, end, LISTED_SURNAME_SCORE, "names")
 
-    def model_spans(self) -> Iterable[PersonSpan]:
-        """The NER model's PER spans, trimmed of titles and punctuation, without non-names."""
+    def model_spans(self, ruled: list[PersonSpan]) -> Iterable[PersonSpan]:
+        """The NER model's PER spans, trimmed of titles and punctuation, without non-names; not those
+        that would change nothing laid over the names the rules found (`ruled`)."""
         # (start, end, label) read once: `doc.ents` makes a new Span for every entity at each call.
         ents = [(ent.start, ent.end, ent.label_) for ent in self.doc.ents]
-        votes: dict[str, Counter[str]] = {}
-        for _, end, label in ents:
-            votes.setdefault(self.lowers[end - 1], Counter())[label] += 1
+        if not ents:
+            return
+        # A model span starts inside its entity, so an entity within ruled names that score as high
+        # is not worth trimming and testing (most subject lines' names have a rule's anchor).
+        settled = _settled(ruled, MODEL_SCORE)
+        votes: dict[tuple[str, str], int] | None = None  # counted when first needed
         for start, end, label in ents:
-            if label not in {NER_LABEL, "PERSON"}:
+            if label not in {NER_LABEL, "PERSON"} or settled.issuperset(range(start, end)):
                 continue
-            vote = votes[self.lowers[end - 1]]
-            if vote[label] < sum(vote.values()) - vote[label]:
+            if votes is None:
+                votes, mentions = self.label_votes(ents)
+            vote = votes.get((self.lowers[end - 1], label), 0)
+            if vote < mentions.get(self.lowers[end - 1], 0) - vote:
                 continue  # elsewhere in this text the model calls it a place or an organisation
             span = self.clean_model_span(start, end)
-            if span is not None and not self.names_organisation(PersonSpan(span[0], span[1], MODEL_SCORE, "model")):
+            if span is not None and not self.names_organisation(*span):
                 yield PersonSpan(span[0], span[1], MODEL_SCORE, "model")
 
-    def names_organisation(self, span: PersonSpan) -> bool:
-        return not self.organisation_words.isdisjoint(self.lowers[span.start : span.end])
+    def label_votes(
+        self, ents: list[tuple[int, int, str]]
+    ) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+        """Per last word of the model's entities, how often the model gives it each label (votes)
+        and any label (mentions); counted in C, and only when it gave more than one label (else
+        all votes agree)."""
+        if len({label for _, _, label in ents}) < 2:
+            return {}, {}
+        votes = Counter((self.lowers[end - 1], label) for _, end, label in ents)
+        return votes, Counter(self.lowers[end - 1] for _, end, _ in ents)
 
-    @cached_property
+    def names_organisation(self, start: int, end: int) -> bool:
+        """Whether tokens start:end hold a word that names an organisation in this text."""
+        return not self.organisation_words.isdisjoint(self.lowers[start:end])
+
+    @_per_text
     def organisation_words(self) -> frozenset[str]:
         """Capitalised words that follow an organisation noun somewhere in this text ("tuincentrum
         Floralux"): one sense per text, so the model's "Floralux" elsewhere is no person either."""
         words = set()
-        for i in self.lex.org_noun_positions(self.lowers[:-1]):
+        for i in (i for i in self.of_kind(ORG_NOUN) if i < self.n - 1):
             j = i + 1
             while j < self.n - 1 and self.texts[j] in ORG_NAME_PARTICLES:
                 j += 1  # "café des Arts" (but "de film van Nakano" names its maker)
@@ -1009,6 +1078,8 @@ class _Matcher:
         """A name followed by an age or a country code in brackets: "Yonas (8)", "Jan Peeters ( 45 )",
         "Simoni ( Ita )", "Plaza ( Spa / Festina )"."""
         texts = self.texts
+        if "(" not in texts:
+            return  # a test in C, where the loop below is a Python step per token
         for i in (i for i in range(1, self.n - 2) if texts[i] == "("):
             if self.texts[i + 2] not in {")", "/"}:
                 continue
@@ -1032,10 +1103,12 @@ class _Matcher:
     def byline_initials(self) -> Iterable[PersonSpan]:
         """An author's initials on a line of their own: "( GSC )", "(ABx)", "JS"."""
         for i in self.capitalised:
-            token = self.tokens[i]
             text = self.texts[i]
+            if not 2 <= len(text) <= 4:
+                continue  # most words: the cheapest test first
+            token = self.tokens[i]
             low = self.lowers[i]
-            if not (2 <= len(text) <= 4 and token.is_alpha and text[:1].isupper()):
+            if not (token.is_alpha and text[:1].isupper()):
                 continue
             if low in self.lex.not_names or self.lex.is_common_word(text):
                 continue
@@ -1092,7 +1165,9 @@ class _Matcher:
         )
 
     def at_sentence_start(self, i: int) -> bool:
-        if i == 0 or (self.has_sentences and self.tokens[i].is_sent_start):
+        # is_sent_start is None in a doc without sentence boundaries (no need to ask has_annotation,
+        # a pass over the tokens): only a boundary that was set makes it True.
+        if i == 0 or self.tokens[i].is_sent_start:
             return True
         return self.tokens[i - 1].is_space or self.texts[i - 1] in SENTENCE_OPENERS
 
@@ -1107,20 +1182,25 @@ class _Matcher:
         """Later (or earlier) mentions of a surname already found in the same text."""
         keys: set[tuple[str, ...]] = set()
         lower_keys: set[tuple[str, ...]] = set()  # found written in lower case: "hossein moradi ... moradi"
-        lone_model_words = Counter(
-            self.lowers[span.start] for span in found if span.source == "model" and span.end - span.start == 1
-        )
+        lone_model_words: Counter[str] | None = None  # counted when first needed
         for span in found:
             cores = self.core_tokens(span.start, span.end)
             lower = not cores and self.tokens[span.end - 1].is_lower
             if lower:
                 cores = [self.tokens[span.end - 1]]
-            comma = next((k for k in range(span.start, span.end) if self.texts[k] == ","), span.end)
-            cores = [t for t in cores if t.i < comma] or cores  # "AL-ZOUBI, Khaled": the surname comes first
+            words = self.texts[span.start : span.end]
+            if "," in words:  # "AL-ZOUBI, Khaled": the surname comes first
+                comma = span.start + words.index(",")
+                cores = [t for t in cores if t.i < comma] or cores
             if not cores:
                 continue
-            if span.source == "model" and len(cores) < 2 and lone_model_words[self.lowers[cores[0].i]] < 2:
-                continue  # a lone word the model saw once is not sure enough to spread through the text
+            if span.source == "model" and len(cores) < 2:
+                if lone_model_words is None:
+                    lone_model_words = Counter(
+                        self.lowers[s.start] for s in found if s.source == "model" and s.end - s.start == 1
+                    )
+                if lone_model_words[self.lowers[cores[0].i]] < 2:
+                    continue  # a lone word the model saw once is not sure enough to spread through the text
             if span.source == "given name":
                 continue  # its rule finds the other mentions itself, not those that name a place
             last = cores[-1]
@@ -1139,16 +1219,19 @@ class _Matcher:
         keys |= lower_keys
         if not keys:
             return
+        settled = _settled(found, REPEAT_SCORE)
         # Only a position holding the first word of a key can start a mention: one set lookup
         # per token instead of a comparison per token and key.
         firsts = {key[0] for key in keys}
         lowers = self.lowers
-        for i in (i for i, low in enumerate(lowers) if low in firsts):
+        for i in [i for i, low in enumerate(lowers) if low in firsts]:
             for key in keys:
                 end = i + len(key)
                 if end > self.n or not (self.texts[end - 1][:1].isupper() or key in lower_keys):
                     continue
                 if tuple(lowers[i:end]) == key:
+                    if not settled.isdisjoint(range(i, end)):
+                        continue  # a mention found already (the one the key comes from, at least)
                     if end < self.n and self.is_name_token(self.tokens[end]) and key[-1] not in self.lex.first_names:
                         continue  # part of a longer, different name
                     yield PersonSpan(self.extend_left(i), end, REPEAT_SCORE, "repeat")
@@ -1160,15 +1243,26 @@ class _Matcher:
                 *self.in_fields(),
                 *self.reversed_headers(),
                 *self.surnames_with_initials(),
-                *(span for span in self.after_roles() if not self.names_organisation(span)),
-                *(span for span in self.after_speech_verbs() if not self.names_organisation(span)),
+                *(span for span in self.after_roles() if not self.names_organisation(span.start, span.end)),
+                *(span for span in self.after_speech_verbs() if not self.names_organisation(span.start, span.end)),
                 *self.listed_full_names(),
                 *self.byline_initials(),
                 *self.with_bracket_note(),
             ]
         )
-        found = overlay(overlay(ruled, list(self.model_spans())), list(self.lone_given_names()))
+        found = overlay(overlay(ruled, list(self.model_spans(ruled))), list(self.lone_given_names()))
         return overlay(found, list(self.repeated_surnames(found)))
+
+
+def _settled(spans: list[PersonSpan], score: float) -> set[int]:
+    """The token positions where a span of `score` laid over `spans` (see overlay) changes nothing.
+
+    A span that overlaps one of `spans` is not kept, and raises only lower scores: when none of
+    `spans` scores lower, every position they cover is settled; otherwise none is.
+    """
+    if any(span.score < score for span in spans):
+        return set()
+    return {k for span in spans for k in range(span.start, span.end)}
 
 
 def merge_spans(spans: Iterable[PersonSpan]) -> list[PersonSpan]:
@@ -1185,7 +1279,12 @@ def merge_spans(spans: Iterable[PersonSpan]) -> list[PersonSpan]:
 
 
 def overlay(first: list[PersonSpan], second: list[PersonSpan]) -> list[PersonSpan]:
-    """Spans of `first` keep their boundaries; a `second` span that overlaps one only raises its score."""
+    """Spans of `first` keep their boundaries; a `second` span that overlaps one only raises its score.
+
+    `first` is sorted by start, as merge_spans and overlay return it.
+    """
+    if not second:
+        return list(first)  # already in order: most texts have no spans of one kind or another
     kept = list(first)
     for span in second:
         overlapping = [i for i, other in enumerate(kept) if span.start < other.end and other.start < span.end]

@@ -401,3 +401,28 @@ def test_a_prefixed_dutch_word_opening_a_subject_is_no_name(
     assert persons("Nacontrole tbc bewoner locatie Budel", nlp, recognizer) == []
     assert persons("Hello, can I change my appointment?", nlp, recognizer) == []
     assert [name for name, _ in persons("Dhr. Vermeer belde over zijn aanvraag.", nlp, recognizer)] == ["Vermeer"]
+
+
+def test_the_words_of_a_text_are_kept_per_orth_id_whatever_the_vocab() -> None:
+    """NameLexicon.words keeps a word's text across texts under its orth id (the hash of its text):
+    docs of another pipeline, with another vocab, get their own tokens' texts."""
+    from recognizers.person import default_lexicon
+
+    lexicon = default_lexicon()
+    for nlp in (spacy.blank("nl"), spacy.blank("en")):
+        doc = nlp("Mevrouw A. Karimi-Bakker schreef: 'dhr. Öztürk belt'.")
+        words = lexicon.words(list(doc))
+        assert [word[0] for word in words] == [token.text for token in doc]
+        assert [word[1] for word in words] == [token.lower_ for token in doc]
+
+
+def test_is_sent_start_is_unknown_without_sentence_boundaries() -> None:
+    """The matcher reads Token.is_sent_start without asking Doc.has_annotation first: that needs
+    it to be None (unknown) in a doc without sentence boundaries, True only at a set boundary."""
+    nlp = spacy.blank("nl")
+    doc = nlp("Kort na de klopjacht. Door Jan de Vries")
+    assert not doc.has_annotation("SENT_START")
+    assert all(token.is_sent_start is None for token in doc[1:])
+    nlp.add_pipe("sentencizer")
+    doc = nlp("Kort na de klopjacht. Door Jan de Vries")
+    assert [token.text for token in doc if token.is_sent_start] == ["Kort", "Door"]
