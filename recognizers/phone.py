@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import ClassVar
 
 import phonenumbers
-from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
+from phonenumbers import FrozenPhoneNumber, Leniency, PhoneNumberMatch, PhoneNumberMatcher, PhoneNumberType
 from phonenumbers.phonenumbermatcher import _INNER_MATCHES
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -29,6 +30,32 @@ def is_organisation_number(number: str | phonenumbers.PhoneNumber, region: str =
     return phonenumbers.number_type(number) in SERVICE_TYPES
 
 
+# Enough for the numbers of a day's mail: a signature's number, repeated in every mail of its sender,
+# is parsed once.
+VERIFIED_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=VERIFIED_CACHE_SIZE)
+def _verified_number(candidate: str, before: str, after: str, region: str, leniency: int) -> FrozenPhoneNumber | None:
+    """The number phonenumbers' matcher finds in `candidate` (None: it finds none), given the character
+    before and after it in the text ("" at an edge).
+
+    Those two characters are all of the text its `_parse_and_verify` reads besides the candidate (a
+    letter or "%" glued on rules a number out), and parsing and validating costs tens of microseconds,
+    so the verdict is kept: the same number in the same surroundings recurs in mail after mail (a
+    signature, a letterhead). Frozen, as it is shared by every match that reads it.
+    """
+    match = PhoneNumberMatcher(before + candidate + after, region, leniency)._parse_and_verify(candidate, len(before))
+    return FrozenPhoneNumber(match.number) if match is not None else None
+
+
+@lru_cache(maxsize=VERIFIED_CACHE_SIZE)
+def _number_facts(number: FrozenPhoneNumber) -> tuple[bool, int, str | None]:
+    """Whether `number` is an organisation's, its count of national digits and its region: what
+    PhoneRecognizer asks of every number found, kept per number like the verdict above."""
+    return is_organisation_number(number), len(str(number.national_number)), phonenumbers.region_code_for_number(number)
+
+
 class _DutchMatcher(PhoneNumberMatcher):
     """phonenumbers' matcher without parsing the candidates that could only give a number PhoneRecognizer drops.
 
@@ -44,6 +71,13 @@ class _DutchMatcher(PhoneNumberMatcher):
         if candidate[0] not in PhoneRecognizer.LEADS and not any(inner.search(candidate) for inner in _INNER_MATCHES):
             return None
         return super()._extract_match(candidate, offset)
+
+    def _parse_and_verify(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
+        """phonenumbers' check of one candidate, remembered per candidate and the characters around it."""
+        end = offset + len(candidate)
+        number = _verified_number(candidate, self.text[offset - 1] if offset else "", self.text[end:end + 1],
+                                  self.preferred_region, self.leniency)
+        return PhoneNumberMatch(offset, candidate, number) if number is not None else None
 
 
 class PhoneRecognizer(LocalRecognizer):
@@ -129,17 +163,16 @@ class PhoneRecognizer(LocalRecognizer):
             ):
                 continue
             number = match.number
-            if (
-                is_organisation_number(number, self.REGION)
-                or len(str(number.national_number)) < (
-                    self.MIN_NATIONAL_DIGITS if number.country_code == 31 else self.MIN_FOREIGN_DIGITS)
+            organisation, national_digits, region = _number_facts(
+                number if isinstance(number, FrozenPhoneNumber) else FrozenPhoneNumber(number))
+            if organisation or national_digits < (
+                self.MIN_NATIONAL_DIGITS if number.country_code == 31 else self.MIN_FOREIGN_DIGITS
             ):
                 continue
             label = nearest_label(self.LABELS, text, match.start)
             if label == "other":
                 continue
             score = self.LABELLED_SCORE if label == "own" else self.SCORE
-            region = phonenumbers.region_code_for_number(number)
             # A labelled number is decided; Presidio's lemma window may still raise the others.
             results.append(
                 RecognizerResult(

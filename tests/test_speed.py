@@ -24,7 +24,7 @@ from recognizers.engine import LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD, DutchCont
 from recognizers.lemmas import dutch_lemmas, lemma
 from recognizers.person import default_lexicon
 from recognizers.person_model import build_person_pipeline
-from recognizers.phone import PhoneRecognizer
+from recognizers.phone import PhoneRecognizer, _verified_number
 from scanner.documents import _fold_char, fold
 
 REPO = Path(__file__).resolve().parents[1]
@@ -309,6 +309,24 @@ def test_phone_matcher_skips_only_candidates_that_give_no_number() -> None:
         assert [(r.start, r.end, r.score) for r in fast.analyze(text, ["PHONE_NUMBER"])] == expected, text
         found += len(expected)
     assert found > 1000
+
+
+def test_phone_verdicts_are_remembered_per_candidate_and_surroundings() -> None:
+    """phonenumbers still checks each candidate through `_parse_and_verify` (else nothing is remembered), a
+    remembered verdict gives the same number, and a letter glued on is a different question."""
+    recognizer = PhoneRecognizer()
+
+    def found(text: str) -> list[tuple[int, int, float]]:
+        return [(r.start, r.end, r.score) for r in recognizer.analyze(text, ["PHONE_NUMBER"])]
+
+    _verified_number.cache_clear()
+    assert found("Bel 06-12345678 of mail.") == [(4, 15, 0.95)]
+    assert _verified_number.cache_info().misses > 0
+    hits = _verified_number.cache_info().hits
+    assert found("Bel 06-12345678 of mail.") == [(4, 15, 0.95)]
+    assert _verified_number.cache_info().hits > hits
+    assert found("Bel 06-12345678x") == []
+    assert found("Bel 06-12345678") == [(4, 15, 0.95)]
 
 
 def test_no_phone_number_of_four_digits_is_valid() -> None:
