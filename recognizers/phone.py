@@ -73,7 +73,13 @@ class _DutchMatcher(PhoneNumberMatcher):
         return super()._extract_match(candidate, offset)
 
     def _parse_and_verify(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
-        """phonenumbers' check of one candidate, remembered per candidate and the characters around it."""
+        """phonenumbers' check of one candidate, remembered per candidate and the characters around it.
+
+        A candidate of digits and punctuation with four digits or fewer is no number at all (no such
+        number is valid), and the matcher tries many ("2025", "12.00" in "14 mei 2025 om 12.00"): it is
+        not parsed."""
+        if sum(c.isdigit() for c in candidate) <= 4 and not any(c.isalpha() for c in candidate):
+            return None
         end = offset + len(candidate)
         number = _verified_number(candidate, self.text[offset - 1] if offset else "", self.text[end:end + 1],
                                   self.preferred_region, self.leniency)

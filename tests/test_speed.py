@@ -331,7 +331,8 @@ def test_phone_verdicts_are_remembered_per_candidate_and_surroundings() -> None:
 
 def test_no_phone_number_of_four_digits_is_valid() -> None:
     """Why a candidate shorter than PhoneRecognizer.MIN_CANDIDATE_LENGTH need not be parsed: split at its
-    punctuation it could only hold a number of four digits or fewer, and no such number is valid."""
+    punctuation it could only hold a number of four digits or fewer, and no such number is valid (nor
+    is any candidate of four digits or fewer, which `_DutchMatcher._parse_and_verify` does not parse)."""
     assert PhoneRecognizer.MIN_CANDIDATE_LENGTH <= min(PhoneRecognizer.MIN_NATIONAL_DIGITS,
                                                        PhoneRecognizer.MIN_FOREIGN_DIGITS)
     for length in range(1, 5):
