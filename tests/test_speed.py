@@ -18,9 +18,11 @@ import spacy
 from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
+from stdnum import iban as stdnum_iban
 
 from recognizers import fastload
 from recognizers.engine import LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD, DutchContextEnhancer, get_analyzer
+from recognizers.iban import known_country
 from recognizers.lemmas import dutch_lemmas, lemma
 from recognizers.person import default_lexicon
 from recognizers.person_model import build_person_pipeline
@@ -327,6 +329,16 @@ def test_phone_verdicts_are_remembered_per_candidate_and_surroundings() -> None:
     assert _verified_number.cache_info().hits > hits
     assert found("Bel 06-12345678x") == []
     assert found("Bel 06-12345678") == [(4, 15, 0.95)]
+
+
+def test_no_iban_of_a_country_outside_the_registry_is_valid() -> None:
+    """Why IbanRecognizer does not validate a candidate of an unknown country: even with the right check
+    digits, stdnum refuses it, with and without its country check."""
+    assert known_country("NL") and known_country("BE")
+    for country in ("OP", "ZZ", "EU"):
+        number = country + stdnum_iban.calc_check_digits(country + "00ABNA0417164300") + "ABNA0417164300"
+        assert not known_country(country)
+        assert not stdnum_iban.is_valid(number) and not stdnum_iban.is_valid(number, check_country=False)
 
 
 def test_no_phone_number_of_four_digits_is_valid() -> None:
