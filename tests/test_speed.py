@@ -21,6 +21,7 @@ from presidio_analyzer.nlp_engine import SpacyNlpEngine
 from stdnum import iban as stdnum_iban
 
 from recognizers import fastload
+from recognizers.address import AddressRecognizer
 from recognizers.engine import LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD, DutchContextEnhancer, get_analyzer
 from recognizers.iban import known_country
 from recognizers.lemmas import dutch_lemmas, lemma
@@ -329,6 +330,31 @@ def test_phone_verdicts_are_remembered_per_candidate_and_surroundings() -> None:
     assert _verified_number.cache_info().hits > hits
     assert found("Bel 06-12345678x") == []
     assert found("Bel 06-12345678") == [(4, 15, 0.95)]
+
+
+class _WholeTextAddressRecognizer(AddressRecognizer):
+    """The address recognizer with every pattern searched over the whole text."""
+
+    def search_spans(self, pattern: Pattern, text: str) -> list[tuple[int, int]]:
+        return [(0, len(text))]
+
+
+ADDRESS_PIECES = ["Kerkstraat", "Oude Gracht", "Laan van Meerdervoort", "Laan", "van", "Burg. de Vlugtlaan", "Markt",
+                  "'s-Gravendijkwal", "Gerechtshof", "Op", "Wonende", "straat", "Straat", "Hof", "12", "12a", "1001 A",
+                  "12-3", "12hs", "2024", "3 jaar", "5%", "1234 AB", "2595 AA Den Haag", "Postbus 123", "huisnummer",
+                  "\n", " ", "  ", ",", ".", "-", "x", "De", "Zuid", "9", "٣"]
+
+
+def test_address_stretches_find_what_the_whole_text_finds() -> None:
+    rng = random.Random(19)
+    fast, plain = AddressRecognizer(), _WholeTextAddressRecognizer()
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(ADDRESS_PIECES) + rng.choice(["", " ", " ", "\n"]) for _ in range(rng.randint(1, 25)))
+        expected = [(r.start, r.end, r.score) for r in plain.analyze(text, ["ADDRESS"])]
+        assert [(r.start, r.end, r.score) for r in fast.analyze(text, ["ADDRESS"])] == expected, text
+        found += len(expected)
+    assert found > 1000
 
 
 def test_no_iban_of_a_country_outside_the_registry_is_valid() -> None:
