@@ -82,6 +82,7 @@ class AddressRecognizer(DutchPatternRecognizer):
 
     COUNTRY_CODE = "nl"
     ENTITY = "ADDRESS"
+    NEEDS_DIGIT = True  # a house number, Postbus number or postcode
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Street and house number", _STREET_START + _STREET + r"[ ]" + _HOUSE_NUMBER, 0.7),

@@ -61,6 +61,7 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
 
     COUNTRY_CODE = "nl"
     ENTITY = "DATE_OF_BIRTH"
+    NEEDS_DIGIT = True  # a date in digits, or a day and a year
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Date after a birth label", rf"(?=\d)(?<={_LABEL}{_GAP}){_DATE}", 0.9),

@@ -11,7 +11,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum import iban, numdb
 from stdnum.exceptions import InvalidComponent, ValidationError
 
-from recognizers.base import DutchPatternRecognizer
+from recognizers.base import DutchPatternRecognizer, has_digit
 
 # The IBAN registry stdnum validates against (`stdnum.iban` reads the same data set).
 _IBAN_REGISTRY = numdb.get("iban")
@@ -40,6 +40,7 @@ class IbanRecognizer(DutchPatternRecognizer):
     """
 
     ENTITY = "IBAN"
+    NEEDS_DIGIT = True  # two check digits
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
@@ -72,6 +73,8 @@ class IbanRecognizer(DutchPatternRecognizer):
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
         """Find candidates and keep the longest valid prefix of each, cut at a group boundary."""
+        if self._needs_digit and not has_digit(text):
+            return []
         # A no-break space is as wide as a space, so offsets stay the same.
         searched = text.replace("\u00a0", " ")
         results = []

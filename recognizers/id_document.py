@@ -42,6 +42,7 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
     """
 
     ENTITY = "ID_DOCUMENT"
+    NEEDS_DIGIT = True  # every number has a digit
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Dutch passport or ID card", _START + r"[A-NP-Z]{2}[A-NP-Z0-9]{6}\d" + _END, 0.4),

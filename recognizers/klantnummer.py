@@ -28,6 +28,7 @@ class KlantnummerRecognizer(DutchPatternRecognizer):
 
     COUNTRY_CODE = "nl"
     ENTITY = "KLANTNUMMER"
+    NEEDS_DIGIT = True  # the number has five to ten digits
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(

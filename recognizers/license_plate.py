@@ -45,6 +45,7 @@ class LicensePlateRecognizer(DutchPatternRecognizer):
 
     COUNTRY_CODE = "nl"
     ENTITY = "LICENSE_PLATE"
+    NEEDS_DIGIT = True  # every sidecode has digits
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Kenteken (sidecode 4-14)", _regex(list(range(4, 15)), _LETTERS_SINCE_4, dashes=True), 0.6),

@@ -12,7 +12,7 @@ from phonenumbers.phonenumbermatcher import _INNER_MATCHES
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.base import nearest_label
+from recognizers.base import has_digit, nearest_label
 
 # Numbers an organisation publishes for everyone, not a person's number: free, paid and shared-cost
 # service numbers, and the organisation-wide 088 numbers (libphonenumber's UAN type, "+31 88 ...").
@@ -158,6 +158,8 @@ class PhoneRecognizer(LocalRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
     ) -> list[RecognizerResult]:
         """Find valid numbers, then score each by the nearest label before it."""
+        if not has_digit(text):
+            return []  # no candidate at all (most subject lines): no matcher
         results = []
         matcher = self.MATCHER(text, self.REGION, leniency=Leniency.VALID,
                                min_candidate_length=self.MIN_CANDIDATE_LENGTH)

@@ -31,6 +31,7 @@ class VNumberRecognizer(DutchPatternRecognizer):
 
     COUNTRY_CODE = "nl"
     ENTITY = "V_NUMBER"
+    NEEDS_DIGIT = True  # V-nummer is ten digits
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("V-nummer (10 digits)", _START + r"\d{10}" + _END, 0.6),

@@ -357,6 +357,28 @@ def test_address_stretches_find_what_the_whole_text_finds() -> None:
     assert found > 1000
 
 
+DIGITLESS_PIECES = ["Kerkstraat", "Laan van Meerdervoort", "Postbus", "postcode", "huisnummer", "geboren op",
+                    "geboortedatum:", "mei", "paspoortnummer:", "paspoort met nummer", "ID-kaart", "W-document",
+                    "III-", "EU-", "klantnummer", "COA-nummer", "kl.nr", "V-nummer:", "BSN", "NL", "IBAN", "ABNA",
+                    "GB", "XK", "BD-", "SB-", "ZZZ", "AB", "K-", "tel.", "+", "(", ")", "-", ".", "/", ":", " ", "\n",
+                    "\u00a0", "'", "mr. Jansen", "Den Haag", "one", "Ⅻ", "½", "²"]
+
+
+def test_a_recognizer_that_needs_a_digit_finds_nothing_without_one() -> None:
+    """NEEDS_DIGIT holds: searched anyway, such a recognizer finds nothing in digit-free text."""
+    recognizers = [r for r in get_analyzer().registry.recognizers if getattr(r, "_needs_digit", False)]
+    assert len(recognizers) == 8
+    rng = random.Random(19)
+    texts = ["".join(rng.choice(DIGITLESS_PIECES) + rng.choice(["", " "]) for _ in range(rng.randint(1, 20)))
+             for _ in range(1000)]
+    for recognizer in recognizers:
+        recognizer._needs_digit = False
+        try:
+            assert not any(recognizer.analyze(text, recognizer.supported_entities) for text in texts), recognizer.name
+        finally:
+            recognizer._needs_digit = True
+
+
 def test_no_iban_of_a_country_outside_the_registry_is_valid() -> None:
     """Why IbanRecognizer does not validate a candidate of an unknown country: even with the right check
     digits, stdnum refuses it, with and without its country check."""
