@@ -15,13 +15,21 @@ from pathlib import Path
 import phonenumbers
 import pytest
 import spacy
-from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
+from presidio_analyzer import (
+    AnalyzerEngine,
+    EntityRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
 from stdnum import iban as stdnum_iban
 
 from recognizers import fastload
 from recognizers.address import AddressRecognizer
+from recognizers.base import remove_duplicates
 from recognizers.engine import LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD, DutchContextEnhancer, get_analyzer
 from recognizers.iban import known_country
 from recognizers.lemmas import dutch_lemmas, lemma
@@ -377,6 +385,18 @@ def test_a_recognizer_that_needs_a_digit_finds_nothing_without_one() -> None:
             assert not any(recognizer.analyze(text, recognizer.supported_entities) for text in texts), recognizer.name
         finally:
             recognizer._needs_digit = True
+
+
+def test_remove_duplicates_answers_as_presidios() -> None:
+    rng = random.Random(19)
+    for _ in range(3000):
+        results = []
+        for _ in range(rng.randint(0, 5)):
+            start = rng.randint(0, 40)
+            score = rng.choice([0.3, 0.6, 0.85, 1.0])
+            results.append(RecognizerResult("BSN", start, start + rng.randint(1, 12), score))
+        expected = [(r.start, r.end, r.score) for r in EntityRecognizer.remove_duplicates(list(results))]
+        assert [(r.start, r.end, r.score) for r in remove_duplicates(list(results))] == expected, results
 
 
 def test_no_iban_of_a_country_outside_the_registry_is_valid() -> None:
