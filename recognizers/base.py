@@ -92,7 +92,10 @@ class DutchPatternRecognizer(PatternRecognizer):
     cheaper than the pattern itself, whose look-behind is tried at every digit, and a text
     without it is not searched with the pattern at all. A requirement may also be a plain
     fragment the pattern cannot match without ("\\d{10}" for a ten-digit number): a search for a
-    short fragment without look-arounds skips most positions at once.
+    short fragment without look-arounds skips most positions at once. A tuple of fragments requires
+    any of them: the `regex` module tries an alternation at every position, while it finds a fragment
+    that starts with one character class by a fast scan, so two such searches are cheaper than one for
+    their alternation.
     A subclass that knows where a match can lie narrows the search with `search_spans`.
 
     NEEDS_DIGIT says that every match of every pattern holds a digit, so a text without one (`has_digit`)
@@ -104,7 +107,7 @@ class DutchPatternRecognizer(PatternRecognizer):
     """
 
     PATTERNS: ClassVar[list[Pattern]] = []
-    REQUIRES: ClassVar[dict[str, str]] = {}
+    REQUIRES: ClassVar[dict[str, str | tuple[str, ...]]] = {}
     REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {}
     NEEDS_DIGIT: ClassVar[bool] = False
     CONTEXT: ClassVar[list[str]] = []
@@ -134,7 +137,13 @@ class DutchPatternRecognizer(PatternRecognizer):
         if unknown := (set(self.REQUIRES) | set(self.REQUIRES_WORDS)) - names:
             raise ValueError(f"REQUIRES names no pattern of {type(self).__name__}: {sorted(unknown)}")
         # Compiled like the patterns (the `regex` module, the same flags), so a fragment means the same.
-        self._requires = {name: regex.compile(required, REGEX_FLAGS) for name, required in self.REQUIRES.items()}
+        self._requires = {
+            name: tuple(
+                regex.compile(fragment, REGEX_FLAGS)
+                for fragment in ((required,) if isinstance(required, str) else required)
+            )
+            for name, required in self.REQUIRES.items()
+        }
         self._needs_digit = self.NEEDS_DIGIT and not patterns
 
     def analyze(
@@ -150,7 +159,7 @@ class DutchPatternRecognizer(PatternRecognizer):
         if self._needs_digit and not has_digit(text):
             return []
         flags = regex_flags if regex_flags else self.global_regex_flags
-        present: dict[regex.Pattern, bool] = {}  # patterns may share a requirement: searched once
+        present: dict[tuple[regex.Pattern, ...], bool] = {}  # patterns may share a requirement: searched once
         folded = None
         results: list[RecognizerResult] = []
         for pattern in self.patterns:
@@ -163,7 +172,7 @@ class DutchPatternRecognizer(PatternRecognizer):
             required = self._requires.get(pattern.name)
             if required is not None:
                 if required not in present:
-                    present[required] = required.search(text) is not None
+                    present[required] = any(fragment.search(text) is not None for fragment in required)
                 if not present[required]:
                     continue
             if not pattern.compiled_regex or pattern.compiled_with_flags != flags:
