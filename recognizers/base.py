@@ -98,6 +98,10 @@ class DutchPatternRecognizer(PatternRecognizer):
     their alternation.
     A subclass that knows where a match can lie narrows the search with `search_spans`.
 
+    REQUIRED_BEFORE names the patterns whose requirement lies before each match (in its look-behind,
+    as a label does): no match starts before the requirement's first occurrence, so the search starts
+    there, and the look-behind, which sees the text before the searched stretch, decides as before.
+
     NEEDS_DIGIT says that every match of every pattern holds a digit, so a text without one (`has_digit`)
     is not searched at all; a recognizer made with other patterns than PATTERNS searches every text.
 
@@ -109,6 +113,7 @@ class DutchPatternRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = []
     REQUIRES: ClassVar[dict[str, str | tuple[str, ...]]] = {}
     REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {}
+    REQUIRED_BEFORE: ClassVar[frozenset[str]] = frozenset()
     NEEDS_DIGIT: ClassVar[bool] = False
     CONTEXT: ClassVar[list[str]] = []
     ENTITY: ClassVar[str] = ""
@@ -134,7 +139,7 @@ class DutchPatternRecognizer(PatternRecognizer):
             global_regex_flags=REGEX_FLAGS,
         )
         names = {pattern.name for pattern in self.patterns}
-        if unknown := (set(self.REQUIRES) | set(self.REQUIRES_WORDS)) - names:
+        if unknown := (set(self.REQUIRES) | set(self.REQUIRES_WORDS) | self.REQUIRED_BEFORE) - names:
             raise ValueError(f"REQUIRES names no pattern of {type(self).__name__}: {sorted(unknown)}")
         # Compiled like the patterns (the `regex` module, the same flags), so a fragment means the same.
         self._requires = {
@@ -159,7 +164,8 @@ class DutchPatternRecognizer(PatternRecognizer):
         if self._needs_digit and not has_digit(text):
             return []
         flags = regex_flags if regex_flags else self.global_regex_flags
-        present: dict[tuple[regex.Pattern, ...], bool] = {}  # patterns may share a requirement: searched once
+        # Where each requirement first occurs (None: nowhere); patterns may share one: searched once.
+        first: dict[tuple[regex.Pattern, ...], int | None] = {}
         folded = None
         results: list[RecognizerResult] = []
         for pattern in self.patterns:
@@ -170,16 +176,25 @@ class DutchPatternRecognizer(PatternRecognizer):
                 if not any(word in folded for word in words):
                     continue
             required = self._requires.get(pattern.name)
+            begin = 0
             if required is not None:
-                if required not in present:
-                    present[required] = any(fragment.search(text) is not None for fragment in required)
-                if not present[required]:
+                if required not in first:
+                    first[required] = min(
+                        (found.start() for fragment in required if (found := fragment.search(text)) is not None),
+                        default=None,
+                    )
+                if first[required] is None:
                     continue
+                if pattern.name in self.REQUIRED_BEFORE:
+                    begin = first[required]
+            spans = self.search_spans(pattern, text)
+            if begin:
+                spans = [(max(pos, begin), endpos) for pos, endpos in spans if endpos > begin]
             if not pattern.compiled_regex or pattern.compiled_with_flags != flags:
                 pattern.compiled_with_flags = flags
                 pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
             try:
-                for pos, endpos in self.search_spans(pattern, text):
+                for pos, endpos in spans:
                     for match in pattern.compiled_regex.finditer(text, pos, endpos, timeout=REGEX_TIMEOUT_SECONDS):
                         start, end = match.span()
                         if start != end:
