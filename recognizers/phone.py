@@ -120,6 +120,9 @@ class PhoneRecognizer(LocalRecognizer):
     )
     # Part of a longer code such as case number "96/0388/060/029" or "07-681054-10".
     GLUED_BEFORE = re.compile(r"[\w/-]$")
+    # GLUED_BEFORE ends at the number, or before a newline right before it: two characters decide, and
+    # a search of the text's whole start for them would try every position.
+    GLUED_REACH = 2
     GLUED_AFTER = re.compile(r"[\w/]|-\d")
 
     SERVICE_TYPES = SERVICE_TYPES
@@ -166,7 +169,7 @@ class PhoneRecognizer(LocalRecognizer):
         for match in matcher:
             if (
                 match.raw_string[0] not in self.LEADS
-                or self.GLUED_BEFORE.search(text, 0, match.start)
+                or self.GLUED_BEFORE.search(text, max(0, match.start - self.GLUED_REACH), match.start)
                 or self.GLUED_AFTER.match(text, match.end)
             ):
                 continue

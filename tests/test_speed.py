@@ -409,6 +409,16 @@ def test_no_iban_of_a_country_outside_the_registry_is_valid() -> None:
         assert not stdnum_iban.is_valid(number) and not stdnum_iban.is_valid(number, check_country=False)
 
 
+def test_glued_before_reads_two_characters() -> None:
+    """PhoneRecognizer searches GLUED_BEFORE only in the GLUED_REACH characters before a number."""
+    glued, reach = PhoneRecognizer.GLUED_BEFORE, PhoneRecognizer.GLUED_REACH
+    for length in range(5):
+        for chars in itertools.product(["a", "1", "/", "-", " ", "\n", ".", "é", "_"], repeat=length):
+            text = "".join(chars)
+            for start in range(len(text) + 1):
+                assert bool(glued.search(text, 0, start)) == bool(glued.search(text, max(0, start - reach), start))
+
+
 def test_no_phone_number_of_four_digits_is_valid() -> None:
     """Why a candidate shorter than PhoneRecognizer.MIN_CANDIDATE_LENGTH need not be parsed: split at its
     punctuation it could only hold a number of four digits or fewer, and no such number is valid (nor
