@@ -98,9 +98,10 @@ class DutchPatternRecognizer(PatternRecognizer):
     their alternation.
     A subclass that knows where a match can lie narrows the search with `search_spans`.
 
-    REQUIRED_BEFORE names the patterns whose requirement lies before each match (in its look-behind,
-    as a label does): no match starts before the requirement's first occurrence, so the search starts
-    there, and the look-behind, which sees the text before the searched stretch, decides as before.
+    SEARCH_FROM_REQUIRED names the patterns whose requirement lies before each match (in its look-behind,
+    as a label does) or is how each match begins ("\\d{10}" of a ten-digit number): no match starts
+    before the requirement's first occurrence, so the search starts there, and the look-behind, which
+    sees the text before the searched stretch, decides as before.
 
     NEEDS_DIGIT says that every match of every pattern holds a digit, so a text without one (`has_digit`)
     is not searched at all; a recognizer made with other patterns than PATTERNS searches every text.
@@ -113,7 +114,7 @@ class DutchPatternRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = []
     REQUIRES: ClassVar[dict[str, str | tuple[str, ...]]] = {}
     REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {}
-    REQUIRED_BEFORE: ClassVar[frozenset[str]] = frozenset()
+    SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset()
     NEEDS_DIGIT: ClassVar[bool] = False
     CONTEXT: ClassVar[list[str]] = []
     ENTITY: ClassVar[str] = ""
@@ -139,7 +140,7 @@ class DutchPatternRecognizer(PatternRecognizer):
             global_regex_flags=REGEX_FLAGS,
         )
         names = {pattern.name for pattern in self.patterns}
-        if unknown := (set(self.REQUIRES) | set(self.REQUIRES_WORDS) | self.REQUIRED_BEFORE) - names:
+        if unknown := (set(self.REQUIRES) | set(self.REQUIRES_WORDS) | self.SEARCH_FROM_REQUIRED) - names:
             raise ValueError(f"REQUIRES names no pattern of {type(self).__name__}: {sorted(unknown)}")
         # Compiled like the patterns (the `regex` module, the same flags), so a fragment means the same.
         self._requires = {
@@ -185,7 +186,7 @@ class DutchPatternRecognizer(PatternRecognizer):
                     )
                 if first[required] is None:
                     continue
-                if pattern.name in self.REQUIRED_BEFORE:
+                if pattern.name in self.SEARCH_FROM_REQUIRED:
                     begin = first[required]
             spans = self.search_spans(pattern, text)
             if begin:

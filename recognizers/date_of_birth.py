@@ -72,8 +72,8 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
     # A text without a birth label has no labelled date (the label's look-behind at every digit is the cost),
     # one without ten digits in a row no list row.
     REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[0].name: _LABEL, PATTERNS[1].name: r"\d{10}"}
-    # A label in the look-behind: no match before the first one.
-    REQUIRED_BEFORE: ClassVar[frozenset[str]] = frozenset({PATTERNS[0].name})
+    # A label, or the V-nummer of the row, in the look-behind: no match before its first occurrence.
+    SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset({PATTERNS[0].name, PATTERNS[1].name})
     # Every alternative of _LABEL holds one of these ("geb" in "geboren", "d.d. geboorte", "datum van geboorte").
     REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {PATTERNS[0].name: ("geb", "birth", "born", "dob", "d.o.b")}
 

@@ -40,8 +40,8 @@ class KlantnummerRecognizer(DutchPatternRecognizer):
 
     # A text without the label has no labelled number (the label's look-behind at every digit is the cost).
     REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[0].name: _LABEL}
-    # A label in the look-behind: no match before the first one.
-    REQUIRED_BEFORE: ClassVar[frozenset[str]] = frozenset({PATTERNS[0].name})
+    # A label in the look-behind: no match before its first occurrence.
+    SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset({PATTERNS[0].name})
     # Every alternative of _LABEL ends in "nummer" or "nr" (the organisations and "klant" are words of
     # most mails here; a longer list of whole labels costs as much as the search for _LABEL).
     REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {PATTERNS[0].name: ("nummer", "nr")}
