@@ -60,6 +60,15 @@ _PLACE = rf"(?:['\u2019]s-)?[A-Z]{_LOWER}+(?:-[A-Z]{_LOWER}+)*"
 _POSTCODE_AND_PLACE = (
     rf",?[ \t]*\n?[ \t]*{_POSTCODE}(?:[ \t]+{_PLACE}(?:(?:[ ](?:aan|den|op|de|a/d|in|bij)){{0,2}}[ ]{_PLACE})*)?"
 )
+# The endings of a street's last word, in lower case ("Kerkstraat") or as a word ("Oude Gracht"), by
+# their last two characters: a number follows many words, and one look-up leaves a few endings to
+# test instead of all.
+_STREET_ENDS = (*_SUFFIXES, *(suffix.capitalize() for suffix in _SUFFIXES))
+if min(map(len, _STREET_ENDS)) < 2:
+    raise ValueError(f"a street ending of one letter in {_SUFFIX_FILE}: the look-up by two needs two or more")
+_STREET_ENDS_BY_TAIL = {
+    tail: tuple(end for end in _STREET_ENDS if end.endswith(tail)) for tail in {end[-2:] for end in _STREET_ENDS}
+}
 _START = r"(?<![\w'\u2019-])"
 # Cheap tests first: a street starts with a capital and has a number within 60 characters.
 _STREET_REACH = 60
@@ -123,10 +132,8 @@ class AddressRecognizer(DutchPatternRecognizer):
 
     POSTCODE = re.compile(r"\b[1-9]\d{3} ?[A-Z]{2}\b")
     SPACED_DIGIT = re.compile(r"[ ]\d")
-    # How the street of a match ends, right before the space and house number: with an ending in
-    # lower case ("Kerkstraat") or as a word ("Oude Gracht"), or else it starts with an avenue's kind.
-    STREET_ENDS = (*_SUFFIXES, *(suffix.capitalize() for suffix in _SUFFIXES))
-    AVENUE_STARTS = tuple(avenue + " " for avenue in _AVENUES)
+    # A street that does not end in one of _STREET_ENDS starts with an avenue's kind ("Laan van").
+    AVENUE_START = re.compile("|".join(re.escape(avenue + " ") for avenue in _AVENUES))
 
     def search_spans(self, pattern: Pattern, text: str) -> Iterable[tuple[int, int]]:
         """The street-and-number pattern is searched only on the lines where a street can end.
@@ -134,7 +141,7 @@ class AddressRecognizer(DutchPatternRecognizer):
         That pattern costs a look-ahead at every capital and a street's words at each capital before a
         number, while a street ends at a space and a digit, the first digit after its start and at
         most _STREET_REACH characters on (its start's look-ahead; a street holds no digit or newline),
-        with one of STREET_ENDS, or starts with one of AVENUE_STARTS. A line is searched from that
+        with one of _STREET_ENDS, or starts with an AVENUE_START. A line is searched from that
         reach before its first such end. A stretch ends before the line's newline, which none of the
         pattern's look-aheads accepts, so at the stretch's end they decide as at the newline; the
         look-behinds see the text before the stretch.
@@ -149,9 +156,8 @@ class AddressRecognizer(DutchPatternRecognizer):
             end = hit.start()
             line_start = text.rfind("\n", 0, end) + 1
             start = max(line_start, end - _STREET_REACH)
-            if text.endswith(self.STREET_ENDS, start, end) or any(
-                avenue in text[start:end] for avenue in self.AVENUE_STARTS
-            ):
+            ends = _STREET_ENDS_BY_TAIL.get(text[max(0, end - 2):end])
+            if (ends is not None and text.endswith(ends, start, end)) or self.AVENUE_START.search(text, start, end):
                 line_end = text.find("\n", end)
                 line_end = len(text) if line_end == -1 else line_end
                 yield start, line_end
