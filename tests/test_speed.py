@@ -29,7 +29,8 @@ from stdnum import iban as stdnum_iban
 
 from recognizers import fastload
 from recognizers.address import AddressRecognizer
-from recognizers.base import remove_duplicates
+from recognizers.base import DutchPatternRecognizer, remove_duplicates
+from recognizers.date_of_birth import DateOfBirthRecognizer
 from recognizers.engine import LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD, DutchContextEnhancer, get_analyzer
 from recognizers.iban import known_country
 from recognizers.lemmas import dutch_lemmas, lemma
@@ -340,29 +341,27 @@ def test_phone_verdicts_are_remembered_per_candidate_and_surroundings() -> None:
     assert found("Bel 06-12345678") == [(4, 15, 0.95)]
 
 
-class _WholeTextAddressRecognizer(AddressRecognizer):
-    """The address recognizer with every pattern searched over the whole text."""
-
-    def search_spans(self, pattern: Pattern, text: str) -> list[tuple[int, int]]:
-        return [(0, len(text))]
-
-
 ADDRESS_PIECES = ["Kerkstraat", "Oude Gracht", "Laan van Meerdervoort", "Laan", "van", "Burg. de Vlugtlaan", "Markt",
                   "'s-Gravendijkwal", "Gerechtshof", "Op", "Wonende", "straat", "Straat", "Hof", "12", "12a", "1001 A",
                   "12-3", "12hs", "2024", "3 jaar", "5%", "1234 AB", "2595 AA Den Haag", "Postbus 123", "huisnummer",
                   "\n", " ", "  ", ",", ".", "-", "x", "De", "Zuid", "9", "٣"]
 
 
-def test_address_stretches_find_what_the_whole_text_finds() -> None:
+def _found_as_presidio_finds(recognizer: DutchPatternRecognizer, pieces: list[str], texts: int) -> int:
+    """Random texts of `pieces`: the recognizer (its gates and search stretches) finds what Presidio's own
+    analysis of all its patterns over the whole text finds. How many results there were."""
     rng = random.Random(19)
-    fast, plain = AddressRecognizer(), _WholeTextAddressRecognizer()
     found = 0
-    for _ in range(3000):
-        text = "".join(rng.choice(ADDRESS_PIECES) + rng.choice(["", " ", " ", "\n"]) for _ in range(rng.randint(1, 25)))
-        expected = [(r.start, r.end, r.score) for r in plain.analyze(text, ["ADDRESS"])]
-        assert [(r.start, r.end, r.score) for r in fast.analyze(text, ["ADDRESS"])] == expected, text
+    for _ in range(texts):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", " ", "\n"]) for _ in range(rng.randint(1, 30)))
+        expected = sorted((r.start, r.end, r.score) for r in PatternRecognizer.analyze(recognizer, text, []))
+        assert sorted((r.start, r.end, r.score) for r in recognizer.analyze(text, [])) == expected, text
         found += len(expected)
-    assert found > 1000
+    return found
+
+
+def test_address_stretches_find_what_the_whole_text_finds() -> None:
+    assert _found_as_presidio_finds(AddressRecognizer(), ADDRESS_PIECES, 3000) > 1000
 
 
 DIGITLESS_PIECES = ["Kerkstraat", "Laan van Meerdervoort", "Postbus", "postcode", "huisnummer", "geboren op",
@@ -397,6 +396,18 @@ def test_remove_duplicates_answers_as_presidios() -> None:
             results.append(RecognizerResult("BSN", start, start + rng.randint(1, 12), score))
         expected = [(r.start, r.end, r.score) for r in EntityRecognizer.remove_duplicates(list(results))]
         assert [(r.start, r.end, r.score) for r in remove_duplicates(list(results))] == expected, results
+
+
+BIRTH_PIECES = [
+    "geboren", "Geboren", "geb.", "GEB", "geboortedatum", "geboortedatum en -plaats", "date of birth", "DOB",
+    "d.d. geboorte", "te", "in", "Aleppo", "(Syrië)", "Den Haag", ",", "op", ":", "(", "-", "/", "\n", "\r\n", "\n\n",
+    " ", "\t", "03-02-1995", "3.2.'95", "1990-02-01", "12-13-1990", "1", "februari", "feb.", "1990", "'90",
+    "2718293645", "|", "x", "12", "geboren op:\n", "1 februari\n1990", "3 feb.\n'90",
+]
+
+
+def test_birth_date_stretches_find_what_the_whole_text_finds() -> None:
+    assert _found_as_presidio_finds(DateOfBirthRecognizer(), BIRTH_PIECES, 4000) > 300
 
 
 def test_no_iban_of_a_country_outside_the_registry_is_valid() -> None:
