@@ -480,6 +480,27 @@ def test_every_sidecode_has_a_letter_by_a_digit() -> None:
             assert any(re.search(fragment, written) for fragment in LETTER_BY_DIGIT), form
 
 
+def test_klantnummer_requirement_finds_every_label() -> None:
+    """KlantnummerRecognizer's REQUIRES (the end of a label) is in every text its label is in, in any case."""
+    import itertools
+
+    import regex
+
+    from recognizers.engine import REGEX_FLAGS
+    from recognizers.klantnummer import _LABEL, _LABEL_END
+
+    orgs, ends = ["ind", "coa", "dt&v", "dtv"], ["nummer", "nr", "nr."]
+    clients = ["klant", "client", "cliënt", "relatie"]
+    labels = ["".join(parts) for parts in itertools.product(["", *orgs], ["", "-", " "], clients, ends)]
+    labels += ["".join(parts) for parts in itertools.product(["kl"], ["", "."], ["", " "], ["nr"], ["", "."])]
+    labels += ["".join(parts) for parts in itertools.product(orgs, ["", "-"], ends)]
+    label, label_end = regex.compile(_LABEL, REGEX_FLAGS), regex.compile(_LABEL_END, REGEX_FLAGS)
+    for written in labels:
+        for text in (written, written.upper(), written.title(), f"het {written} IND: K-123456"):
+            assert label.search(text), text
+            assert label_end.search(text), text
+
+
 def test_requires_names_a_pattern() -> None:
     """A REQUIRES entry for a pattern name the recognizer lacks (a renamed pattern) is an error, not a no-op."""
     from recognizers.base import DutchPatternRecognizer
