@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -37,10 +38,12 @@ _NOT_STREET = (
 _STREET_WORD = rf"(?:['\u2019]s-)?[A-Z](?:{_LOWER}|-[A-Za-z])*(?<={_LOWER}(?:{'|'.join(_SUFFIXES)}))"
 # An ending as a word of its own needs a word before it: "Oude Gracht", not "Markt 5".
 _ENDING_WORD = "(?:" + "|".join(suffix.capitalize() for suffix in _SUFFIXES) + r")(?![\w'-])"
+# "Laan van Meerdervoort": a street that starts with its kind, then a particle and a name.
+_AVENUES = ("Laan", "Weg", "Plein", "Kade", "Dreef", "Park", "Singel", "Hof", "Pad", "Gracht", "Straat")
 _PREFIX = rf"(?!{_NOT_STREET}){_WORD}[ ](?:(?:{_WORD}|{_PARTICLE})[ ]){{0,3}}"
 _STREET = (
     rf"(?:(?:{_PREFIX})?{_STREET_WORD}|{_PREFIX}{_ENDING_WORD}"
-    rf"|(?:Laan|Weg|Plein|Kade|Dreef|Park|Singel|Hof|Pad|Gracht|Straat)[ ]{_PARTICLE}(?:[ ]{_PARTICLE})?"
+    rf"|(?:{'|'.join(_AVENUES)})[ ]{_PARTICLE}(?:[ ]{_PARTICLE})?"
     rf"(?:[ ]{_WORD}){{1,3}})"
 )
 # Four-digit numbers from 1900 to 2099 are years ("Gerechtshof 2024"), not house numbers.
@@ -57,9 +60,19 @@ _PLACE = rf"(?:['\u2019]s-)?[A-Z]{_LOWER}+(?:-[A-Z]{_LOWER}+)*"
 _POSTCODE_AND_PLACE = (
     rf",?[ \t]*\n?[ \t]*{_POSTCODE}(?:[ \t]+{_PLACE}(?:(?:[ ](?:aan|den|op|de|a/d|in|bij)){{0,2}}[ ]{_PLACE})*)?"
 )
+# The endings of a street's last word, in lower case ("Kerkstraat") or as a word ("Oude Gracht"), by
+# their last two characters: a number follows many words, and one look-up leaves a few endings to
+# test instead of all.
+_STREET_ENDS = (*_SUFFIXES, *(suffix.capitalize() for suffix in _SUFFIXES))
+if min(map(len, _STREET_ENDS)) < 2:
+    raise ValueError(f"a street ending of one letter in {_SUFFIX_FILE}: the look-up by two needs two or more")
+_STREET_ENDS_BY_TAIL = {
+    tail: tuple(end for end in _STREET_ENDS if end.endswith(tail)) for tail in {end[-2:] for end in _STREET_ENDS}
+}
 _START = r"(?<![\w'\u2019-])"
 # Cheap tests first: a street starts with a capital and has a number within 60 characters.
-_STREET_START = r"(?=['\u2019A-Z])(?=[^\n\d]{0,60}[ ]\d)" + _START
+_STREET_REACH = 60
+_STREET_START = rf"(?=['\u2019A-Z])(?=[^\n\d]{{0,{_STREET_REACH}}}[ ]\d)" + _START
 
 
 class AddressRecognizer(DutchPatternRecognizer):
@@ -78,6 +91,7 @@ class AddressRecognizer(DutchPatternRecognizer):
 
     COUNTRY_CODE = "nl"
     ENTITY = "ADDRESS"
+    NEEDS_DIGIT = True  # a house number, Postbus number or postcode
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Street and house number", _STREET_START + _STREET + r"[ ]" + _HOUSE_NUMBER, 0.7),
@@ -117,6 +131,39 @@ class AddressRecognizer(DutchPatternRecognizer):
     CONTEXT: ClassVar[list[str]] = ["adres", "woont", "wonende", "woonachtig", "verblijft", "verhuisd", "address"]
 
     POSTCODE = re.compile(r"\b[1-9]\d{3} ?[A-Z]{2}\b")
+    SPACED_DIGIT = re.compile(r"[ ]\d")
+    # A street that does not end in one of _STREET_ENDS starts with an avenue's kind ("Laan van").
+    AVENUE_START = re.compile("|".join(re.escape(avenue + " ") for avenue in _AVENUES))
+
+    def search_spans(self, pattern: Pattern, text: str) -> Iterable[tuple[int, int]]:
+        """The street-and-number pattern is searched only on the lines where a street can end.
+
+        That pattern costs a look-ahead at every capital and a street's words at each capital before a
+        number, while a street ends at a space and a digit, the first digit after its start and at
+        most _STREET_REACH characters on (its start's look-ahead; a street holds no digit or newline),
+        with one of _STREET_ENDS, or starts with an AVENUE_START. A line is searched from that
+        reach before its first such end. A stretch ends before the line's newline, which none of the
+        pattern's look-aheads accepts, so at the stretch's end they decide as at the newline; the
+        look-behinds see the text before the stretch.
+        """
+        if pattern.name != self.PATTERNS[0].name:
+            return super().search_spans(pattern, text)
+        return self._street_lines(text)
+
+    def _street_lines(self, text: str) -> Iterator[tuple[int, int]]:
+        hit = self.SPACED_DIGIT.search(text)
+        while hit is not None:
+            end = hit.start()
+            line_start = text.rfind("\n", 0, end) + 1
+            start = max(line_start, end - _STREET_REACH)
+            ends = _STREET_ENDS_BY_TAIL.get(text[max(0, end - 2):end])
+            if (ends is not None and text.endswith(ends, start, end)) or self.AVENUE_START.search(text, start, end):
+                line_end = text.find("\n", end)
+                line_end = len(text) if line_end == -1 else line_end
+                yield start, line_end
+                hit = self.SPACED_DIGIT.search(text, line_end)
+            else:
+                hit = self.SPACED_DIGIT.search(text, end + 1)
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Rule out a postcode PostNL does not issue; a street without one is left to its pattern."""

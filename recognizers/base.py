@@ -6,6 +6,8 @@ import logging
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
+from operator import attrgetter
 from typing import ClassVar
 
 import regex
@@ -38,6 +40,17 @@ def fold_case(text: str) -> str:
     return text.replace("\u0130", "i").replace("\u017f", "s").lower()
 
 
+DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=8)
+def has_digit(text: str) -> bool:
+    """Whether `text` holds a digit (`\\d`: any decimal digit, as the patterns read it). Most subject lines
+    hold none, and most identifiers are numbers: a recognizer whose every match holds a digit returns at
+    once instead of running its gates and patterns. Cached like `fold_case`: the recognizers ask in turn."""
+    return DIGIT.search(text) is not None
+
+
 def number_labels(own: str) -> re.Pattern[str]:
     """The labels around a number: `own` names it (tried first), OTHER_NUMBER names a different number."""
     return re.compile(rf"(?P<own>\b{own}\b)|(?P<other>\b(?:{OTHER_NUMBER})\b)", re.IGNORECASE)
@@ -49,6 +62,19 @@ def nearest_label(labels: re.Pattern[str], text: str, start: int, window: int = 
     for match in labels.finditer(text, max(0, start - window), start):
         label = match.lastgroup
     return label
+
+
+def remove_duplicates(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """`EntityRecognizer.remove_duplicates` of one recognizer's results of score above 0, which are mostly
+    one or a few apart: then nothing is a duplicate or contained in another, and Presidio's answer is
+    the results by falling score, then start. Its set of string hashes, sorts and groups cost more than
+    the patterns of a short text; overlapping results still go to it (tests/test_speed.py compares)."""
+    if len(results) > 1:
+        ordered = sorted(results, key=attrgetter("start"))
+        if any(before.end > after.start for before, after in pairwise(ordered)):
+            return EntityRecognizer.remove_duplicates(results)
+        results = sorted(ordered, key=lambda result: -result.score)
+    return results
 
 
 class DutchPatternRecognizer(PatternRecognizer):
@@ -66,8 +92,19 @@ class DutchPatternRecognizer(PatternRecognizer):
     cheaper than the pattern itself, whose look-behind is tried at every digit, and a text
     without it is not searched with the pattern at all. A requirement may also be a plain
     fragment the pattern cannot match without ("\\d{10}" for a ten-digit number): a search for a
-    short fragment without look-arounds skips most positions at once.
+    short fragment without look-arounds skips most positions at once. A tuple of fragments requires
+    any of them: the `regex` module tries an alternation at every position, while it finds a fragment
+    that starts with one character class by a fast scan, so two such searches are cheaper than one for
+    their alternation.
     A subclass that knows where a match can lie narrows the search with `search_spans`.
+
+    SEARCH_FROM_REQUIRED names the patterns whose requirement lies before each match (in its look-behind,
+    as a label does) or is how each match begins ("\\d{10}" of a ten-digit number): no match starts
+    before the requirement's first occurrence, so the search starts there, and the look-behind, which
+    sees the text before the searched stretch, decides as before.
+
+    NEEDS_DIGIT says that every match of every pattern holds a digit, so a text without one (`has_digit`)
+    is not searched at all; a recognizer made with other patterns than PATTERNS searches every text.
 
     REQUIRES_WORDS names, per pattern, lower-case words of which any text with a match holds one, in
     any case (`fold_case`): a case-insensitive alternation of labels is one of the slowest searches of
@@ -75,8 +112,10 @@ class DutchPatternRecognizer(PatternRecognizer):
     """
 
     PATTERNS: ClassVar[list[Pattern]] = []
-    REQUIRES: ClassVar[dict[str, str]] = {}
+    REQUIRES: ClassVar[dict[str, str | tuple[str, ...]]] = {}
     REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {}
+    SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset()
+    NEEDS_DIGIT: ClassVar[bool] = False
     CONTEXT: ClassVar[list[str]] = []
     ENTITY: ClassVar[str] = ""
 
@@ -101,10 +140,17 @@ class DutchPatternRecognizer(PatternRecognizer):
             global_regex_flags=REGEX_FLAGS,
         )
         names = {pattern.name for pattern in self.patterns}
-        if unknown := (set(self.REQUIRES) | set(self.REQUIRES_WORDS)) - names:
+        if unknown := (set(self.REQUIRES) | set(self.REQUIRES_WORDS) | self.SEARCH_FROM_REQUIRED) - names:
             raise ValueError(f"REQUIRES names no pattern of {type(self).__name__}: {sorted(unknown)}")
         # Compiled like the patterns (the `regex` module, the same flags), so a fragment means the same.
-        self._requires = {name: regex.compile(required, REGEX_FLAGS) for name, required in self.REQUIRES.items()}
+        self._requires = {
+            name: tuple(
+                regex.compile(fragment, REGEX_FLAGS)
+                for fragment in ((required,) if isinstance(required, str) else required)
+            )
+            for name, required in self.REQUIRES.items()
+        }
+        self._needs_digit = self.NEEDS_DIGIT and not patterns
 
     def analyze(
         self,
@@ -116,8 +162,11 @@ class DutchPatternRecognizer(PatternRecognizer):
         """Presidio's pattern analysis (`PatternRecognizer.__analyze_patterns`: the same results),
         without the patterns whose REQUIRES the text lacks, and without Presidio's per-pattern
         clock readings and debug log."""
+        if self._needs_digit and not has_digit(text):
+            return []
         flags = regex_flags if regex_flags else self.global_regex_flags
-        present: dict[regex.Pattern, bool] = {}  # patterns may share a requirement: searched once
+        # Where each requirement first occurs (None: nowhere); patterns may share one: searched once.
+        first: dict[tuple[regex.Pattern, ...], int | None] = {}
         folded = None
         results: list[RecognizerResult] = []
         for pattern in self.patterns:
@@ -128,16 +177,25 @@ class DutchPatternRecognizer(PatternRecognizer):
                 if not any(word in folded for word in words):
                     continue
             required = self._requires.get(pattern.name)
+            begin = 0
             if required is not None:
-                if required not in present:
-                    present[required] = required.search(text) is not None
-                if not present[required]:
+                if required not in first:
+                    first[required] = min(
+                        (found.start() for fragment in required if (found := fragment.search(text)) is not None),
+                        default=None,
+                    )
+                if first[required] is None:
                     continue
+                if pattern.name in self.SEARCH_FROM_REQUIRED:
+                    begin = first[required]
+            spans = self.search_spans(pattern, text)
+            if begin:
+                spans = [(max(pos, begin), endpos) for pos, endpos in spans if endpos > begin]
             if not pattern.compiled_regex or pattern.compiled_with_flags != flags:
                 pattern.compiled_with_flags = flags
                 pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
             try:
-                for pos, endpos in self.search_spans(pattern, text):
+                for pos, endpos in spans:
                     for match in pattern.compiled_regex.finditer(text, pos, endpos, timeout=REGEX_TIMEOUT_SECONDS):
                         start, end = match.span()
                         if start != end:
@@ -147,7 +205,7 @@ class DutchPatternRecognizer(PatternRecognizer):
             except TimeoutError:
                 logger.warning("Regex pattern '%s' timed out after %s seconds, skipping.", pattern.name,
                                REGEX_TIMEOUT_SECONDS, exc_info=True)
-        return EntityRecognizer.remove_duplicates(results) if results else results
+        return remove_duplicates(results)
 
     def search_spans(self, pattern: Pattern, text: str) -> Iterable[tuple[int, int]]:
         """The (pos, endpos) stretches of `text`, in order and apart, to search with `pattern`: the whole

@@ -29,6 +29,7 @@ class BsnRecognizer(DutchPatternRecognizer):
 
     COUNTRY_CODE = "nl"
     ENTITY = "BSN"
+    NEEDS_DIGIT = True  # a BSN is digits
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("BSN (8-9 digits)", _START + r"\d{8,9}" + _END, 0.6),

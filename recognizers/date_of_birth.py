@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import ClassVar
 
+import regex
 from presidio_analyzer import Pattern
 
 from recognizers.base import DutchPatternRecognizer
+from recognizers.engine import REGEX_FLAGS
 
 _MONTHS = {
     "januari": 1, "january": 1, "jan": 1,
@@ -61,6 +64,7 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
 
     COUNTRY_CODE = "nl"
     ENTITY = "DATE_OF_BIRTH"
+    NEEDS_DIGIT = True  # a date in digits, or a day and a year
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Date after a birth label", rf"(?=\d)(?<={_LABEL}{_GAP}){_DATE}", 0.9),
@@ -71,10 +75,47 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
     # A text without a birth label has no labelled date (the label's look-behind at every digit is the cost),
     # one without ten digits in a row no list row.
     REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[0].name: _LABEL, PATTERNS[1].name: r"\d{10}"}
+    # A label, or the V-nummer of the row, in the look-behind: no match before its first occurrence.
+    SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset({PATTERNS[0].name, PATTERNS[1].name})
     # Every alternative of _LABEL holds one of these ("geb" in "geboren", "d.d. geboorte", "datum van geboorte").
     REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {PATTERNS[0].name: ("geb", "birth", "born", "dob", "d.o.b")}
 
     CONTEXT: ClassVar[list[str]] = ["geboren", "geboortedatum", "birth"]
+
+    LABEL = regex.compile(_LABEL, REGEX_FLAGS)
+    # A label holds no line break, the gap after it one at most, and so does a date: a labelled date
+    # lies on the label's line or the two after it.
+    LINES_AFTER_LABEL = 2
+
+    def search_spans(self, pattern: Pattern, text: str) -> Iterable[tuple[int, int]]:
+        """A labelled date is searched only on the lines from each label to LINES_AFTER_LABEL after it.
+
+        The pattern's look-behind (label and gap) is tried at every digit, and a mail with one birth
+        date has many other dates and numbers. Each stretch starts at a label, which the look-behind,
+        seeing the text before the stretch, finds as before; it ends before a newline, which none of
+        the date's look-aheads accepts, so they decide there as at the newline. A label that starts
+        inside another (the search goes on after each) lies on that one's line.
+        """
+        if pattern.name != self.PATTERNS[0].name:
+            return super().search_spans(pattern, text)
+        return self._label_lines(text)
+
+    def _label_lines(self, text: str) -> Iterator[tuple[int, int]]:
+        start = end = -1
+        for label in self.LABEL.finditer(text):
+            last = text.find("\n", label.start())
+            for _ in range(self.LINES_AFTER_LABEL):
+                if last != -1:
+                    last = text.find("\n", last + 1)
+            last = len(text) if last == -1 else last
+            if label.start() <= end:
+                end = max(end, last)
+                continue
+            if end != -1:
+                yield start, end
+            start, end = label.start(), last
+        if end != -1:
+            yield start, end
 
     NUMERIC = re.compile(r"(\d{1,4})[-./](\d{1,2})[-./]['\u2019]?(\d{1,4})")
     WRITTEN = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+['\u2019]?(\d{4}|\d{2})")

@@ -42,6 +42,7 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
     """
 
     ENTITY = "ID_DOCUMENT"
+    NEEDS_DIGIT = True  # every number has a digit
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Dutch passport or ID card", _START + r"[A-NP-Z]{2}[A-NP-Z0-9]{6}\d" + _END, 0.4),
@@ -81,6 +82,8 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
         PATTERNS[4].name: rf"(?i:\b{_DOCUMENT})",
         PATTERNS[5].name: rf"(?i:\b{_DOCUMENT})",
     }
+    # A label in the look-behind: no match before its first occurrence.
+    SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset({PATTERNS[3].name, PATTERNS[4].name, PATTERNS[5].name})
     # Every name in _DOCUMENT holds one of these ("document" in "reisdocument", "identiteits" in "identiteitskaart").
     _DOCUMENT_WORDS = ("paspoort", "passport", "id-kaart", "identiteits", "document", "verblijfspas")
     REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {

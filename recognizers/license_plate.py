@@ -20,8 +20,9 @@ _LETTERS_SINCE_4 = "[BDFGHJKLMNPRSTVWXZ]"
 _LETTERS_BEFORE_4 = "[A-Z]"
 _START = r"(?<![\w-])"
 # Every sidecode has a group of letters next to a group of digits (across a dash, or touching
-# without dashes): a text without a capital next to a digit holds no kenteken.
-LETTER_BY_DIGIT = r"[A-Z]-?\d|\d-?[A-Z]"
+# without dashes): a text without a capital next to a digit holds no kenteken. Two fragments, each
+# found by a fast scan for its first character (see DutchPatternRecognizer.REQUIRES).
+LETTER_BY_DIGIT = (r"[A-Z]-?\d", r"\d-?[A-Z]")
 _END = r"(?![\w-])"
 
 
@@ -45,6 +46,7 @@ class LicensePlateRecognizer(DutchPatternRecognizer):
 
     COUNTRY_CODE = "nl"
     ENTITY = "LICENSE_PLATE"
+    NEEDS_DIGIT = True  # every sidecode has digits
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("Kenteken (sidecode 4-14)", _regex(list(range(4, 15)), _LETTERS_SINCE_4, dashes=True), 0.6),

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import ClassVar
 
 import phonenumbers
-from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
+from phonenumbers import FrozenPhoneNumber, Leniency, PhoneNumberMatch, PhoneNumberMatcher, PhoneNumberType
 from phonenumbers.phonenumbermatcher import _INNER_MATCHES
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.base import nearest_label
+from recognizers.base import has_digit, nearest_label
 
 # Numbers an organisation publishes for everyone, not a person's number: free, paid and shared-cost
 # service numbers, and the organisation-wide 088 numbers (libphonenumber's UAN type, "+31 88 ...").
@@ -29,6 +30,32 @@ def is_organisation_number(number: str | phonenumbers.PhoneNumber, region: str =
     return phonenumbers.number_type(number) in SERVICE_TYPES
 
 
+# Enough for the numbers of a day's mail: a signature's number, repeated in every mail of its sender,
+# is parsed once.
+VERIFIED_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=VERIFIED_CACHE_SIZE)
+def _verified_number(candidate: str, before: str, after: str, region: str, leniency: int) -> FrozenPhoneNumber | None:
+    """The number phonenumbers' matcher finds in `candidate` (None: it finds none), given the character
+    before and after it in the text ("" at an edge).
+
+    Those two characters are all of the text its `_parse_and_verify` reads besides the candidate (a
+    letter or "%" glued on rules a number out), and parsing and validating costs tens of microseconds,
+    so the verdict is kept: the same number in the same surroundings recurs in mail after mail (a
+    signature, a letterhead). Frozen, as it is shared by every match that reads it.
+    """
+    match = PhoneNumberMatcher(before + candidate + after, region, leniency)._parse_and_verify(candidate, len(before))
+    return FrozenPhoneNumber(match.number) if match is not None else None
+
+
+@lru_cache(maxsize=VERIFIED_CACHE_SIZE)
+def _number_facts(number: FrozenPhoneNumber) -> tuple[bool, int, str | None]:
+    """Whether `number` is an organisation's, its count of national digits and its region: what
+    PhoneRecognizer asks of every number found, kept per number like the verdict above."""
+    return is_organisation_number(number), len(str(number.national_number)), phonenumbers.region_code_for_number(number)
+
+
 class _DutchMatcher(PhoneNumberMatcher):
     """phonenumbers' matcher without parsing the candidates that could only give a number PhoneRecognizer drops.
 
@@ -44,6 +71,19 @@ class _DutchMatcher(PhoneNumberMatcher):
         if candidate[0] not in PhoneRecognizer.LEADS and not any(inner.search(candidate) for inner in _INNER_MATCHES):
             return None
         return super()._extract_match(candidate, offset)
+
+    def _parse_and_verify(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
+        """phonenumbers' check of one candidate, remembered per candidate and the characters around it.
+
+        A candidate of digits and punctuation with four digits or fewer is no number at all (no such
+        number is valid), and the matcher tries many ("2025", "12.00" in "14 mei 2025 om 12.00"): it is
+        not parsed."""
+        if sum(c.isdigit() for c in candidate) <= 4 and not any(c.isalpha() for c in candidate):
+            return None
+        end = offset + len(candidate)
+        number = _verified_number(candidate, self.text[offset - 1] if offset else "", self.text[end:end + 1],
+                                  self.preferred_region, self.leniency)
+        return PhoneNumberMatch(offset, candidate, number) if number is not None else None
 
 
 class PhoneRecognizer(LocalRecognizer):
@@ -80,6 +120,9 @@ class PhoneRecognizer(LocalRecognizer):
     )
     # Part of a longer code such as case number "96/0388/060/029" or "07-681054-10".
     GLUED_BEFORE = re.compile(r"[\w/-]$")
+    # GLUED_BEFORE ends at the number, or before a newline right before it: two characters decide, and
+    # a search of the text's whole start for them would try every position.
+    GLUED_REACH = 2
     GLUED_AFTER = re.compile(r"[\w/]|-\d")
 
     SERVICE_TYPES = SERVICE_TYPES
@@ -118,28 +161,29 @@ class PhoneRecognizer(LocalRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
     ) -> list[RecognizerResult]:
         """Find valid numbers, then score each by the nearest label before it."""
+        if not has_digit(text):
+            return []  # no candidate at all (most subject lines): no matcher
         results = []
         matcher = self.MATCHER(text, self.REGION, leniency=Leniency.VALID,
                                min_candidate_length=self.MIN_CANDIDATE_LENGTH)
         for match in matcher:
             if (
                 match.raw_string[0] not in self.LEADS
-                or self.GLUED_BEFORE.search(text, 0, match.start)
+                or self.GLUED_BEFORE.search(text, max(0, match.start - self.GLUED_REACH), match.start)
                 or self.GLUED_AFTER.match(text, match.end)
             ):
                 continue
             number = match.number
-            if (
-                is_organisation_number(number, self.REGION)
-                or len(str(number.national_number)) < (
-                    self.MIN_NATIONAL_DIGITS if number.country_code == 31 else self.MIN_FOREIGN_DIGITS)
+            organisation, national_digits, region = _number_facts(
+                number if isinstance(number, FrozenPhoneNumber) else FrozenPhoneNumber(number))
+            if organisation or national_digits < (
+                self.MIN_NATIONAL_DIGITS if number.country_code == 31 else self.MIN_FOREIGN_DIGITS
             ):
                 continue
             label = nearest_label(self.LABELS, text, match.start)
             if label == "other":
                 continue
             score = self.LABELLED_SCORE if label == "own" else self.SCORE
-            region = phonenumbers.region_code_for_number(number)
             # A labelled number is decided; Presidio's lemma window may still raise the others.
             results.append(
                 RecognizerResult(

@@ -18,6 +18,7 @@ HEADERS_FILE = Path(__file__).parent / "data" / "table_headers.toml"
 # or pasted into a mail ("naam | geboortedatum", "naam;geboortedatum").
 SEPARATORS = ("\t", "|", ";")
 _STRIP = " \t\r\"'\ufeff\u00a0"
+SEPARATOR = re.compile("|".join(map(re.escape, SEPARATORS)))
 
 
 @cache
@@ -31,6 +32,12 @@ def header_map() -> dict[str, str]:
 def fold_header(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.strip(_STRIP)).encode("ascii", "ignore").decode()
     return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def _line_at(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the line of `text` that holds position `pos`, without its newline."""
+    end = text.find("\n", pos)
+    return text.rfind("\n", 0, pos) + 1, len(text) if end == -1 else end
 
 
 def _cells(line: str, sep: str) -> list[tuple[int, int]]:
@@ -88,18 +95,18 @@ class TableColumnRecognizer(LocalRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
-        if not any(sep in text for sep in SEPARATORS):
+        """The cells under the entity headers of each table. Only the lines with a cell separator can be
+        header rows (MIN_CELLS is at least 2), and in mail they are a few lines in a hundred: the text
+        is searched for the next separator, not walked line by line."""
+        hit = SEPARATOR.search(text)
+        if hit is None:
             return []
         headers = header_map()
         wanted = set(entities) if entities else set(self.supported_entities)
         results: list[RecognizerResult] = []
-        lines, pos = [], 0
-        for line in text.split("\n"):
-            lines.append((pos, line))
-            pos += len(line) + 1
-        i = 0
-        while i < len(lines):
-            line = lines[i][1]
+        while hit is not None:
+            start, end = _line_at(text, hit.start())
+            line = text[start:end]
             sep = next((s for s in SEPARATORS if line.count(s) >= self.MIN_CELLS - 1), None)
             columns = {}
             cells = _cells(line, sep) if sep is not None else []
@@ -111,17 +118,18 @@ class TableColumnRecognizer(LocalRecognizer):
                         columns[n] = entity
             if len(columns) < 2 and len(cells) < 3:  # "Naam | Karim Haddad" is a form line, not a header
                 columns = {}
-            if not columns:
-                i += 1
-                continue
-            i += 1
-            while i < len(lines) and lines[i][1].strip() and sep in lines[i][1]:
-                row_offset, row = lines[i]
+            # The table's rows: the following lines with the header's separator, up to a blank line.
+            while columns and end < len(text):
+                row_offset, end = _line_at(text, end + 1)
+                row = text[row_offset:end]
+                if not (row.strip() and sep in row):
+                    end = row_offset  # not a row: searched again as a header
+                    break
                 for n, (lo, hi) in enumerate(_cells(row, sep)):
                     entity = columns.get(n)
                     if entity and lo < hi and _fits(entity, row[lo:hi]):
                         results.append(self._result(entity, row_offset + lo, row_offset + hi))
-                i += 1
+            hit = SEPARATOR.search(text, end)
         return results
 
     def _result(self, entity: str, start: int, end: int) -> RecognizerResult:

@@ -31,6 +31,7 @@ class VNumberRecognizer(DutchPatternRecognizer):
 
     COUNTRY_CODE = "nl"
     ENTITY = "V_NUMBER"
+    NEEDS_DIGIT = True  # V-nummer is ten digits
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("V-nummer (10 digits)", _START + r"\d{10}" + _END, 0.6),
@@ -49,6 +50,8 @@ class VNumberRecognizer(DutchPatternRecognizer):
         PATTERNS[0].name: r"\d{10}",
         PATTERNS[1].name: r"\d[ .\u00a0-]\d{3,4}[ .\u00a0-]\d",
     }
+    # A ten-digit V-nummer starts with its ten digits: none before their first occurrence.
+    SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset({PATTERNS[0].name})
 
     CONTEXT: ClassVar[list[str]] = ["vreemdelingennummer", "v-nummer", "v-nr", "vnr"]
 

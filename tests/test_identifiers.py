@@ -476,7 +476,29 @@ def test_every_sidecode_has_a_letter_by_a_digit() -> None:
 
     for form in _SIDECODES.values():
         plate = form.replace("X", "B").replace("9", "1")
-        assert re.search(LETTER_BY_DIGIT, plate) and re.search(LETTER_BY_DIGIT, plate.replace("-", "")), form
+        for written in (plate, plate.replace("-", "")):
+            assert any(re.search(fragment, written) for fragment in LETTER_BY_DIGIT), form
+
+
+def test_klantnummer_requirement_finds_every_label() -> None:
+    """KlantnummerRecognizer's REQUIRES (the end of a label) is in every text its label is in, in any case."""
+    import itertools
+
+    import regex
+
+    from recognizers.engine import REGEX_FLAGS
+    from recognizers.klantnummer import _LABEL, _LABEL_END
+
+    orgs, ends = ["ind", "coa", "dt&v", "dtv"], ["nummer", "nr", "nr."]
+    clients = ["klant", "client", "cliënt", "relatie"]
+    labels = ["".join(parts) for parts in itertools.product(["", *orgs], ["", "-", " "], clients, ends)]
+    labels += ["".join(parts) for parts in itertools.product(["kl"], ["", "."], ["", " "], ["nr"], ["", "."])]
+    labels += ["".join(parts) for parts in itertools.product(orgs, ["", "-"], ends)]
+    label, label_end = regex.compile(_LABEL, REGEX_FLAGS), regex.compile(_LABEL_END, REGEX_FLAGS)
+    for written in labels:
+        for text in (written, written.upper(), written.title(), f"het {written} IND: K-123456"):
+            assert label.search(text), text
+            assert label_end.search(text), text
 
 
 def test_requires_names_a_pattern() -> None:

@@ -15,16 +15,28 @@ from pathlib import Path
 import phonenumbers
 import pytest
 import spacy
-from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
+from presidio_analyzer import (
+    AnalyzerEngine,
+    EntityRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
+from stdnum import iban as stdnum_iban
 
 from recognizers import fastload
+from recognizers.address import AddressRecognizer
+from recognizers.base import DutchPatternRecognizer, remove_duplicates
+from recognizers.date_of_birth import DateOfBirthRecognizer
 from recognizers.engine import LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD, DutchContextEnhancer, get_analyzer
+from recognizers.iban import known_country
 from recognizers.lemmas import dutch_lemmas, lemma
 from recognizers.person import default_lexicon
 from recognizers.person_model import build_person_pipeline
-from recognizers.phone import PhoneRecognizer
+from recognizers.phone import PhoneRecognizer, _verified_number
 from scanner.documents import _fold_char, fold
 
 REPO = Path(__file__).resolve().parents[1]
@@ -311,9 +323,117 @@ def test_phone_matcher_skips_only_candidates_that_give_no_number() -> None:
     assert found > 1000
 
 
+def test_phone_verdicts_are_remembered_per_candidate_and_surroundings() -> None:
+    """phonenumbers still checks each candidate through `_parse_and_verify` (else nothing is remembered), a
+    remembered verdict gives the same number, and a letter glued on is a different question."""
+    recognizer = PhoneRecognizer()
+
+    def found(text: str) -> list[tuple[int, int, float]]:
+        return [(r.start, r.end, r.score) for r in recognizer.analyze(text, ["PHONE_NUMBER"])]
+
+    _verified_number.cache_clear()
+    assert found("Bel 06-12345678 of mail.") == [(4, 15, 0.95)]
+    assert _verified_number.cache_info().misses > 0
+    hits = _verified_number.cache_info().hits
+    assert found("Bel 06-12345678 of mail.") == [(4, 15, 0.95)]
+    assert _verified_number.cache_info().hits > hits
+    assert found("Bel 06-12345678x") == []
+    assert found("Bel 06-12345678") == [(4, 15, 0.95)]
+
+
+ADDRESS_PIECES = ["Kerkstraat", "Oude Gracht", "Laan van Meerdervoort", "Laan", "van", "Burg. de Vlugtlaan", "Markt",
+                  "'s-Gravendijkwal", "Gerechtshof", "Op", "Wonende", "straat", "Straat", "Hof", "12", "12a", "1001 A",
+                  "12-3", "12hs", "2024", "3 jaar", "5%", "1234 AB", "2595 AA Den Haag", "Postbus 123", "huisnummer",
+                  "\n", " ", "  ", ",", ".", "-", "x", "De", "Zuid", "9", "٣"]
+
+
+def _found_as_presidio_finds(recognizer: DutchPatternRecognizer, pieces: list[str], texts: int) -> int:
+    """Random texts of `pieces`: the recognizer (its gates and search stretches) finds what Presidio's own
+    analysis of all its patterns over the whole text finds. How many results there were."""
+    rng = random.Random(19)
+    found = 0
+    for _ in range(texts):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", " ", "\n"]) for _ in range(rng.randint(1, 30)))
+        expected = sorted((r.start, r.end, r.score) for r in PatternRecognizer.analyze(recognizer, text, []))
+        assert sorted((r.start, r.end, r.score) for r in recognizer.analyze(text, [])) == expected, text
+        found += len(expected)
+    return found
+
+
+def test_address_stretches_find_what_the_whole_text_finds() -> None:
+    assert _found_as_presidio_finds(AddressRecognizer(), ADDRESS_PIECES, 3000) > 1000
+
+
+DIGITLESS_PIECES = ["Kerkstraat", "Laan van Meerdervoort", "Postbus", "postcode", "huisnummer", "geboren op",
+                    "geboortedatum:", "mei", "paspoortnummer:", "paspoort met nummer", "ID-kaart", "W-document",
+                    "III-", "EU-", "klantnummer", "COA-nummer", "kl.nr", "V-nummer:", "BSN", "NL", "IBAN", "ABNA",
+                    "GB", "XK", "BD-", "SB-", "ZZZ", "AB", "K-", "tel.", "+", "(", ")", "-", ".", "/", ":", " ", "\n",
+                    "\u00a0", "'", "mr. Jansen", "Den Haag", "one", "Ⅻ", "½", "²"]
+
+
+def test_a_recognizer_that_needs_a_digit_finds_nothing_without_one() -> None:
+    """NEEDS_DIGIT holds: searched anyway, such a recognizer finds nothing in digit-free text."""
+    recognizers = [r for r in get_analyzer().registry.recognizers if getattr(r, "_needs_digit", False)]
+    assert len(recognizers) == 8
+    rng = random.Random(19)
+    texts = ["".join(rng.choice(DIGITLESS_PIECES) + rng.choice(["", " "]) for _ in range(rng.randint(1, 20)))
+             for _ in range(1000)]
+    for recognizer in recognizers:
+        recognizer._needs_digit = False
+        try:
+            assert not any(recognizer.analyze(text, recognizer.supported_entities) for text in texts), recognizer.name
+        finally:
+            recognizer._needs_digit = True
+
+
+def test_remove_duplicates_answers_as_presidios() -> None:
+    rng = random.Random(19)
+    for _ in range(3000):
+        results = []
+        for _ in range(rng.randint(0, 5)):
+            start = rng.randint(0, 40)
+            score = rng.choice([0.3, 0.6, 0.85, 1.0])
+            results.append(RecognizerResult("BSN", start, start + rng.randint(1, 12), score))
+        expected = [(r.start, r.end, r.score) for r in EntityRecognizer.remove_duplicates(list(results))]
+        assert [(r.start, r.end, r.score) for r in remove_duplicates(list(results))] == expected, results
+
+
+BIRTH_PIECES = [
+    "geboren", "Geboren", "geb.", "GEB", "geboortedatum", "geboortedatum en -plaats", "date of birth", "DOB",
+    "d.d. geboorte", "te", "in", "Aleppo", "(Syrië)", "Den Haag", ",", "op", ":", "(", "-", "/", "\n", "\r\n", "\n\n",
+    " ", "\t", "03-02-1995", "3.2.'95", "1990-02-01", "12-13-1990", "1", "februari", "feb.", "1990", "'90",
+    "2718293645", "|", "x", "12", "geboren op:\n", "1 februari\n1990", "3 feb.\n'90",
+]
+
+
+def test_birth_date_stretches_find_what_the_whole_text_finds() -> None:
+    assert _found_as_presidio_finds(DateOfBirthRecognizer(), BIRTH_PIECES, 4000) > 300
+
+
+def test_no_iban_of_a_country_outside_the_registry_is_valid() -> None:
+    """Why IbanRecognizer does not validate a candidate of an unknown country: even with the right check
+    digits, stdnum refuses it, with and without its country check."""
+    assert known_country("NL") and known_country("BE")
+    for country in ("OP", "ZZ", "EU"):
+        number = country + stdnum_iban.calc_check_digits(country + "00ABNA0417164300") + "ABNA0417164300"
+        assert not known_country(country)
+        assert not stdnum_iban.is_valid(number) and not stdnum_iban.is_valid(number, check_country=False)
+
+
+def test_glued_before_reads_two_characters() -> None:
+    """PhoneRecognizer searches GLUED_BEFORE only in the GLUED_REACH characters before a number."""
+    glued, reach = PhoneRecognizer.GLUED_BEFORE, PhoneRecognizer.GLUED_REACH
+    for length in range(5):
+        for chars in itertools.product(["a", "1", "/", "-", " ", "\n", ".", "é", "_"], repeat=length):
+            text = "".join(chars)
+            for start in range(len(text) + 1):
+                assert bool(glued.search(text, 0, start)) == bool(glued.search(text, max(0, start - reach), start))
+
+
 def test_no_phone_number_of_four_digits_is_valid() -> None:
     """Why a candidate shorter than PhoneRecognizer.MIN_CANDIDATE_LENGTH need not be parsed: split at its
-    punctuation it could only hold a number of four digits or fewer, and no such number is valid."""
+    punctuation it could only hold a number of four digits or fewer, and no such number is valid (nor
+    is any candidate of four digits or fewer, which `_DutchMatcher._parse_and_verify` does not parse)."""
     assert PhoneRecognizer.MIN_CANDIDATE_LENGTH <= min(PhoneRecognizer.MIN_NATIONAL_DIGITS,
                                                        PhoneRecognizer.MIN_FOREIGN_DIGITS)
     for length in range(1, 5):
