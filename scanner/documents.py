@@ -8,9 +8,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from redaction.pages import beschikking_keep
 from scanner.model import Finding, Message, Part
@@ -248,7 +248,7 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     if doc.cases < 1:
         scores["lso_verslag"] *= 0.5
 
-    doc.doc_types = tuple(_page_types(spec, folded))
+    doc.doc_types = tuple(_page_types(spec, folded, texts))
     signals = [k for k, s in scores.items() if s >= threshold]
 
     ext = extension(part.name)
@@ -313,93 +313,136 @@ def _groups(spec: dict[str, Any], kind: str, texts: _PartText) -> int:
 
 class _PartText:
     """One part's text in the forms the signal groups search, each made once per part rather than
-    once per group, and each group's answer kept (the scores, the public test and the letterhead
-    and consent checks ask for some groups twice)."""
+    once per group, and which signal groups occur in it (`hit`).
+
+    The groups are found all at once: one NeedleIndex pass per text form tells which groups' needles
+    occur (`NeedleIndex.live`), and only those groups run their regex. A typical part holds the
+    needles of a few of the ~45 groups, so the others cost nothing, not even a prefilter call."""
 
     def __init__(self, folded: list[str], text: str, raw: str) -> None:
         self.folded = folded  # pages, folded
         self.text = text  # folded pages joined
         self.raw = raw  # pages joined, as written
-        self._hits: dict[tuple[str, str], bool] = {}
-        self._scans: dict[str, Found] = {}
+        self._scans: dict[str, tuple[Found, set[int]]] = {}
+        signals = _signals()
+        self._hits: set[tuple[str, str]] = set()
+        for (case, first_page), positions in _signal_forms().items():
+            target = self._target(case, first_page)
+            found, live = self.scan(target)
+            for i in live & positions:
+                signal = signals[i]
+                if signal.search.search(target, found) is not None:
+                    self._hits.add((signal.kind, signal.group))
 
-    @cached_property
-    def cased(self) -> str:
-        return fold(self.raw, keep_case=True)
-
-    @cached_property
-    def first_cased(self) -> str:
-        return fold(self.folded[0], keep_case=True)
+    def _target(self, case: bool, first_page: bool) -> str:
+        if first_page:
+            return fold(self.folded[0], keep_case=True) if case else self.folded[0]
+        return fold(self.raw, keep_case=True) if case else self.text
 
     def hit(self, kind: str, group: str) -> bool:
         """Whether a pattern of the signal group `group` of `kind` occurs (documents.toml)."""
-        key = (kind, group)
-        found = self._hits.get(key)
-        if found is None:
-            signal = _signals().get(key)
-            if signal is None:
-                found = False
-            else:
-                search, case, first_page = signal
-                if first_page:
-                    target = self.first_cased if case else self.folded[0]
-                else:
-                    target = self.cased if case else self.text
-                found = search.search(target, self._needles(target)) is not None
-            self._hits[key] = found
-        return found
+        return (kind, group) in self._hits
 
-    def _needles(self, target: str) -> Found:
-        """The signal groups' needles in `target` (one of the four texts above), found once."""
-        found = self._scans.get(target)
-        if found is None:
-            found = self._scans[target] = _signal_needles().scan(target)
-        return found
+    def scan(self, text: str) -> tuple[Found, set[int]]:
+        """The signal groups' needles in `text` (one of the part's texts or pages), and the
+        positions in `_signals()` of the groups that may match in it; found once per text."""
+        scanned = self._scans.get(text)
+        if scanned is None:
+            index = _signal_needles()
+            found = index.scan(text)
+            scanned = self._scans[text] = (found, index.live(found))
+        return scanned
+
+
+class _Signal(NamedTuple):
+    kind: str
+    group: str
+    search: Alternation
+    case_sensitive: bool
+    first_page: bool
 
 
 @cache
-def _signals() -> dict[tuple[str, str], tuple[Alternation, bool, bool]]:
-    """Each signal group of documents.toml as (its Alternation, case-sensitive, first page only),
-    looked up once: a part asks for some 45 groups, and `search_patterns` hashes the patterns at
-    each call."""
+def _signals() -> tuple[_Signal, ...]:
+    """Each signal group of documents.toml, looked up once: a part asks for some 45 groups, and
+    `search_patterns` hashes the patterns at each call."""
     spec = load_toml("documents.toml")
-    return {
-        (kind, group): (search_patterns(*g["patterns"], case_sensitive=bool(g.get("case_sensitive", False))),
-                        bool(g.get("case_sensitive", False)), bool(g.get("first_page")))
+    return tuple(
+        _Signal(kind, group, search_patterns(*g["patterns"], case_sensitive=bool(g.get("case_sensitive", False))),
+                bool(g.get("case_sensitive", False)), bool(g.get("first_page")))
         for kind, kind_spec in spec["kinds"].items()
         for group, g in kind_spec.get("signals", {}).items()
-    }
+    )
+
+
+@cache
+def _signal_forms() -> dict[tuple[bool, bool], frozenset[int]]:
+    """The positions in `_signals()` of the groups that search each form of a part's text
+    (case-sensitive or not, first page only or all)."""
+    forms: dict[tuple[bool, bool], set[int]] = {}
+    for i, signal in enumerate(_signals()):
+        forms.setdefault((signal.case_sensitive, signal.first_page), set()).add(i)
+    return {form: frozenset(positions) for form, positions in forms.items()}
+
+
+@cache
+def _signal_positions() -> dict[tuple[str, str], int]:
+    """(kind, group) -> its position in `_signals()`."""
+    return {(signal.kind, signal.group): i for i, signal in enumerate(_signals())}
 
 
 @cache
 def _signal_needles() -> NeedleIndex:
     """The needles of all signal groups: a part's text is scanned once for all ~45 groups."""
-    return NeedleIndex(search for search, _, _ in _signals().values())
+    return NeedleIndex(signal.search for signal in _signals())
 
 
 _SUBJECT_LABEL = re.compile(r"^(?:onderwerp|betreft)\s*:?\s*")
 
 
-def _page_types(spec: dict[str, Any], folded: list[str]) -> list[str]:
+def _page_types(spec: dict[str, Any], folded: list[str], texts: _PartText) -> list[str]:
     """Kinds whose title heads some page (a PDF that joins documents); running headers are skipped."""
+    # A title whose needles are nowhere in the part is on none of its pages: most parts have none,
+    # and then their lines are not even split.
+    _, live = texts.scan(texts.text)
+    titles = [(kind, i) for kind, i in _title_signals() if i in live]
+    if not titles:
+        return []
+    signals = _signals()
     pages = [[line.strip() for line in page.splitlines() if line.strip()] for page in folded]
     seen = Counter(line for lines in pages for line in set(lines))
     found: list[str] = []
     for page, lines in zip(folded, pages, strict=True):
         heads = [_SUBJECT_LABEL.sub("", line) for line in lines[:12]
                  if len(line) <= 100 and (seen[line] < 2 or len(pages) == 1)]
-        for kind in TYPED_KINDS:
-            groups = spec["kinds"][kind]["signals"]
-            title = groups.get("title") or groups.get("marker") or groups.get("words") or groups.get("court")
-            if not title or kind in found:
+        for kind, i in titles:
+            if kind in found:
                 continue
             # The heads are pieces of the page: a title that cannot match on it matches on none.
-            regex = search_patterns(*title["patterns"]).narrowed(page)
+            regex = signals[i].search.narrowed(page, texts.scan(page)[0])
             if regex is None:
                 continue
             if any((m := regex.search(line)) and m.start() <= 2 for line in heads):
                 found.append(kind)
     return found
+
+
+@cache
+def _title_signals() -> tuple[tuple[str, int], ...]:
+    """Each typed kind with the position in `_signals()` of its title group (the group whose match
+    at the head of a page starts a new document), in TYPED_KINDS order."""
+    spec = load_toml("documents.toml")
+    positions = _signal_positions()
+    out = []
+    for kind in TYPED_KINDS:
+        groups = spec["kinds"][kind]["signals"]
+        title = next((g for g in ("title", "marker", "words", "court") if groups.get(g)), None)
+        if title is not None:
+            signal = _signals()[positions[(kind, title)]]
+            if signal.case_sensitive:  # the heads are searched as the group searches the part
+                raise ValueError(f"documents.toml: the {title} group of {kind} must not be case-sensitive")
+            out.append((kind, positions[(kind, title)]))
+    return tuple(out)
 
 
 def _subtype(spec: dict[str, Any], first_page: str) -> str:

@@ -155,11 +155,34 @@ class NeedleIndex:
         prefilters = list(prefilters)
         self._plain = _automaton(set().union(*(p._plain_keys for p in prefilters)))
         self._folded = _automaton(set().union(*(p._folded_keys for p in prefilters)))
+        # For `live`: which prefilters (by position) each needle lets run, which run always, and
+        # which have case-insensitive needles (all of those may match in a text with a case twin).
+        self._always = frozenset(i for i, p in enumerate(prefilters) if p._always)
+        self._case_insensitive = frozenset(i for i, p in enumerate(prefilters) if p._folded)
+        self._plain_owners: dict[str, set[int]] = {}
+        self._folded_owners: dict[str, set[int]] = {}
+        for i, p in enumerate(prefilters):
+            for needle in p._plain_keys:
+                self._plain_owners.setdefault(needle, set()).add(i)
+            for needle in p._folded_keys:
+                self._folded_owners.setdefault(needle, set()).add(i)
 
     def scan(self, text: str) -> Found:
         """What to pass as `found` to the index's prefilters for `text`."""
         lowered = _lowered(text)
         return Found(_occurring(self._plain, text), None if lowered is None else _occurring(self._folded, lowered))
+
+    def live(self, found: Found) -> set[int]:
+        """Positions (in the order given) of the prefilters that may match in the text `found` was
+        scanned from: exactly those whose own `live` would not be empty. A caller with many
+        prefilters and a text that holds few needles then skips the others without asking each."""
+        live = set(self._always)
+        live.update(*map(self._plain_owners.__getitem__, found.plain))
+        if found.folded is None:
+            live |= self._case_insensitive
+        else:
+            live.update(*map(self._folded_owners.__getitem__, found.folded))
+        return live
 
 
 def _automaton(needles: set[str]) -> Any:

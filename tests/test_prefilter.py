@@ -100,9 +100,13 @@ def test_a_needle_index_finds_what_each_prefilter_tests() -> None:
     texts += ["be\u017fchikking", "VERTROUWEL\u0130JK - intern", "", "x"]
     for text in texts:
         found = index.scan(text)
-        for search in searches:
+        live = index.live(found)
+        for i, search in enumerate(searches):
             assert search.live(text, found) == search.live(text), search.regex.pattern
+            # The index's own answer: which prefilters may match, without asking each.
+            assert (i in live) == bool(search.live(text)), search.regex.pattern
     assert NeedleIndex([]).scan("tekst") == (frozenset(), frozenset())
+    assert NeedleIndex([]).live(NeedleIndex([]).scan("tekst")) == set()
 
 
 def _assert_same(search: Alternation, text: str) -> None:
