@@ -172,11 +172,12 @@ def patterns(*regexes: str, case_sensitive: bool = False) -> re.Pattern[str]:
 
 
 @cache
-def search_patterns(*regexes: str, case_sensitive: bool = False) -> Alternation:
+def search_patterns(*regexes: str, case_sensitive: bool = False, numbered_groups: bool = True) -> Alternation:
     """`patterns` as an `Alternation` (scanner.prefilter): most marker lists match nothing in most
-    texts, and a substring test of their words proves that far faster than the regex engine."""
+    texts, and a substring test of their words proves that far faster than the regex engine.
+    `numbered_groups` as for `Alternation`."""
     flags = re.MULTILINE | (0 if case_sensitive else re.IGNORECASE)
-    return Alternation([f"(?:{r})" for r in regexes], flags)
+    return Alternation([f"(?:{r})" for r in regexes], flags, numbered_groups=numbered_groups)
 
 
 def any_match(regexes: Sequence[str], text: str, case_sensitive: bool = False) -> re.Match[str] | None:
@@ -221,10 +222,10 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
 
     doc.rows, doc.subjects, doc.cases = _count_rows(part, findings)
     doc.quoted_from = tuple(_quoted_addresses(raw_text))
-    doc.deliberation = bool(any_match(spec["internal_thread"]["deliberation"], text))
+    texts = _PartText(folded, text, raw_text)
+    doc.deliberation = texts.search(_deliberation(), text) is not None
     _read_footers(doc, folded, spec)
 
-    texts = _PartText(folded, text, raw_text)
     scores = {kind: _score(kind, spec, texts) for kind in spec["kinds"]}
     # A public document (Kamerbrief, handreiking) wins when it shows several of its marks and
     # holds no identifier of a data subject; its office holders are not data subjects.
@@ -295,7 +296,7 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
         doc.internal = "explicit"
         doc.restricted = bool(re.search(r"niet\s+voor\s+externe|intern\s+gebruik|niet\s+verspreiden|vertrouwelijk",
                                         text))
-    doc.owner = _owner(spec, kind_spec, folded, policy)
+    doc.owner = _owner(spec, kind_spec, folded, policy, texts)
     return doc
 
 
@@ -317,18 +318,21 @@ class _PartText:
 
     The groups are found all at once: one NeedleIndex pass per text form tells which groups' needles
     occur (`NeedleIndex.live`), and only those groups run their regex. A typical part holds the
-    needles of a few of the ~45 groups, so the others cost nothing, not even a prefilter call."""
+    needles of a few of the ~45 groups, so the others cost nothing, not even a prefilter call. The
+    same pass serves the other marker lists classify searches the part for (`search`, `narrowed`)."""
 
     def __init__(self, folded: list[str], text: str, raw: str) -> None:
         self.folded = folded  # pages, folded
         self.text = text  # folded pages joined
         self.raw = raw  # pages joined, as written
         self._scans: dict[str, tuple[Found, set[int]]] = {}
+        self.scan(text)  # the one scan: the other forms hold the needles of a few groups only
         signals = _signals()
         self._hits: set[tuple[str, str]] = set()
         for (case, first_page), positions in _signal_forms().items():
             target = self._target(case, first_page)
-            found, live = self.scan(target)
+            scanned = self._scans.get(target)  # the first page of a one-page part is the text
+            found, live = scanned if scanned is not None else (None, positions)
             for i in live & positions:
                 signal = signals[i]
                 if signal.search.search(target, found) is not None:
@@ -344,14 +348,28 @@ class _PartText:
         return (kind, group) in self._hits
 
     def scan(self, text: str) -> tuple[Found, set[int]]:
-        """The signal groups' needles in `text` (one of the part's texts or pages), and the
-        positions in `_signals()` of the groups that may match in it; found once per text."""
+        """The needles of `_part_searches()` in `text` (one of the part's texts or pages), and the
+        positions of the searches that may match in it; found once per text."""
         scanned = self._scans.get(text)
         if scanned is None:
-            index = _signal_needles()
+            index = _part_index()
             found = index.scan(text)
             scanned = self._scans[text] = (found, index.live(found))
         return scanned
+
+    def narrowed(self, search: Alternation, text: str) -> re.Pattern[str] | None:
+        """`search.narrowed(text)` for one of `_part_searches()`: from the part's scan of `text` when
+        it has one (the texts the signal groups search), else by the search's own needle tests (a
+        scan costs more than those for a text asked about once, such as the later pages)."""
+        scanned = self._scans.get(text)
+        if scanned is None:
+            return search.narrowed(text)
+        found, live = scanned
+        return search.narrowed(text, found) if _part_positions()[search] in live else None
+
+    def search(self, search: Alternation, text: str) -> re.Match[str] | None:
+        regex = self.narrowed(search, text)
+        return regex.search(text) if regex is not None else None
 
 
 class _Signal(NamedTuple):
@@ -392,9 +410,36 @@ def _signal_positions() -> dict[tuple[str, str], int]:
 
 
 @cache
-def _signal_needles() -> NeedleIndex:
-    """The needles of all signal groups: a part's text is scanned once for all ~45 groups."""
-    return NeedleIndex(signal.search for signal in _signals())
+def _part_searches() -> tuple[Alternation, ...]:
+    """Every marker list classify searches a part's texts for: the signal groups first (at their
+    positions in `_signals()`), then the owners' marks and the deliberation phrases."""
+    return (tuple(signal.search for signal in _signals()) + _owner_searches() + (_deliberation(),))
+
+
+@cache
+def _part_positions() -> dict[Alternation, int]:
+    """Each of `_part_searches()` -> a position of it there (two groups may share one)."""
+    positions: dict[Alternation, int] = {}
+    for i, search in enumerate(_part_searches()):
+        positions.setdefault(search, i)
+    return positions
+
+
+@cache
+def _part_index() -> NeedleIndex:
+    """The needles of `_part_searches()`: a part's text is scanned once for all ~50 lists."""
+    return NeedleIndex(_part_searches())
+
+
+@cache
+def _owner_searches() -> tuple[Alternation, ...]:
+    """The marks of each owner of documents.toml, in its order."""
+    return tuple(search_patterns(*owner["patterns"]) for owner in load_toml("documents.toml")["owners"].values())
+
+
+@cache
+def _deliberation() -> Alternation:
+    return search_patterns(*load_toml("documents.toml")["internal_thread"]["deliberation"])
 
 
 _SUBJECT_LABEL = re.compile(r"^(?:onderwerp|betreft)\s*:?\s*")
@@ -419,7 +464,7 @@ def _page_types(spec: dict[str, Any], folded: list[str], texts: _PartText) -> li
             if kind in found:
                 continue
             # The heads are pieces of the page: a title that cannot match on it matches on none.
-            regex = signals[i].search.narrowed(page, texts.scan(page)[0])
+            regex = texts.narrowed(signals[i].search, page)
             if regex is None:
                 continue
             if any((m := regex.search(line)) and m.start() <= 2 for line in heads):
@@ -458,7 +503,9 @@ def _subtype(spec: dict[str, Any], first_page: str) -> str:
 def _read_footers(doc: Document, folded: list[str], spec: dict[str, Any]) -> None:
     numbers: list[int] = []
     totals: Counter[int] = Counter()
-    footer = patterns(*spec["pages"]["footer"])
+    # Only the numbers a footer holds are read, not which group holds them: so a page without
+    # "pagina" or "page" runs the one footer form that has no needle, not all three.
+    footer = search_patterns(*spec["pages"]["footer"], numbered_groups=False)
     for page in folded:
         hits = list(footer.finditer(page))
         if not hits:
@@ -520,7 +567,8 @@ def _internal_metadata(spec: dict[str, Any], part: Part) -> bool:
     return False
 
 
-def _owner(spec: dict[str, Any], kind_spec: dict[str, Any], folded: list[str], policy: Policy) -> str | None:
+def _owner(spec: dict[str, Any], kind_spec: dict[str, Any], folded: list[str], policy: Policy,
+           texts: _PartText) -> str | None:
     fixed = kind_spec.get("owner")
     if fixed == "":
         return None
@@ -528,16 +576,20 @@ def _owner(spec: dict[str, Any], kind_spec: dict[str, Any], folded: list[str], p
         org = policy.organisation(fixed)
         return org.name if org else fixed
     best, best_hits = None, 0
-    first = folded[0]
-    for key, owner in spec["owners"].items():
-        regex = search_patterns(*owner["patterns"])
-        hits = 3 * len(regex.findall(first[:2000])) + len(regex.findall("\n".join(folded[1:])))
+    head, rest = folded[0][:2000], "\n".join(folded[1:])
+    for key, search in zip(spec["owners"], _owner_searches(), strict=True):
+        hits = 3 * _count(texts.narrowed(search, head), head) + _count(texts.narrowed(search, rest), rest)
         if hits > best_hits:
             best, best_hits = key, hits
     if best is None:
         return None
     org = policy.organisation(best)
     return org.name if org else best
+
+
+def _count(regex: re.Pattern[str] | None, text: str) -> int:
+    """How many times `regex` (None: no alternative can match) matches in `text`, as `findall` counts."""
+    return len(regex.findall(text)) if regex is not None else 0
 
 
 def _count_rows(part: Part, findings: Sequence[Finding]) -> tuple[int, int, int]:

@@ -98,13 +98,15 @@ class Alternation(Prefilter):
     needles occur in it (results as of the whole: an alternative that can match nowhere in the
     text never wins at any position, so leaving it out changes no match)."""
 
-    def __init__(self, alternatives: Sequence[str], flags: int = 0) -> None:
+    def __init__(self, alternatives: Sequence[str], flags: int = 0, *, numbered_groups: bool = True) -> None:
+        """`numbered_groups=False`: the caller reads no capture group by its number (only, say, the
+        groups that took part in the match), so the alternatives may be left out all the same."""
         self.alternatives = tuple(alternatives)
         self.flags = flags
         self.regex = re.compile("|".join(self.alternatives) or r"(?!x)x", flags)
         super().__init__([re.compile(a, flags) for a in self.alternatives])
         # Leaving alternatives out would renumber capture groups: then all or nothing runs.
-        self._narrow = self.regex.groups == 0
+        self._narrow = self.regex.groups == 0 or not numbered_groups
         self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}
 
     def narrowed(self, text: str, found: Found | None = None) -> re.Pattern[str] | None:
