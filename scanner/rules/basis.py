@@ -3,6 +3,8 @@ LAWYER_UNVERIFIED and PURPOSE_NOT_STATED."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from scanner.documents import any_match, fold, load_toml
 from scanner.model import Suggestion
 from scanner.rules.common import Hit, find_all, has_terms, join_words, negated, remove_recipient
@@ -16,7 +18,7 @@ def no_legal_basis(ctx: RuleContext) -> list[Hit]:
         return []
     hits = []
     severity = ctx.policy.severity(rule)
-    third_party = _third_party_mailbox(ctx)
+    third_party = ctx.once(_third_party_mailbox)
     for r in ctx.targets:
         m = ctx.match(r)
         if ctx.is_own(r):
@@ -45,9 +47,13 @@ def no_legal_basis(ctx: RuleContext) -> list[Hit]:
 
 def _third_party_mailbox(ctx: RuleContext) -> bool:
     """The sender's text shows a private address is a relative's or a friend's, not the client's ("uw neef")."""
+    return bool(find_all(_third_party_signals(), ctx.own_text))
+
+
+@cache
+def _third_party_signals() -> tuple[str, ...]:
     spec = load_toml("rules.toml")["third_party_mailbox"]
-    regexes = [signal.replace("{relatives}", spec["relatives"]) for signal in spec["signals"]]
-    return bool(find_all(regexes, ctx.own_text))
+    return tuple(signal.replace("{relatives}", spec["relatives"]) for signal in spec["signals"])
 
 
 def _lawyer_addressed(ctx: RuleContext, address: str) -> bool:
@@ -100,7 +106,7 @@ def personal_mailbox(ctx: RuleContext) -> list[Hit]:
     rule = "PERSONAL_MAILBOX"
     if not ctx.has_personal:
         return []
-    if _third_party_mailbox(ctx):
+    if ctx.once(_third_party_mailbox):
         return []  # NO_LEGAL_BASIS: the address is not the data subject's
     severity = ctx.policy.severity(rule)
     return [Hit(rule, severity, "default", [r.address], fields={"adres": r.address},

@@ -12,7 +12,7 @@ from scanner.policy import CHAIN_CATEGORIES, Channel, Policy
 from scanner.prefilter import Alternation, Prefilter
 from scanner.rules.bulk import is_bulk
 from scanner.rules.common import Hit, anchored, fill, find_terms, join_words, negated
-from scanner.rules.context import RuleContext, signature_start
+from scanner.rules.context import RuleContext
 from scanner.rules.special import kinds_of_special
 
 # With its literal prefilter (scanner.prefilter): a text without "http", "www." or a short-link
@@ -84,7 +84,6 @@ def banned_channel(ctx: RuleContext) -> list[Hit]:
         found[channel.key] = (channel, in_signature and (previous is None or previous[1]))
 
     bodies = [(i, p) for i, p in ctx.indexed_parts(attachments=False) if not ctx.is_public(i)]
-    signatures = {i: signature_start(p.text) for i, p in bodies if not p.forwarded}
     urls: list[str] = list(ctx.message.links)
     for _, part in bodies:
         urls += [m.group(0) for m in _URL.finditer(part.text)]
@@ -98,7 +97,7 @@ def banned_channel(ctx: RuleContext) -> list[Hit]:
         in_signature = False
         for index, part in bodies:
             position = part.text.find(url)
-            start = signatures.get(index)
+            start = ctx.signature_start(index)
             if position >= 0:
                 in_signature = start is not None and position >= start
                 break
@@ -106,7 +105,7 @@ def banned_channel(ctx: RuleContext) -> list[Hit]:
     prefilter, phrases = _channel_phrases(policy)
     for index, part in bodies:
         text = fold(part.text)
-        start = signatures.get(index)
+        start = ctx.signature_start(index)
         for i in prefilter.live(text):  # in the order of the channels and their phrases
             channel, phrase = phrases[i]
             for m in phrase.finditer(text):
