@@ -257,10 +257,12 @@ def unscannable_attachment(ctx: RuleContext) -> list[Hit]:
                             fields={"bijlage": part.name or policy.common("the_message", ctx.lang), "reden": text},
                             per_recipient=False))
     message = ctx.message
+    if not message.encrypted or hits:  # most mails: their text is not searched for PGP blocks
+        return hits
     # Text an inline PGP block hides is as unreadable as an S/MIME envelope.
     readable = any(_PGP_BLOCK.sub("", p.text).strip() for p in message.parts if p.part != "subject")
     armoured = any(_PGP_BLOCK.search(p.text) for _, p in ctx.indexed_parts(attachments=False))
-    if message.encrypted and (armoured or not readable) and not hits:
+    if armoured or not readable:
         hits.append(Hit(rule, policy.severity(rule), "message", recipients,
                         fields={"bijlage": policy.common("the_message", ctx.lang),
                                 "reden": policy.template(rule, "reden_encrypted", ctx.lang)},
