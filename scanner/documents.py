@@ -368,8 +368,20 @@ class _PartText:
         return search.narrowed(text, found) if _part_positions()[search] in live else None
 
     def search(self, search: Alternation, text: str) -> re.Match[str] | None:
-        regex = self.narrowed(search, text)
-        return regex.search(text) if regex is not None else None
+        """`search.search(text)`, answered as `narrowed` is."""
+        scanned = self._scans.get(text)
+        if scanned is None:
+            return search.search(text)
+        found, live = scanned
+        return search.search(text, found) if _part_positions()[search] in live else None
+
+    def count(self, search: Alternation, text: str) -> int:
+        """How many times `search` matches in `text` (as `findall` counts), answered as `narrowed` is."""
+        scanned = self._scans.get(text)
+        if scanned is None:
+            return sum(1 for _ in search.finditer(text))
+        found, live = scanned
+        return sum(1 for _ in search.finditer(text, found)) if _part_positions()[search] in live else 0
 
 
 class _Signal(NamedTuple):
@@ -578,18 +590,13 @@ def _owner(spec: dict[str, Any], kind_spec: dict[str, Any], folded: list[str], p
     best, best_hits = None, 0
     head, rest = folded[0][:2000], "\n".join(folded[1:])
     for key, search in zip(spec["owners"], _owner_searches(), strict=True):
-        hits = 3 * _count(texts.narrowed(search, head), head) + _count(texts.narrowed(search, rest), rest)
+        hits = 3 * texts.count(search, head) + texts.count(search, rest)
         if hits > best_hits:
             best, best_hits = key, hits
     if best is None:
         return None
     org = policy.organisation(best)
     return org.name if org else best
-
-
-def _count(regex: re.Pattern[str] | None, text: str) -> int:
-    """How many times `regex` (None: no alternative can match) matches in `text`, as `findall` counts."""
-    return len(regex.findall(text)) if regex is not None else 0
 
 
 def _count_rows(part: Part, findings: Sequence[Finding]) -> tuple[int, int, int]:
