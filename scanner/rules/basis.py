@@ -18,13 +18,13 @@ def no_legal_basis(ctx: RuleContext) -> list[Hit]:
         return []
     hits = []
     severity = ctx.policy.severity(rule)
-    third_party = ctx.once(_third_party_mailbox)
     for r in ctx.targets:
         m = ctx.match(r)
         if ctx.is_own(r):
             continue
         if m.category == "webmail":
-            if not third_party:  # it may be the data subject's own: PERSONAL_MAILBOX
+            # Only asked for a private mailbox (most mails have none): its text is searched once.
+            if not ctx.once(_third_party_mailbox):  # it may be the data subject's own: PERSONAL_MAILBOX
                 continue
             hit = Hit(rule, severity, "derde", [r.address])
         elif m.category == "onbekend":
@@ -106,12 +106,13 @@ def personal_mailbox(ctx: RuleContext) -> list[Hit]:
     rule = "PERSONAL_MAILBOX"
     if not ctx.has_personal:
         return []
-    if ctx.once(_third_party_mailbox):
+    private = [r for r in ctx.targets if ctx.match(r).category == "webmail"]
+    if not private or ctx.once(_third_party_mailbox):
         return []  # NO_LEGAL_BASIS: the address is not the data subject's
     severity = ctx.policy.severity(rule)
     return [Hit(rule, severity, "default", [r.address], fields={"adres": r.address},
                 suggestions=[remove_recipient(r.address)])
-            for r in ctx.targets if ctx.match(r).category == "webmail"]
+            for r in private]
 
 
 def _lawyer_claim(ctx: RuleContext, address: str) -> bool:
@@ -153,8 +154,6 @@ def purpose_not_stated(ctx: RuleContext) -> list[Hit]:
     rule = "PURPOSE_NOT_STATED"
     if not ctx.has_personal or ctx.request_context or ctx.motivation:
         return []
-    if has_terms("purpose.txt", ctx.all_body_text):
-        return []
     hits = []
     severity = ctx.policy.severity(rule)
     for r in ctx.targets:
@@ -163,4 +162,7 @@ def purpose_not_stated(ctx: RuleContext) -> list[Hit]:
             continue
         variant = "gemeente" if m.category == "gemeente" else "default"
         hits.append(Hit(rule, severity, variant, [r.address]))
+    # The text is searched for a stated purpose only when a recipient needs one (few do).
+    if hits and has_terms("purpose.txt", ctx.all_body_text):
+        return []
     return hits

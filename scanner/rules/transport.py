@@ -97,20 +97,21 @@ def banned_channel(ctx: RuleContext) -> list[Hit]:
         in_signature = False
         for index, part in bodies:
             position = part.text.find(url)
-            start = ctx.signature_start(index)
             if position >= 0:
+                start = ctx.signature_start(index)
                 in_signature = start is not None and position >= start
                 break
         note(channel, in_signature)
     prefilter, phrases = _channel_phrases(policy)
     for index, part in bodies:
         text = fold(part.text)
-        start = ctx.signature_start(index)
         for i in prefilter.live(text):  # in the order of the channels and their phrases
             channel, phrase = phrases[i]
             for m in phrase.finditer(text):
                 if negated(part.text, m.start(), tuple(settings["negations"])):
                     continue
+                # The signature is looked for only in a body that names a channel (few do).
+                start = ctx.signature_start(index)
                 note(channel, start is not None and m.start() >= start)
     hits = []
     recipients = [r.address for r in ctx.targets]
