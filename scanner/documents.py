@@ -121,6 +121,13 @@ def fold(text: str, keep_case: bool = False) -> str:
     return out if keep_case else out.lower()
 
 
+@lru_cache(maxsize=8)
+def fold_text(text: str) -> str:
+    """`fold(text)` for a whole text that is searched several times (a page of a part, a body, the
+    sender's own text): classify and the rules fold it once between them, not once per search."""
+    return fold(text)
+
+
 @cache
 def load_toml(name: str) -> dict[str, Any]:
     """A marker file from scanner/data/markers (parsed once)."""
@@ -214,7 +221,7 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
         doc.kind, doc.confidence = "onderwerp", 1.0
         return doc
 
-    folded = [fold(p) for p in pages]
+    folded = [fold_text(p) for p in pages]
     text = "\n".join(folded)
     raw_text = "\n".join(pages)
     name = fold(part.name or "")

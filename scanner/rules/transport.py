@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from urllib.parse import ParseResult, parse_qs, unquote, urlparse
 
-from scanner.documents import fold, load_toml
+from scanner.documents import fold, fold_text, load_toml
 from scanner.model import Suggestion
 from scanner.policy import CHAIN_CATEGORIES, Channel, Policy
 from scanner.prefilter import Alternation, Prefilter
@@ -104,7 +104,7 @@ def banned_channel(ctx: RuleContext) -> list[Hit]:
         note(channel, in_signature)
     prefilter, phrases = _channel_phrases(policy)
     for index, part in bodies:
-        text = fold(part.text)
+        text = fold_text(part.text)
         for i in prefilter.live(text):  # in the order of the channels and their phrases
             channel, phrase = phrases[i]
             for m in phrase.finditer(text):
