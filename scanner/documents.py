@@ -608,21 +608,13 @@ def _owner(spec: dict[str, Any], kind_spec: dict[str, Any], folded: list[str], p
 
 def _count_rows(part: Part, findings: Sequence[Finding]) -> tuple[int, int, int]:
     """Rows with an identifier, distinct data subjects, and distinct cases in one part."""
-    line_starts: list[list[int]] = []
-    for page in part.pages or [""]:
-        starts = [0] + [m.end() for m in re.finditer(r"\n", page)]
-        line_starts.append(starts)
+    pages = part.pages or [""]
 
     def line_of(f: Finding) -> tuple[int, int]:
+        # The line number is the count of line ends before the finding (str.count, in C).
         page = (f.page or 1) - 1
-        starts = line_starts[page] if 0 <= page < len(line_starts) else [0]
-        lo = 0
-        for i, s in enumerate(starts):
-            if s <= f.start:
-                lo = i
-            else:
-                break
-        return page, lo
+        text = pages[page] if 0 <= page < len(pages) else ""
+        return page, text.count("\n", 0, max(0, f.start))
 
     row_entities = ROW_ENTITIES | ({"PERSON"} if part.kind in TABLE_KINDS else set())
     rows = {line_of(f) for f in findings if f.entity in row_entities}
