@@ -152,7 +152,7 @@ def lawyer_unverified(ctx: RuleContext) -> list[Hit]:
 def purpose_not_stated(ctx: RuleContext) -> list[Hit]:
     """Personal data to a gemeente, overheid or ngo, with no request and no stated purpose."""
     rule = "PURPOSE_NOT_STATED"
-    if not ctx.has_personal or ctx.request_context or ctx.motivation:
+    if not ctx.has_personal:
         return []
     hits = []
     severity = ctx.policy.severity(rule)
@@ -162,7 +162,8 @@ def purpose_not_stated(ctx: RuleContext) -> list[Hit]:
             continue
         variant = "gemeente" if m.category == "gemeente" else "default"
         hits.append(Hit(rule, severity, variant, [r.address]))
-    # The text is searched for a stated purpose only when a recipient needs one (few do).
-    if hits and has_terms("purpose.txt", ctx.all_body_text):
+    # The message is looked at for a request or a stated purpose only when a recipient needs
+    # one (few do).
+    if not hits or ctx.request_context or ctx.motivation or has_terms("purpose.txt", ctx.all_body_text):
         return []
     return hits
