@@ -77,16 +77,21 @@ class Prefilter:
         # As sets, so that `found & keys` loops over the smaller side, in C.
         self._plain_keys = frozenset(self._plain)
         self._folded_keys = frozenset(self._folded)
+        self._by_needles: dict[tuple[frozenset[str], frozenset[str] | None], tuple[int, ...]] = {}
 
     def live(self, text: str, found: Found | None = None) -> tuple[int, ...]:
         """Indices (ascending) of the patterns that may match in `text`; `found`, when given, is
         `text` scanned by a NeedleIndex that holds this prefilter's needles."""
         if found is not None:
-            owners = [self._plain[n] for n in found.plain & self._plain_keys]
-            if found.folded is None:  # a case twin: every case-insensitive needle may be there
-                owners += self._folded.values()
-            else:
-                owners += [self._folded[n] for n in found.folded & self._folded_keys]
+            # The answer depends only on which of its needles were found: remembered for each such
+            # set (a few recur: the same letterhead, the same signature words).
+            key = (found.plain & self._plain_keys, None if found.folded is None else found.folded & self._folded_keys)
+            live = self._by_needles.get(key)
+            if live is None:
+                if len(self._by_needles) >= MAX_SUBSETS:
+                    self._by_needles.clear()
+                live = self._by_needles[key] = self._owners_live(key)
+            return live
         else:
             # filter(text.__contains__, …) runs the substring tests in C, without a Python step
             # per needle (most needles are not in the text).
@@ -97,6 +102,18 @@ class Prefilter:
                     owners += self._folded.values()
                 else:
                     owners += map(self._folded.__getitem__, filter(lowered.__contains__, self._folded))
+        return self._live(owners)
+
+    def _owners_live(self, key: tuple[frozenset[str], frozenset[str] | None]) -> tuple[int, ...]:
+        plain, folded = key
+        owners = [self._plain[n] for n in plain]
+        if folded is None:  # a case twin: every case-insensitive needle may be there
+            owners += self._folded.values()
+        else:
+            owners += [self._folded[n] for n in folded]
+        return self._live(owners)
+
+    def _live(self, owners: list[list[int]]) -> tuple[int, ...]:
         if not owners:
             return self._always
         return tuple(sorted(set(self._always).union(*owners)))
