@@ -233,7 +233,7 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     doc.deliberation = texts.search(_deliberation(), text) is not None
     _read_footers(doc, folded, spec)
 
-    scores = {kind: _score(kind, spec, texts) for kind in spec["kinds"]}
+    scores = {kind: _score(kind, texts) for kind in spec["kinds"]}
     # A public document (Kamerbrief, handreiking) wins when it shows several of its marks and
     # holds no identifier of a data subject; its office holders are not data subjects.
     has_ids = any(f.entity in ROW_ENTITIES for f in findings)
@@ -307,12 +307,22 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     return doc
 
 
-def _score(kind: str, spec: dict[str, Any], texts: _PartText) -> float:
+def _score(kind: str, texts: _PartText) -> float:
+    """The weights of the kind's signal groups that occur, added in the file's order, capped at 1."""
     total = 0.0
-    for group in spec["kinds"][kind].get("signals", {}):
-        if texts.hit(kind, group):
-            total += spec["kinds"][kind]["signals"][group]["weight"]
+    hits = texts.hits
+    for key, weight in _signal_weights()[kind]:
+        if key in hits:
+            total += weight
     return min(total, 1.0)
+
+
+@cache
+def _signal_weights() -> dict[str, tuple[tuple[tuple[str, str], float], ...]]:
+    """Each kind's signal groups as ((kind, group), weight), looked up once rather than per part."""
+    spec = load_toml("documents.toml")
+    return {kind: tuple(((kind, group), g["weight"]) for group, g in kind_spec.get("signals", {}).items())
+            for kind, kind_spec in spec["kinds"].items()}
 
 
 def _groups(spec: dict[str, Any], kind: str, texts: _PartText) -> int:
@@ -335,7 +345,7 @@ class _PartText:
         self._scans: dict[str, tuple[Found, set[int]]] = {}
         self.scan(text)  # the one scan: the other forms hold the needles of a few groups only
         signals = _signals()
-        self._hits: set[tuple[str, str]] = set()
+        self.hits: set[tuple[str, str]] = set()  # (kind, group) of the signal groups that occur
         for (case, first_page), positions in _signal_forms().items():
             target = self._target(case, first_page)
             scanned = self._scans.get(target)  # the first page of a one-page part is the text
@@ -343,7 +353,7 @@ class _PartText:
             for i in live & positions:
                 signal = signals[i]
                 if signal.search.search(target, found) is not None:
-                    self._hits.add((signal.kind, signal.group))
+                    self.hits.add((signal.kind, signal.group))
 
     def _target(self, case: bool, first_page: bool) -> str:
         if first_page:
@@ -352,7 +362,7 @@ class _PartText:
 
     def hit(self, kind: str, group: str) -> bool:
         """Whether a pattern of the signal group `group` of `kind` occurs (documents.toml)."""
-        return (kind, group) in self._hits
+        return (kind, group) in self.hits
 
     def scan(self, text: str) -> tuple[Found, set[int]]:
         """The needles of `_part_searches()` in `text` (one of the part's texts or pages), and the
