@@ -375,30 +375,29 @@ class _PartText:
         return scanned
 
     def narrowed(self, search: Alternation, text: str) -> re.Pattern[str] | None:
-        """`search.narrowed(text)` for one of `_part_searches()`: from the part's scan of `text` when
-        it has one (the texts the signal groups search), else by the search's own needle tests (a
-        scan costs more than those for a text asked about once, such as the later pages)."""
-        scanned = self._scans.get(text)
-        if scanned is None:
-            return search.narrowed(text)
-        found, live = scanned
-        return search.narrowed(text, found) if _part_positions()[search] in live else None
+        """`search.narrowed(text)` for one of `_part_searches()`, answered from the part's scan of
+        `text` when it has one (the texts the signal groups search), else by the search's own needle
+        tests (a scan costs more than those for a text asked about once, such as a later page)."""
+        may_match, found = self._scanned(search, text)
+        return search.narrowed(text, found) if may_match else None
 
     def search(self, search: Alternation, text: str) -> re.Match[str] | None:
         """`search.search(text)`, answered as `narrowed` is."""
-        scanned = self._scans.get(text)
-        if scanned is None:
-            return search.search(text)
-        found, live = scanned
-        return search.search(text, found) if _part_positions()[search] in live else None
+        may_match, found = self._scanned(search, text)
+        return search.search(text, found) if may_match else None
 
     def count(self, search: Alternation, text: str) -> int:
         """How many times `search` matches in `text` (as `findall` counts), answered as `narrowed` is."""
+        may_match, found = self._scanned(search, text)
+        return sum(1 for _ in search.finditer(text, found)) if may_match else 0
+
+    def _scanned(self, search: Alternation, text: str) -> tuple[bool, Found | None]:
+        """Whether `search` may match in `text`, and the scan to pass it (None: not scanned)."""
         scanned = self._scans.get(text)
         if scanned is None:
-            return sum(1 for _ in search.finditer(text))
+            return True, None
         found, live = scanned
-        return sum(1 for _ in search.finditer(text, found)) if _part_positions()[search] in live else 0
+        return _part_positions()[search] in live, found
 
 
 class _Signal(NamedTuple):
