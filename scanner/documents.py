@@ -8,9 +8,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from redaction.pages import beschikking_keep
 from scanner.model import Finding, Message, Part
@@ -121,6 +121,13 @@ def fold(text: str, keep_case: bool = False) -> str:
     return out if keep_case else out.lower()
 
 
+@lru_cache(maxsize=8)
+def fold_text(text: str) -> str:
+    """`fold(text)` for a whole text that is searched several times (a page of a part, a body, the
+    sender's own text): classify and the rules fold it once between them, not once per search."""
+    return fold(text)
+
+
 @cache
 def load_toml(name: str) -> dict[str, Any]:
     """A marker file from scanner/data/markers (parsed once)."""
@@ -172,11 +179,12 @@ def patterns(*regexes: str, case_sensitive: bool = False) -> re.Pattern[str]:
 
 
 @cache
-def search_patterns(*regexes: str, case_sensitive: bool = False) -> Alternation:
+def search_patterns(*regexes: str, case_sensitive: bool = False, numbered_groups: bool = True) -> Alternation:
     """`patterns` as an `Alternation` (scanner.prefilter): most marker lists match nothing in most
-    texts, and a substring test of their words proves that far faster than the regex engine."""
+    texts, and a substring test of their words proves that far faster than the regex engine.
+    `numbered_groups` as for `Alternation`."""
     flags = re.MULTILINE | (0 if case_sensitive else re.IGNORECASE)
-    return Alternation([f"(?:{r})" for r in regexes], flags)
+    return Alternation([f"(?:{r})" for r in regexes], flags, numbered_groups=numbered_groups)
 
 
 def any_match(regexes: Sequence[str], text: str, case_sensitive: bool = False) -> re.Match[str] | None:
@@ -213,7 +221,7 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
         doc.kind, doc.confidence = "onderwerp", 1.0
         return doc
 
-    folded = [fold(p) for p in pages]
+    folded = [fold_text(p) for p in pages]
     text = "\n".join(folded)
     raw_text = "\n".join(pages)
     name = fold(part.name or "")
@@ -221,11 +229,11 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
 
     doc.rows, doc.subjects, doc.cases = _count_rows(part, findings)
     doc.quoted_from = tuple(_quoted_addresses(raw_text))
-    doc.deliberation = bool(any_match(spec["internal_thread"]["deliberation"], text))
+    texts = _PartText(folded, text, raw_text)
+    doc.deliberation = texts.search(_deliberation(), text) is not None
     _read_footers(doc, folded, spec)
 
-    texts = _PartText(folded, text, raw_text)
-    scores = {kind: _score(kind, spec, texts) for kind in spec["kinds"]}
+    scores = {kind: _score(kind, texts) for kind in spec["kinds"]}
     # A public document (Kamerbrief, handreiking) wins when it shows several of its marks and
     # holds no identifier of a data subject; its office holders are not data subjects.
     has_ids = any(f.entity in ROW_ENTITIES for f in findings)
@@ -248,7 +256,7 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     if doc.cases < 1:
         scores["lso_verslag"] *= 0.5
 
-    doc.doc_types = tuple(_page_types(spec, folded))
+    doc.doc_types = tuple(_page_types(spec, folded, texts))
     signals = [k for k, s in scores.items() if s >= threshold]
 
     ext = extension(part.name)
@@ -295,16 +303,26 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
         doc.internal = "explicit"
         doc.restricted = bool(re.search(r"niet\s+voor\s+externe|intern\s+gebruik|niet\s+verspreiden|vertrouwelijk",
                                         text))
-    doc.owner = _owner(spec, kind_spec, folded, policy)
+    doc.owner = _owner(spec, kind_spec, folded, policy, texts)
     return doc
 
 
-def _score(kind: str, spec: dict[str, Any], texts: _PartText) -> float:
+def _score(kind: str, texts: _PartText) -> float:
+    """The weights of the kind's signal groups that occur, added in the file's order, capped at 1."""
     total = 0.0
-    for group in spec["kinds"][kind].get("signals", {}):
-        if texts.hit(kind, group):
-            total += spec["kinds"][kind]["signals"][group]["weight"]
+    hits = texts.hits
+    for key, weight in _signal_weights()[kind]:
+        if key in hits:
+            total += weight
     return min(total, 1.0)
+
+
+@cache
+def _signal_weights() -> dict[str, tuple[tuple[tuple[str, str], float], ...]]:
+    """Each kind's signal groups as ((kind, group), weight), looked up once rather than per part."""
+    spec = load_toml("documents.toml")
+    return {kind: tuple(((kind, group), g["weight"]) for group, g in kind_spec.get("signals", {}).items())
+            for kind, kind_spec in spec["kinds"].items()}
 
 
 def _groups(spec: dict[str, Any], kind: str, texts: _PartText) -> int:
@@ -313,93 +331,191 @@ def _groups(spec: dict[str, Any], kind: str, texts: _PartText) -> int:
 
 class _PartText:
     """One part's text in the forms the signal groups search, each made once per part rather than
-    once per group, and each group's answer kept (the scores, the public test and the letterhead
-    and consent checks ask for some groups twice)."""
+    once per group, and which signal groups occur in it (`hit`).
+
+    The groups are found all at once: one NeedleIndex pass per text form tells which groups' needles
+    occur (`NeedleIndex.live`), and only those groups run their regex. A typical part holds the
+    needles of a few of the ~45 groups, so the others cost nothing, not even a prefilter call. The
+    same pass serves the other marker lists classify searches the part for (`search`, `narrowed`)."""
 
     def __init__(self, folded: list[str], text: str, raw: str) -> None:
         self.folded = folded  # pages, folded
         self.text = text  # folded pages joined
         self.raw = raw  # pages joined, as written
-        self._hits: dict[tuple[str, str], bool] = {}
-        self._scans: dict[str, Found] = {}
+        self._scans: dict[str, tuple[Found, set[int]]] = {}
+        self.scan(text)  # the one scan: the other forms hold the needles of a few groups only
+        signals = _signals()
+        self.hits: set[tuple[str, str]] = set()  # (kind, group) of the signal groups that occur
+        for (case, first_page), positions in _signal_forms().items():
+            target = self._target(case, first_page)
+            scanned = self._scans.get(target)  # the first page of a one-page part is the text
+            found, live = scanned if scanned is not None else (None, positions)
+            for i in live & positions:
+                signal = signals[i]
+                if signal.search.search(target, found) is not None:
+                    self.hits.add((signal.kind, signal.group))
 
-    @cached_property
-    def cased(self) -> str:
-        return fold(self.raw, keep_case=True)
-
-    @cached_property
-    def first_cased(self) -> str:
-        return fold(self.folded[0], keep_case=True)
+    def _target(self, case: bool, first_page: bool) -> str:
+        if first_page:
+            return fold(self.folded[0], keep_case=True) if case else self.folded[0]
+        return fold(self.raw, keep_case=True) if case else self.text
 
     def hit(self, kind: str, group: str) -> bool:
         """Whether a pattern of the signal group `group` of `kind` occurs (documents.toml)."""
-        key = (kind, group)
-        found = self._hits.get(key)
-        if found is None:
-            signal = _signals().get(key)
-            if signal is None:
-                found = False
-            else:
-                search, case, first_page = signal
-                if first_page:
-                    target = self.first_cased if case else self.folded[0]
-                else:
-                    target = self.cased if case else self.text
-                found = search.search(target, self._needles(target)) is not None
-            self._hits[key] = found
-        return found
+        return (kind, group) in self.hits
 
-    def _needles(self, target: str) -> Found:
-        """The signal groups' needles in `target` (one of the four texts above), found once."""
-        found = self._scans.get(target)
-        if found is None:
-            found = self._scans[target] = _signal_needles().scan(target)
-        return found
+    def scan(self, text: str) -> tuple[Found, set[int]]:
+        """The needles of `_part_searches()` in `text` (one of the part's texts or pages), and the
+        positions of the searches that may match in it; found once per text."""
+        scanned = self._scans.get(text)
+        if scanned is None:
+            index = _part_index()
+            found = index.scan(text)
+            scanned = self._scans[text] = (found, index.live(found))
+        return scanned
+
+    def narrowed(self, search: Alternation, text: str) -> re.Pattern[str] | None:
+        """`search.narrowed(text)` for one of `_part_searches()`, answered from the part's scan of
+        `text` when it has one (the texts the signal groups search), else by the search's own needle
+        tests (a scan costs more than those for a text asked about once, such as a later page)."""
+        may_match, found = self._scanned(search, text)
+        return search.narrowed(text, found) if may_match else None
+
+    def search(self, search: Alternation, text: str) -> re.Match[str] | None:
+        """`search.search(text)`, answered as `narrowed` is."""
+        may_match, found = self._scanned(search, text)
+        return search.search(text, found) if may_match else None
+
+    def count(self, search: Alternation, text: str) -> int:
+        """How many times `search` matches in `text` (as `findall` counts), answered as `narrowed` is."""
+        may_match, found = self._scanned(search, text)
+        return sum(1 for _ in search.finditer(text, found)) if may_match else 0
+
+    def _scanned(self, search: Alternation, text: str) -> tuple[bool, Found | None]:
+        """Whether `search` may match in `text`, and the scan to pass it (None: not scanned)."""
+        scanned = self._scans.get(text)
+        if scanned is None:
+            return True, None
+        found, live = scanned
+        return _part_positions()[search] in live, found
+
+
+class _Signal(NamedTuple):
+    kind: str
+    group: str
+    search: Alternation
+    case_sensitive: bool
+    first_page: bool
 
 
 @cache
-def _signals() -> dict[tuple[str, str], tuple[Alternation, bool, bool]]:
-    """Each signal group of documents.toml as (its Alternation, case-sensitive, first page only),
-    looked up once: a part asks for some 45 groups, and `search_patterns` hashes the patterns at
-    each call."""
+def _signals() -> tuple[_Signal, ...]:
+    """Each signal group of documents.toml, looked up once: a part asks for some 45 groups, and
+    `search_patterns` hashes the patterns at each call."""
     spec = load_toml("documents.toml")
-    return {
-        (kind, group): (search_patterns(*g["patterns"], case_sensitive=bool(g.get("case_sensitive", False))),
-                        bool(g.get("case_sensitive", False)), bool(g.get("first_page")))
+    return tuple(
+        _Signal(kind, group, search_patterns(*g["patterns"], case_sensitive=bool(g.get("case_sensitive", False))),
+                bool(g.get("case_sensitive", False)), bool(g.get("first_page")))
         for kind, kind_spec in spec["kinds"].items()
         for group, g in kind_spec.get("signals", {}).items()
-    }
+    )
 
 
 @cache
-def _signal_needles() -> NeedleIndex:
-    """The needles of all signal groups: a part's text is scanned once for all ~45 groups."""
-    return NeedleIndex(search for search, _, _ in _signals().values())
+def _signal_forms() -> dict[tuple[bool, bool], frozenset[int]]:
+    """The positions in `_signals()` of the groups that search each form of a part's text
+    (case-sensitive or not, first page only or all)."""
+    forms: dict[tuple[bool, bool], set[int]] = {}
+    for i, signal in enumerate(_signals()):
+        forms.setdefault((signal.case_sensitive, signal.first_page), set()).add(i)
+    return {form: frozenset(positions) for form, positions in forms.items()}
+
+
+@cache
+def _signal_positions() -> dict[tuple[str, str], int]:
+    """(kind, group) -> its position in `_signals()`."""
+    return {(signal.kind, signal.group): i for i, signal in enumerate(_signals())}
+
+
+@cache
+def _part_searches() -> tuple[Alternation, ...]:
+    """Every marker list classify searches a part's texts for: the signal groups first (at their
+    positions in `_signals()`), then the owners' marks and the deliberation phrases."""
+    return (tuple(signal.search for signal in _signals()) + _owner_searches() + (_deliberation(),))
+
+
+@cache
+def _part_positions() -> dict[Alternation, int]:
+    """Each of `_part_searches()` -> a position of it there (two groups may share one)."""
+    positions: dict[Alternation, int] = {}
+    for i, search in enumerate(_part_searches()):
+        positions.setdefault(search, i)
+    return positions
+
+
+@cache
+def _part_index() -> NeedleIndex:
+    """The needles of `_part_searches()`: a part's text is scanned once for all ~50 lists."""
+    return NeedleIndex(_part_searches())
+
+
+@cache
+def _owner_searches() -> tuple[Alternation, ...]:
+    """The marks of each owner of documents.toml, in its order."""
+    return tuple(search_patterns(*owner["patterns"]) for owner in load_toml("documents.toml")["owners"].values())
+
+
+@cache
+def _deliberation() -> Alternation:
+    return search_patterns(*load_toml("documents.toml")["internal_thread"]["deliberation"])
 
 
 _SUBJECT_LABEL = re.compile(r"^(?:onderwerp|betreft)\s*:?\s*")
 
 
-def _page_types(spec: dict[str, Any], folded: list[str]) -> list[str]:
+def _page_types(spec: dict[str, Any], folded: list[str], texts: _PartText) -> list[str]:
     """Kinds whose title heads some page (a PDF that joins documents); running headers are skipped."""
+    # A title whose needles are nowhere in the part is on none of its pages: most parts have none,
+    # and then their lines are not even split.
+    _, live = texts.scan(texts.text)
+    titles = [(kind, i) for kind, i in _title_signals() if i in live]
+    if not titles:
+        return []
+    signals = _signals()
     pages = [[line.strip() for line in page.splitlines() if line.strip()] for page in folded]
     seen = Counter(line for lines in pages for line in set(lines))
     found: list[str] = []
     for page, lines in zip(folded, pages, strict=True):
         heads = [_SUBJECT_LABEL.sub("", line) for line in lines[:12]
                  if len(line) <= 100 and (seen[line] < 2 or len(pages) == 1)]
-        for kind in TYPED_KINDS:
-            groups = spec["kinds"][kind]["signals"]
-            title = groups.get("title") or groups.get("marker") or groups.get("words") or groups.get("court")
-            if not title or kind in found:
+        for kind, i in titles:
+            if kind in found:
                 continue
             # The heads are pieces of the page: a title that cannot match on it matches on none.
-            regex = search_patterns(*title["patterns"]).narrowed(page)
+            regex = texts.narrowed(signals[i].search, page)
             if regex is None:
                 continue
             if any((m := regex.search(line)) and m.start() <= 2 for line in heads):
                 found.append(kind)
     return found
+
+
+@cache
+def _title_signals() -> tuple[tuple[str, int], ...]:
+    """Each typed kind with the position in `_signals()` of its title group (the group whose match
+    at the head of a page starts a new document), in TYPED_KINDS order."""
+    spec = load_toml("documents.toml")
+    positions = _signal_positions()
+    out = []
+    for kind in TYPED_KINDS:
+        groups = spec["kinds"][kind]["signals"]
+        title = next((g for g in ("title", "marker", "words", "court") if groups.get(g)), None)
+        if title is not None:
+            signal = _signals()[positions[(kind, title)]]
+            if signal.case_sensitive:  # the heads are searched as the group searches the part
+                raise ValueError(f"documents.toml: the {title} group of {kind} must not be case-sensitive")
+            out.append((kind, positions[(kind, title)]))
+    return tuple(out)
 
 
 def _subtype(spec: dict[str, Any], first_page: str) -> str:
@@ -415,7 +531,9 @@ def _subtype(spec: dict[str, Any], first_page: str) -> str:
 def _read_footers(doc: Document, folded: list[str], spec: dict[str, Any]) -> None:
     numbers: list[int] = []
     totals: Counter[int] = Counter()
-    footer = patterns(*spec["pages"]["footer"])
+    # Only the numbers a footer holds are read, not which group holds them: so a page without
+    # "pagina" or "page" runs the one footer form that has no needle, not all three.
+    footer = search_patterns(*spec["pages"]["footer"], numbered_groups=False)
     for page in folded:
         hits = list(footer.finditer(page))
         if not hits:
@@ -477,7 +595,8 @@ def _internal_metadata(spec: dict[str, Any], part: Part) -> bool:
     return False
 
 
-def _owner(spec: dict[str, Any], kind_spec: dict[str, Any], folded: list[str], policy: Policy) -> str | None:
+def _owner(spec: dict[str, Any], kind_spec: dict[str, Any], folded: list[str], policy: Policy,
+           texts: _PartText) -> str | None:
     fixed = kind_spec.get("owner")
     if fixed == "":
         return None
@@ -485,10 +604,9 @@ def _owner(spec: dict[str, Any], kind_spec: dict[str, Any], folded: list[str], p
         org = policy.organisation(fixed)
         return org.name if org else fixed
     best, best_hits = None, 0
-    first = folded[0]
-    for key, owner in spec["owners"].items():
-        regex = search_patterns(*owner["patterns"])
-        hits = 3 * len(regex.findall(first[:2000])) + len(regex.findall("\n".join(folded[1:])))
+    head, rest = folded[0][:2000], "\n".join(folded[1:])
+    for key, search in zip(spec["owners"], _owner_searches(), strict=True):
+        hits = 3 * texts.count(search, head) + texts.count(search, rest)
         if hits > best_hits:
             best, best_hits = key, hits
     if best is None:
@@ -499,21 +617,13 @@ def _owner(spec: dict[str, Any], kind_spec: dict[str, Any], folded: list[str], p
 
 def _count_rows(part: Part, findings: Sequence[Finding]) -> tuple[int, int, int]:
     """Rows with an identifier, distinct data subjects, and distinct cases in one part."""
-    line_starts: list[list[int]] = []
-    for page in part.pages or [""]:
-        starts = [0] + [m.end() for m in re.finditer(r"\n", page)]
-        line_starts.append(starts)
+    pages = part.pages or [""]
 
     def line_of(f: Finding) -> tuple[int, int]:
+        # The line number is the count of line ends before the finding (str.count, in C).
         page = (f.page or 1) - 1
-        starts = line_starts[page] if 0 <= page < len(line_starts) else [0]
-        lo = 0
-        for i, s in enumerate(starts):
-            if s <= f.start:
-                lo = i
-            else:
-                break
-        return page, lo
+        text = pages[page] if 0 <= page < len(pages) else ""
+        return page, text.count("\n", 0, max(0, f.start))
 
     row_entities = ROW_ENTITIES | ({"PERSON"} if part.kind in TABLE_KINDS else set())
     rows = {line_of(f) for f in findings if f.entity in row_entities}

@@ -107,7 +107,9 @@ def last_own_start(text: str) -> int | None:
     start_re, end_re, _, _ = _spec()
     found = None
     for offset, line in _lines(text):
-        if end_re.search(fold(line)) and found is not None:
+        # Only a quoted message's header after a closing ends the search: the lines before the
+        # first closing (most of a mail) are not folded and searched for one.
+        if found is not None and end_re.search(fold(line)):
             break
         if not _QUOTE.match(line) and start_re.match(line):
             found = offset

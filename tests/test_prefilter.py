@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 
 from scanner.documents import MARKERS_DIR, load_toml, patterns, search_patterns, terms_search
-from scanner.prefilter import _CASE_TWINS, Alternation, NeedleIndex, Prefilter, required_literals
+from scanner.prefilter import (
+    _CASE_TWINS,
+    Alternation,
+    NeedleIndex,
+    Prefilter,
+    leading_literals,
+    required_literals,
+)
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -60,6 +67,24 @@ def test_required_literals(regex: str, needles: tuple[str, ...] | None) -> None:
     assert found is None or found.fold_case
 
 
+@pytest.mark.parametrize(("regex", "leading"), [
+    (r"\bbeschikking\b", ("beschikking",)),
+    (r"(?:\bbesluit\s+op)", ("besluit",)),  # the run stops at the first piece that is not literal
+    (r"\bv-?(?:nummer|nr)\b", ("v-nr", "vnr", "v-nummer", "vnummer")),
+    (r"(?<!\w)ten[\s\-]+behoeve(?!\w)", ("ten",)),  # a look-behind consumes nothing
+    (r"\b(?:naam|achternaam)\b.{0,40}", ("naam", "achternaam")),
+    (r"(?:\bu\s+bent)", ("u",)),  # one character is a start too
+    (r"(?:ab|abc)d", ("abd", "abcd")),
+    (r"(?:ab|abc)\s", ("ab",)),  # "abc" starts with "ab": the shorter one marks every start
+    (r"(?:de\s+)?heer", None),  # may start with "de" or with "heer"
+    (r"^\s*v\s*:", None),
+    (r"(?:x?)", None),  # may be empty
+])
+def test_leading_literals(regex: str, leading: tuple[str, ...] | None) -> None:
+    found = leading_literals(re.compile(regex, re.IGNORECASE))
+    assert (found and sorted(found.strings)) == (leading and sorted(leading))
+
+
 def test_case_sensitive_needles_keep_their_case_unless_a_group_ignores_case() -> None:
     assert required_literals(re.compile(r"\bLSO\b|\bLKO\b")) == (("LKO", "LSO"), False)
     assert required_literals(re.compile(r"\bLSO\b|(?i:lokaal\s+Overleg)")) == (("lso", "overleg"), True)
@@ -73,6 +98,8 @@ def test_only_the_alternatives_that_can_match_run() -> None:
     assert Alternation([r"\bgezin\b"]).narrowed("kinderen") is None
     # Capture groups keep their numbers: all alternatives run.
     assert Alternation([r"(gezin)", r"(kind)"]).narrowed("kind").pattern == "(gezin)|(kind)"
+    # Unless the caller reads no group by its number.
+    assert Alternation([r"(gezin)", r"(kind)"], numbered_groups=False).narrowed("kind").pattern == "(kind)"
 
 
 @pytest.mark.parametrize("text", [
@@ -100,14 +127,39 @@ def test_a_needle_index_finds_what_each_prefilter_tests() -> None:
     texts += ["be\u017fchikking", "VERTROUWEL\u0130JK - intern", "", "x"]
     for text in texts:
         found = index.scan(text)
-        for search in searches:
+        live = index.live(found)
+        for i, search in enumerate(searches):
             assert search.live(text, found) == search.live(text), search.regex.pattern
+            # The index's own answer: which prefilters may match, without asking each.
+            assert (i in live) == bool(search.live(text)), search.regex.pattern
     assert NeedleIndex([]).scan("tekst") == (frozenset(), frozenset())
+    assert NeedleIndex([]).live(NeedleIndex([]).scan("tekst")) == set()
 
 
 def _assert_same(search: Alternation, text: str) -> None:
-    expected = [m.span() for m in search.regex.finditer(text)]
-    assert [m.span() for m in search.finditer(text)] == expected, search.regex.pattern
+    expected = [(m.span(), m.group()) for m in search.regex.finditer(text)]
+    assert [(m.span(), m.group()) for m in search.finditer(text)] == expected, search.regex.pattern
+    first, found = search.regex.search(text), search.search(text)
+    assert (found and (found.span(), found.group())) == (first and (first.span(), first.group()))
+
+
+@pytest.mark.parametrize("text", [
+    "aaab abab", "abcd abd", "x over uw neef, van uw oom", "van van vanvan", "u bent de neef van",
+    "Het V-nummer en vnr en V-NR", "ten  behoeve van", "be\u017fchikking", "", "a" * 40,
+])
+def test_trying_each_possible_start_finds_what_the_regex_finds(text: str) -> None:
+    cases = [
+        Alternation([r"(?:aa)", r"(?:ab)"]),  # starts that overlap each other
+        Alternation([r"(?:aab|ab)", r"(?:ba)"]),
+        Alternation([r"(?:ab|abc)d"], re.IGNORECASE),
+        Alternation([r"\b(?:over|van|namens|voor)\s+uw\s+(?:neef|oom)\b", r"\bu\s+bent\s+de\s+neef\b"],
+                    re.IGNORECASE | re.MULTILINE),
+        Alternation([r"\bv-?(?:nummer|nr)\b", r"(?<!\w)ten[\s\-]+behoeve(?!\w)"], re.IGNORECASE),
+        Alternation([r"(?:\bvan)+"], re.IGNORECASE),
+        Alternation([r"bes(?-i:CHIK)"], re.IGNORECASE),
+    ]
+    for search in cases:
+        _assert_same(search, text)
 
 
 def test_search_equals_the_plain_regex() -> None:

@@ -3,6 +3,8 @@ LAWYER_UNVERIFIED and PURPOSE_NOT_STATED."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from scanner.documents import any_match, fold, load_toml
 from scanner.model import Suggestion
 from scanner.rules.common import Hit, find_all, has_terms, join_words, negated, remove_recipient
@@ -16,13 +18,13 @@ def no_legal_basis(ctx: RuleContext) -> list[Hit]:
         return []
     hits = []
     severity = ctx.policy.severity(rule)
-    third_party = _third_party_mailbox(ctx)
     for r in ctx.targets:
         m = ctx.match(r)
         if ctx.is_own(r):
             continue
         if m.category == "webmail":
-            if not third_party:  # it may be the data subject's own: PERSONAL_MAILBOX
+            # Only asked for a private mailbox (most mails have none): its text is searched once.
+            if not ctx.once(_third_party_mailbox):  # it may be the data subject's own: PERSONAL_MAILBOX
                 continue
             hit = Hit(rule, severity, "derde", [r.address])
         elif m.category == "onbekend":
@@ -45,9 +47,13 @@ def no_legal_basis(ctx: RuleContext) -> list[Hit]:
 
 def _third_party_mailbox(ctx: RuleContext) -> bool:
     """The sender's text shows a private address is a relative's or a friend's, not the client's ("uw neef")."""
+    return bool(find_all(_third_party_signals(), ctx.own_text))
+
+
+@cache
+def _third_party_signals() -> tuple[str, ...]:
     spec = load_toml("rules.toml")["third_party_mailbox"]
-    regexes = [signal.replace("{relatives}", spec["relatives"]) for signal in spec["signals"]]
-    return bool(find_all(regexes, ctx.own_text))
+    return tuple(signal.replace("{relatives}", spec["relatives"]) for signal in spec["signals"])
 
 
 def _lawyer_addressed(ctx: RuleContext, address: str) -> bool:
@@ -100,12 +106,13 @@ def personal_mailbox(ctx: RuleContext) -> list[Hit]:
     rule = "PERSONAL_MAILBOX"
     if not ctx.has_personal:
         return []
-    if _third_party_mailbox(ctx):
+    private = [r for r in ctx.targets if ctx.match(r).category == "webmail"]
+    if not private or ctx.once(_third_party_mailbox):
         return []  # NO_LEGAL_BASIS: the address is not the data subject's
     severity = ctx.policy.severity(rule)
     return [Hit(rule, severity, "default", [r.address], fields={"adres": r.address},
                 suggestions=[remove_recipient(r.address)])
-            for r in ctx.targets if ctx.match(r).category == "webmail"]
+            for r in private]
 
 
 def _lawyer_claim(ctx: RuleContext, address: str) -> bool:
@@ -145,9 +152,7 @@ def lawyer_unverified(ctx: RuleContext) -> list[Hit]:
 def purpose_not_stated(ctx: RuleContext) -> list[Hit]:
     """Personal data to a gemeente, overheid or ngo, with no request and no stated purpose."""
     rule = "PURPOSE_NOT_STATED"
-    if not ctx.has_personal or ctx.request_context or ctx.motivation:
-        return []
-    if has_terms("purpose.txt", ctx.all_body_text):
+    if not ctx.has_personal:
         return []
     hits = []
     severity = ctx.policy.severity(rule)
@@ -157,4 +162,8 @@ def purpose_not_stated(ctx: RuleContext) -> list[Hit]:
             continue
         variant = "gemeente" if m.category == "gemeente" else "default"
         hits.append(Hit(rule, severity, variant, [r.address]))
+    # The message is looked at for a request or a stated purpose only when a recipient needs
+    # one (few do).
+    if not hits or ctx.request_context or ctx.motivation or has_terms("purpose.txt", ctx.all_body_text):
+        return []
     return hits

@@ -59,7 +59,7 @@ def bulk_signals(ctx: RuleContext) -> BulkSignals:
 
 def is_bulk(ctx: RuleContext) -> bool:
     """Any bulk signal (also a risk raiser for INSECURE_TRANSPORT)."""
-    signals = bulk_signals(ctx)
+    signals = ctx.once(bulk_signals)
     return bool(signals.lists or signals.lso)
 
 
@@ -68,7 +68,7 @@ def bulk_personal_data(ctx: RuleContext) -> list[Hit]:
     rule = "BULK_PERSONAL_DATA"
     if not ctx.has_personal:
         return []
-    signals = bulk_signals(ctx)
+    signals = ctx.once(bulk_signals)
     if not signals.lists and not signals.lso:
         return []
     policy = ctx.policy

@@ -7,7 +7,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scanner.documents import fold, load_terms, load_toml, search_patterns, term_regex, terms_pattern, terms_search
+from scanner.documents import (
+    fold,
+    fold_text,
+    load_terms,
+    load_toml,
+    search_patterns,
+    term_regex,
+    terms_pattern,
+    terms_search,
+)
 from scanner.model import Finding, Suggestion, mask
 from scanner.rules.context import SUBJECT_ENTITIES, RuleContext
 
@@ -151,15 +160,15 @@ def main_person(ctx: RuleContext, part_indices: Iterable[int] | None = None) -> 
 
 
 def find_all(regexes: Sequence[str], text: str) -> list[re.Match[str]]:
-    return list(search_patterns(*regexes).finditer(fold(text))) if regexes else []
+    return list(search_patterns(*regexes).finditer(fold_text(text))) if regexes else []
 
 
 def find_terms(name: str, text: str) -> list[re.Match[str]]:
-    return list(terms_search(name).finditer(fold(text)))
+    return list(terms_search(name).finditer(fold_text(text)))
 
 
 def has_terms(name: str, text: str) -> bool:
-    return terms_search(name).search(fold(text)) is not None
+    return terms_search(name).search(fold_text(text)) is not None
 
 
 def terms(name: str) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scanner.documents import Document, any_match, load_toml
 from scanner.model import Finding, Message, Part, Recipient
@@ -13,7 +13,9 @@ from scanner.policy import Match, Organisation, Policy
 from scanner.signatures import SUBJECT_IDENTIFIERS, last_own_start
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
+
+T = TypeVar("T")  # what a helper given to RuleContext.once returns
 
 _MOTIVATION_LINE = re.compile(r"^[ \t]*Motivering[ \t]*:[ \t]*(\S.*)$", re.IGNORECASE | re.MULTILINE)
 MOTIVATION_HEADER = "x-avg-motivering"
@@ -93,6 +95,18 @@ class RuleContext:
         org = self.sender_match.organisation
         return org if org is not None and org.category == "kleine_keten" else None
 
+    def once(self, helper: Callable[[RuleContext], T]) -> T:
+        """`helper(self)`, worked out once: for what several rules ask of the same message (the bulk
+        signals, whether the mailbox is a third party's), which does not change between them."""
+        memo = self._once
+        if helper not in memo:
+            memo[helper] = helper(self)
+        return memo[helper]
+
+    @cached_property
+    def _once(self) -> dict[Callable[[RuleContext], Any], Any]:
+        return {}
+
     def match(self, recipient: Recipient | str) -> Match:
         address = recipient if isinstance(recipient, str) else recipient.address
         cache = self._matches
@@ -160,11 +174,16 @@ class RuleContext:
         part = self.part(finding.part_index)
         if part is None or part.part != "body" or part.forwarded:
             return False
-        start = self._signatures.get(finding.part_index)
+        start = self.signature_start(finding.part_index)
         return start is not None and finding.start >= start
+
+    def signature_start(self, part_index: int) -> int | None:
+        """Where the sender's own signature starts in a body of the sender's (not forwarded), else None."""
+        return self._signatures.get(part_index)
 
     @cached_property
     def _signatures(self) -> dict[int, int | None]:
+        # Found once per message: the special-data test and BANNED_CHANNEL both ask.
         return {i: signature_start(p.text) for i, p in enumerate(self.message.parts)
                 if p.part == "body" and not p.forwarded}
 

@@ -264,7 +264,8 @@ def photo_attachment(ctx: RuleContext) -> list[Hit]:
     """A (pas)foto or image of a person sent outside the organisation."""
     rule = "PHOTO_ATTACHMENT"
     recipients = [r.address for r in ctx.outside]
-    if not recipients:
+    # Most mails have no image attachment: then the body is not searched for publication words.
+    if not recipients or not any(doc.image and doc.part == "attachment" for doc in ctx.documents):
         return []
     spec = load_toml("rules.toml")["photo"]
     body = fold(ctx.own_text)

@@ -6,13 +6,13 @@ import re
 from functools import lru_cache
 from urllib.parse import ParseResult, parse_qs, unquote, urlparse
 
-from scanner.documents import fold, load_toml
+from scanner.documents import fold, fold_text, load_toml
 from scanner.model import Suggestion
 from scanner.policy import CHAIN_CATEGORIES, Channel, Policy
 from scanner.prefilter import Alternation, Prefilter
 from scanner.rules.bulk import is_bulk
 from scanner.rules.common import Hit, anchored, fill, find_terms, join_words, negated
-from scanner.rules.context import RuleContext, signature_start
+from scanner.rules.context import RuleContext
 from scanner.rules.special import kinds_of_special
 
 # With its literal prefilter (scanner.prefilter): a text without "http", "www." or a short-link
@@ -84,7 +84,6 @@ def banned_channel(ctx: RuleContext) -> list[Hit]:
         found[channel.key] = (channel, in_signature and (previous is None or previous[1]))
 
     bodies = [(i, p) for i, p in ctx.indexed_parts(attachments=False) if not ctx.is_public(i)]
-    signatures = {i: signature_start(p.text) for i, p in bodies if not p.forwarded}
     urls: list[str] = list(ctx.message.links)
     for _, part in bodies:
         urls += [m.group(0) for m in _URL.finditer(part.text)]
@@ -98,20 +97,21 @@ def banned_channel(ctx: RuleContext) -> list[Hit]:
         in_signature = False
         for index, part in bodies:
             position = part.text.find(url)
-            start = signatures.get(index)
             if position >= 0:
+                start = ctx.signature_start(index)
                 in_signature = start is not None and position >= start
                 break
         note(channel, in_signature)
     prefilter, phrases = _channel_phrases(policy)
     for index, part in bodies:
-        text = fold(part.text)
-        start = signatures.get(index)
+        text = fold_text(part.text)
         for i in prefilter.live(text):  # in the order of the channels and their phrases
             channel, phrase = phrases[i]
             for m in phrase.finditer(text):
                 if negated(part.text, m.start(), tuple(settings["negations"])):
                     continue
+                # The signature is looked for only in a body that names a channel (few do).
+                start = ctx.signature_start(index)
                 note(channel, start is not None and m.start() >= start)
     hits = []
     recipients = [r.address for r in ctx.targets]
@@ -258,10 +258,12 @@ def unscannable_attachment(ctx: RuleContext) -> list[Hit]:
                             fields={"bijlage": part.name or policy.common("the_message", ctx.lang), "reden": text},
                             per_recipient=False))
     message = ctx.message
+    if not message.encrypted or hits:  # most mails: their text is not searched for PGP blocks
+        return hits
     # Text an inline PGP block hides is as unreadable as an S/MIME envelope.
     readable = any(_PGP_BLOCK.sub("", p.text).strip() for p in message.parts if p.part != "subject")
     armoured = any(_PGP_BLOCK.search(p.text) for _, p in ctx.indexed_parts(attachments=False))
-    if message.encrypted and (armoured or not readable) and not hits:
+    if armoured or not readable:
         hits.append(Hit(rule, policy.severity(rule), "message", recipients,
                         fields={"bijlage": policy.common("the_message", ctx.lang),
                                 "reden": policy.template(rule, "reden_encrypted", ctx.lang)},
