@@ -456,11 +456,14 @@ class _Matcher:
         # Token attributes are properties computed at every access (Token.text and .lower_ decode
         # a new string from the StringStore each time, ~4x a list lookup); read the hot ones once,
         # and the rules read a word's text by position (self.texts[i]), not from its Token.
-        self._words = words = lexicon.words(tokens)
-        self.texts = [word[0] for word in words]
-        self.lowers = [word[1] for word in words]  # = Token.lower_ (spaCy's LOWER is str.lower)
+        # The word tuples are transposed in C (zip), not read by three comprehensions; the columns
+        # are tuples, which the rules only index, slice and search.
+        words = lexicon.words(tokens)
+        self.texts, self.lowers, self.keys, kinds = zip(*words) if words else ((), (), (), ())
+        # (self.lowers = Token.lower_: spaCy's LOWER is str.lower; self.keys: the lower-case words
+        # without trailing dots, as phrase indexes hold them, "dhr." -> "dhr".)
         # The positions where a rule may start, with their kinds.
-        self._kinds = [(i, word[3]) for i, word in enumerate(words) if word[3]]
+        self._kinds = [(i, k) for i, k in enumerate(kinds) if k]
         # Positions of capitalised and all-caps words: the only ones where is_name_token (and so
         # every rule that starts at a capitalised word or a "KARIMI, Ahmad" header) can hold.
         self.capitalised = self.of_kind(CAPITALISED)
@@ -481,11 +484,6 @@ class _Matcher:
         return [i for i, kinds in self._kinds if kinds & kind]
 
     @_per_text
-    def keys(self) -> list[str]:
-        """The lower-case words without trailing dots, as phrase indexes hold them ("dhr." -> "dhr")."""
-        return [word[2] for word in self._words]
-
-    @_per_text
     def first_name_positions(self) -> list[int]:
         """Positions of listed first names (any case)."""
         return self.of_kind(FIRST_NAME)
@@ -495,10 +493,17 @@ class _Matcher:
 
         Span.text makes a Span and a new Token per word (and one more for its last); the rules
         ask for many short spans (a place test per candidate name), most of one or two words.
+        A longer one is a slice of the text the doc was made from (its tokens hold every character
+        of it), not a join of each token's text_with_ws, a new string per token.
         """
         if end - start == 1:
             return self.texts[start]  # most of them: no join
-        return "".join([t.text_with_ws for t in self.tokens[start : end - 1]]) + self.texts[end - 1]
+        return self.source[self.tokens[start].idx : self.tokens[end - 1].idx + len(self.texts[end - 1])]
+
+    @_per_text
+    def source(self) -> str:
+        """The doc's text (kept with it by the NLP engine, so no Doc.text join)."""
+        return source_text(self.doc)
 
     # token tests -------------------------------------------------------
 
@@ -554,9 +559,10 @@ class _Matcher:
         return known
 
     def _name_run(self, i: int, allow_lower: bool, lower_prefix_start: bool) -> int:
-        # The loop reads the position sets of is_initial and is_name_token itself: a set lookup,
-        # not a method call, per word of every candidate name.
+        # The loop reads the position sets of is_initial and is_name_token, and prefix_at's first
+        # test, itself: a set lookup, not a method call, per word of every candidate name.
         initials = self._initial_positions
+        lowers, prefix_starts = self.lowers, self.lex.prefixes.lengths
         j = i
         end = i
         cores = 0
@@ -569,7 +575,7 @@ class _Matcher:
             if j in initials:
                 j += 1
                 continue
-            after_prefix = self.prefix_at(j)
+            after_prefix = self.prefix_at(j) if lowers[j] in prefix_starts else j
             if after_prefix > j and after_prefix < self.n and not prefixed:
                 if j == i and not lower_prefix_start and text[:1].islower():
                     break
@@ -653,10 +659,11 @@ class _Matcher:
 
     def _core_tokens(self, start: int, end: int) -> list[Token]:
         texts, tokens, initials = self.texts, self.tokens, self._initial_positions
+        lowers, prefix_starts = self.lowers, self.lex.prefixes.lengths  # prefix_at's first test, without a call
         return [
             tokens[k]
             for k in range(start, end)
-            if texts[k][:1].isupper() and k not in initials and self.prefix_at(k) == k
+            if texts[k][:1].isupper() and k not in initials and (lowers[k] not in prefix_starts or self.prefix_at(k) == k)
         ]
 
     # rules -------------------------------------------------------------
@@ -748,7 +755,8 @@ class _Matcher:
             token = self.tokens[i]
             text = self.texts[i]
             if not (text.isupper() and token.is_alpha and len(text) >= ALL_CAPS_MIN):
-                span = self.title_case_reversed_at(i)
+                # title_case_reversed_at's first test, a set lookup, here: most words fail it, with no call.
+                span = self.title_case_reversed_at(i) if i in self._name_positions else None
                 if span is not None:
                     yield span
                 continue
@@ -822,8 +830,13 @@ class _Matcher:
     def listed_full_names(self) -> Iterable[PersonSpan]:
         """A listed first name and a surname: "Tesfay Gebremedhin", "AHMAD KARIMI", "ahmad karimi"."""
         end = 0
-        # Elsewhere listed_name_at finds nothing: unknown_given_name_at needs a name token.
-        for i in sorted({*self._name_positions, *self.first_name_positions}):
+        # Elsewhere listed_name_at finds nothing: unknown_given_name_at needs a name token that
+        # opens a run of them (so only the first of "Jan Peter de Vries" is asked, with no call
+        # for the others).
+        names = self._name_positions
+        starts = {i for i in names if i - 1 not in names}
+        starts.update(self.first_name_positions)
+        for i in sorted(starts):
             if i < end:
                 continue  # inside the name found before
             span = self.listed_name_at(i)
