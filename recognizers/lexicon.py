@@ -944,21 +944,12 @@ def person_spans(nlp_artifacts: NlpArtifacts | None) -> tuple[tuple[int, int], .
     The raw model spans are not used: they include capitalised words such as "Adres" in a table,
     which would make general text look as if it were about a person.
     """
-    from recognizers.person import find_persons
+    from recognizers.person import person_offsets
 
     doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
     if not isinstance(doc, Doc):
         return ()
-    # Kept on the doc: the three term recognizers each ask for the same text's spans.
-    spans = doc.user_data.get(_PERSON_SPANS_KEY)
-    if spans is None:
-        spans = doc.user_data[_PERSON_SPANS_KEY] = tuple(
-            (doc[s.start].idx, doc[s.end - 1].idx + len(doc[s.end - 1].text)) for s in find_persons(doc)
-        )
-    return spans
-
-
-_PERSON_SPANS_KEY = "verzendcheck.person_spans"
+    return person_offsets(doc)  # kept on the doc: the three term recognizers each ask for them
 
 
 def merge_nested(matches: Sequence[TermMatch]) -> list[tuple[TermMatch, list[str | None], bool]]:

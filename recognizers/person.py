@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 
 from recognizers.person_model import NER_LABEL, add_person_ner, build_person_pipeline, source_text
 
-__all__ = ["NameLexicon", "PersonRecognizer", "PersonSpan", "add_person_ner", "find_persons"]
+__all__ = ["NameLexicon", "PersonRecognizer", "PersonSpan", "add_person_ner", "find_persons", "person_offsets"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "names"
 
@@ -1318,18 +1318,40 @@ def default_lexicon() -> NameLexicon:
 def find_persons(doc: Doc, lexicon: NameLexicon | None = None) -> list[PersonSpan]:
     """All person names in a processed doc (doc.ents from the PER model plus the rules).
 
-    With the default lexicon the answer is kept on the doc: the PERSON recognizer and the
-    special-data anchors both ask for it in the same analysis.
+    With the default lexicon the answer is kept on the doc, and their character offsets with it
+    (person_offsets): the PERSON recognizer and the special-data anchors both ask for it in the
+    same analysis.
     """
     if lexicon is not None and lexicon is not default_lexicon():
         return _Matcher(doc, lexicon).find()
     cached = doc.user_data.get(_PERSONS_KEY)
     if cached is None:
-        cached = doc.user_data[_PERSONS_KEY] = _Matcher(doc, default_lexicon()).find()
+        matcher = _Matcher(doc, default_lexicon())
+        cached = doc.user_data[_PERSONS_KEY] = matcher.find()
+        doc.user_data[_PERSON_OFFSETS_KEY] = char_offsets(matcher.tokens, cached)
     return cached
 
 
+def person_offsets(doc: Doc) -> tuple[tuple[int, int], ...]:
+    """The (start, end) character offsets of find_persons(doc)'s spans (default lexicon), in order."""
+    offsets = doc.user_data.get(_PERSON_OFFSETS_KEY)
+    if offsets is None:
+        spans = find_persons(doc)  # keeps the offsets of the spans it works out with them
+        offsets = doc.user_data.get(_PERSON_OFFSETS_KEY) or char_offsets(doc, spans)
+    return offsets
+
+
+def char_offsets(tokens: Sequence[Token], spans: Iterable[PersonSpan]) -> tuple[tuple[int, int], ...]:
+    """The (start, end) character offsets of token spans, = Span.start_char and Span.end_char.
+
+    With the matcher's own Tokens this makes no Span, nor a new Token per read (`doc[i]`), and
+    len(token) is its length without decoding its text.
+    """
+    return tuple((tokens[s.start].idx, tokens[s.end - 1].idx + len(tokens[s.end - 1])) for s in spans)
+
+
 _PERSONS_KEY = "verzendcheck.persons"
+_PERSON_OFFSETS_KEY = "verzendcheck.person_offsets"
 
 
 class PersonRecognizer(EntityRecognizer):
@@ -1372,8 +1394,9 @@ class PersonRecognizer(EntityRecognizer):
         if not isinstance(doc, Doc) or source_text(doc) != text:
             doc = self._own_nlp()(text)
         results = []
-        for span in find_persons(doc, self.lexicon):
-            chars = doc[span.start : span.end]
+        spans = find_persons(doc, self.lexicon)
+        offsets = person_offsets(doc) if self.lexicon is default_lexicon() else char_offsets(doc, spans)
+        for span, (start, end) in zip(spans, offsets, strict=True):
             explanation = AnalysisExplanation(
                 recognizer=self.name,
                 original_score=span.score,
@@ -1382,8 +1405,8 @@ class PersonRecognizer(EntityRecognizer):
             results.append(
                 RecognizerResult(
                     entity_type="PERSON",
-                    start=chars.start_char,
-                    end=chars.end_char,
+                    start=start,
+                    end=end,
                     score=span.score,
                     analysis_explanation=explanation,
                     recognition_metadata={

@@ -426,3 +426,24 @@ def test_is_sent_start_is_unknown_without_sentence_boundaries() -> None:
     nlp.add_pipe("sentencizer")
     doc = nlp("Kort na de klopjacht. Door Jan de Vries")
     assert [token.text for token in doc if token.is_sent_start] == ["Kort", "Door"]
+
+
+def test_char_offsets_are_those_of_spacy_spans() -> None:
+    """char_offsets reads Token.idx and len(token) (its length, no decoded text): the same offsets
+    as Span.start_char and Span.end_char, also after characters outside the BMP."""
+    from recognizers.person import PersonSpan, char_offsets
+
+    doc = spacy.blank("nl")("Gesprek 👍🏽 met Öztürk en mevrouw Karimi-Bakker 😀 over Jan de Vries")
+    spans = [PersonSpan(s, e, 0.8, "test") for s in range(len(doc)) for e in range(s + 1, len(doc) + 1)]
+    expected = tuple((doc[s.start : s.end].start_char, doc[s.start : s.end].end_char) for s in spans)
+    assert char_offsets(list(doc), spans) == expected
+    assert char_offsets(doc, spans) == expected
+
+
+def test_person_offsets_are_those_of_the_found_names(nlp: spacy.language.Language) -> None:
+    from recognizers.person import find_persons, person_offsets
+
+    doc = nlp("Afspraak met dhr. Jan de Vries en mevrouw Karimi 👍 over Tesfay Gebremedhin")
+    spans = find_persons(doc)
+    assert spans
+    assert person_offsets(doc) == tuple((doc[s.start : s.end].start_char, doc[s.start : s.end].end_char) for s in spans)
