@@ -1091,9 +1091,7 @@ class _Matcher:
         """A name followed by an age or a country code in brackets: "Yonas (8)", "Jan Peeters ( 45 )",
         "Simoni ( Ita )", "Plaza ( Spa / Festina )"."""
         texts = self.texts
-        if "(" not in texts:
-            return  # a test in C, where the loop below is a Python step per token
-        for i in (i for i in range(1, self.n - 2) if texts[i] == "("):
+        for i in (i for i in _positions(texts, ("(",)) if 0 < i < self.n - 2):
             if self.texts[i + 2] not in {")", "/"}:
                 continue
             note = self.texts[i + 1]
@@ -1233,11 +1231,11 @@ class _Matcher:
         if not keys:
             return
         settled = _settled(found, REPEAT_SCORE)
-        # Only a position holding the first word of a key can start a mention: one set lookup
-        # per token instead of a comparison per token and key.
+        # Only a position holding the first word of a key can start a mention: those are searched
+        # for, instead of a comparison per token and key.
         firsts = {key[0] for key in keys}
         lowers = self.lowers
-        for i in [i for i, low in enumerate(lowers) if low in firsts]:
+        for i in _positions(lowers, firsts):
             for key in keys:
                 end = i + len(key)
                 if end > self.n or not (self.texts[end - 1][:1].isupper() or key in lower_keys):
@@ -1265,6 +1263,21 @@ class _Matcher:
         )
         found = overlay(overlay(ruled, list(self.model_spans(ruled))), list(self.lone_given_names()))
         return overlay(found, list(self.repeated_surnames(found)))
+
+
+def _positions(words: tuple[str, ...], wanted: Iterable[str]) -> list[int]:
+    """The positions of the `wanted` words among `words`, in order.
+
+    One search in C (tuple.index) per mention: the words sought (a found surname, a bracket) are
+    few and rare, where a comprehension takes a Python step per word of the text.
+    """
+    found = []
+    for word in wanted:
+        i = -1
+        for _ in range(words.count(word)):  # no ValueError to catch after the last one
+            i = words.index(word, i + 1)
+            found.append(i)
+    return sorted(found)
 
 
 def _settled(spans: list[PersonSpan], score: float) -> set[int]:
