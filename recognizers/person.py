@@ -53,9 +53,8 @@ LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting
 # The kinds of word where a rule may start or a name run go on (NameLexicon.words), as bit flags: one
 # lookup per word of a text answers them all, where a pass over the text per kind cost a Python step
 # per word each.
-CAPITALISED, NAME_WORD, INITIALS, TITLE_START, LABEL_START, ROLE_OPENER, SPEECH_VERB, FIRST_NAME, ORG_NOUN = (
-    1 << k for k in range(9)
-)
+(CAPITALISED, NAME_WORD, INITIALS, TITLE_START, LABEL_START, ROLE_OPENER, SPEECH_VERB, FIRST_NAME, ORG_NOUN,
+ BYLINE_WORD) = (1 << k for k in range(10))
 
 
 def _letters(text: str) -> int:
@@ -297,7 +296,7 @@ class NameLexicon:
     def words(self, tokens: list[Token]) -> list[tuple[str, str, str, int]]:
         """(text, lower-case text, phrase key, kinds) of each token. The key is the lower-case text
         without trailing dots, as the phrase indexes hold words ("dhr." -> "dhr"); kinds are its flags
-        of CAPITALISED ... ORG_NOUN, the kinds of word the matcher's rules look for.
+        of CAPITALISED ... BYLINE_WORD, the kinds of word the matcher's rules look for.
 
         Kept across texts per orth id (the hash of a word's text, the same in every spaCy vocab),
         which a Token gives without decoding: a known word is one dict lookup, where Token.text
@@ -320,7 +319,7 @@ class NameLexicon:
             return words
 
     def _word_kind(self, text: str) -> int:
-        """The kinds of this word (flags CAPITALISED ... ORG_NOUN)."""
+        """The kinds of this word (flags CAPITALISED ... BYLINE_WORD)."""
         low = text.lower()
         key = low.rstrip(".")
         return (
@@ -333,6 +332,19 @@ class NameLexicon:
             | (low in self.speech_verbs) * SPEECH_VERB
             | (low in self.first_names) * FIRST_NAME
             | self.is_org_noun(low) * ORG_NOUN
+            | self._may_be_byline(text, low) * BYLINE_WORD
+        )
+
+    def _may_be_byline(self, text: str, low: str) -> bool:
+        """Whether this word may be an author's initials ("GSC", "ABx", "JS"): two to four letters
+        (Token.is_alpha is str.isalpha), capitalised, not an ordinary word. Where it stands (a line
+        of its own, brackets) is the rule's to test."""
+        return (
+            2 <= len(text) <= 4
+            and text.isalpha()
+            and text[:1].isupper()
+            and low not in self.not_names
+            and not self.is_common_word(text)
         )
 
     def _may_open_role(self, low: str) -> bool:
@@ -459,7 +471,7 @@ class _Matcher:
         # The word tuples are transposed in C (zip), not read by three comprehensions; the columns
         # are tuples, which the rules only index, slice and search.
         words = lexicon.words(tokens)
-        self.texts, self.lowers, self.keys, kinds = zip(*words) if words else ((), (), (), ())
+        self.texts, self.lowers, self.keys, kinds = zip(*words, strict=True) if words else ((), (), (), ())
         # (self.lowers = Token.lower_: spaCy's LOWER is str.lower; self.keys: the lower-case words
         # without trailing dots, as phrase indexes hold them, "dhr." -> "dhr".)
         # The positions where a rule may start, with their kinds.
@@ -663,7 +675,9 @@ class _Matcher:
         return [
             tokens[k]
             for k in range(start, end)
-            if texts[k][:1].isupper() and k not in initials and (lowers[k] not in prefix_starts or self.prefix_at(k) == k)
+            if texts[k][:1].isupper()
+            and k not in initials
+            and (lowers[k] not in prefix_starts or self.prefix_at(k) == k)
         ]
 
     # rules -------------------------------------------------------------
@@ -1113,16 +1127,8 @@ class _Matcher:
 
     def byline_initials(self) -> Iterable[PersonSpan]:
         """An author's initials on a line of their own: "( GSC )", "(ABx)", "JS"."""
-        for i in self.capitalised:
+        for i in self.of_kind(BYLINE_WORD):  # the word's own tests are kept with its kinds
             text = self.texts[i]
-            if not 2 <= len(text) <= 4:
-                continue  # most words: the cheapest test first
-            token = self.tokens[i]
-            low = self.lowers[i]
-            if not (token.is_alpha and text[:1].isupper()):
-                continue
-            if low in self.lex.not_names or self.lex.is_common_word(text):
-                continue
             bracketed = 0 < i < self.n - 1 and self.texts[i - 1] == "(" and self.texts[i + 1] == ")"
             if not bracketed and len(text) > 3:
                 continue
