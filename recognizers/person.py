@@ -468,14 +468,11 @@ class _Matcher:
         # Token attributes are properties computed at every access (Token.text and .lower_ decode
         # a new string from the StringStore each time, ~4x a list lookup); read the hot ones once,
         # and the rules read a word's text by position (self.texts[i]), not from its Token.
-        # The word tuples are transposed in C (zip), not read by three comprehensions; the columns
-        # are tuples, which the rules only index, slice and search.
-        words = lexicon.words(tokens)
-        self.texts, self.lowers, self.keys, kinds = zip(*words, strict=True) if words else ((), (), (), ())
-        # (self.lowers = Token.lower_: spaCy's LOWER is str.lower; self.keys: the lower-case words
-        # without trailing dots, as phrase indexes hold them, "dhr." -> "dhr".)
+        self._words = words = lexicon.words(tokens)
+        self.texts = [word[0] for word in words]
+        self.lowers = [word[1] for word in words]  # = Token.lower_ (spaCy's LOWER is str.lower)
         # The positions where a rule may start, with their kinds.
-        self._kinds = [(i, k) for i, k in enumerate(kinds) if k]
+        self._kinds = [(i, word[3]) for i, word in enumerate(words) if word[3]]
         # Positions of capitalised and all-caps words: the only ones where is_name_token (and so
         # every rule that starts at a capitalised word or a "KARIMI, Ahmad" header) can hold.
         self.capitalised = self.of_kind(CAPITALISED)
@@ -494,6 +491,11 @@ class _Matcher:
     def of_kind(self, kind: int) -> list[int]:
         """The positions of the words of this kind (a flag of NameLexicon.words), in order."""
         return [i for i, kinds in self._kinds if kinds & kind]
+
+    @_per_text
+    def keys(self) -> list[str]:
+        """The lower-case words without trailing dots, as phrase indexes hold them ("dhr." -> "dhr")."""
+        return [word[2] for word in self._words]
 
     @_per_text
     def first_name_positions(self) -> list[int]:
@@ -1271,10 +1273,10 @@ class _Matcher:
         return overlay(found, list(self.repeated_surnames(found)))
 
 
-def _positions(words: tuple[str, ...], wanted: Iterable[str]) -> list[int]:
+def _positions(words: list[str], wanted: Iterable[str]) -> list[int]:
     """The positions of the `wanted` words among `words`, in order.
 
-    One search in C (tuple.index) per mention: the words sought (a found surname, a bracket) are
+    One search in C (list.index) per mention: the words sought (a found surname, a bracket) are
     few and rare, where a comprehension takes a Python step per word of the text.
     """
     found = []
