@@ -192,6 +192,9 @@ class DutchContextEnhancer(LemmaContextAwareEnhancer):
     MAX_SCORE, so its score cannot change (only the explanation would name the context word, and the
     analyzer drops explanations unless asked for its decision process, which the scanner never is).
     Most such results are e-mail addresses in signatures, and without them most texts need no lemmas.
+    Nor are the results Presidio passes over (`_may_change`): most are names and special data, whose
+    recognizers have no context words, and without them most texts need no call to Presidio's step
+    (a deep copy, a dict of all recognizers, a debug log per result).
     """
 
     def __init__(self) -> None:
@@ -200,10 +203,22 @@ class DutchContextEnhancer(LemmaContextAwareEnhancer):
 
     def enhance_using_context(self, text: str, raw_results: list, nlp_artifacts: NlpArtifacts,
                               recognizers: list, context: list[str] | None = None) -> list:
-        open_results = [result for result in raw_results if result.score != self.MAX_SCORE]
+        if not raw_results:
+            return []
+        by_id = {recognizer.id: recognizer for recognizer in recognizers}
+        open_results = [result for result in raw_results if self._may_change(result, by_id)]
         if open_results:  # scored in place: the results handed back are the same objects
             super().enhance_using_context(text, _Shared(open_results), nlp_artifacts, recognizers, context)
         return list(raw_results)
+
+    def _may_change(self, result: RecognizerResult, by_id: dict[str, EntityRecognizer]) -> bool:
+        """Whether Presidio's step may raise `result`: it skips (with a debug log) a result of no known
+        recognizer, of a recognizer without context words, or already raised by its recognizer."""
+        if result.score == self.MAX_SCORE or not result.recognition_metadata:
+            return False
+        recognizer = by_id.get(result.recognition_metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
+        return bool(recognizer and recognizer.context
+                    and not result.recognition_metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY))
 
     def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> list[str]:
         lazy = isinstance(nlp_artifacts, LazyNlpArtifacts) and len(nlp_artifacts.tokens)
@@ -266,17 +281,20 @@ class DutchAnalyzerEngine(AnalyzerEngine):
         lemma context enhancer. Presidio splits the results with two list comprehensions per recognizer
         (fifteen, most without a result in a text); here one pass groups them, and a recognizer without
         results is not asked (its step scores its own results, and it has none)."""
+        if not raw_results:  # a third of the texts: nothing to score
+            return []
         own: dict[str, list[RecognizerResult]] = defaultdict(list)
         for result in raw_results:
             own[result.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY]].append(result)
         results = []
         for recognizer in recognizers:
-            if recognizer.id not in own:
+            recognizer_id = recognizer.id  # a property: read once, not once per result
+            if recognizer_id not in own:
                 continue
             others = [r for r in raw_results
-                      if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] != recognizer.id]
+                      if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] != recognizer_id]
             results.extend(recognizer.enhance_using_context(
-                text=text, raw_recognizer_results=own[recognizer.id], other_raw_recognizer_results=others,
+                text=text, raw_recognizer_results=own[recognizer_id], other_raw_recognizer_results=others,
                 nlp_artifacts=nlp_artifacts, context=context))
         return self.context_aware_enhancer.enhance_using_context(
             text=text, raw_results=results, nlp_artifacts=nlp_artifacts, recognizers=recognizers, context=context)

@@ -36,7 +36,7 @@ from recognizers.iban import known_country
 from recognizers.lemmas import dutch_lemmas, lemma
 from recognizers.person import default_lexicon
 from recognizers.person_model import build_person_pipeline
-from recognizers.phone import PhoneRecognizer, _verified_number
+from recognizers.phone import PhoneRecognizer, _DutchMatcher, _verified_number
 from scanner.documents import _fold_char, fold
 
 REPO = Path(__file__).resolve().parents[1]
@@ -307,7 +307,7 @@ PHONE_PIECES = ["06-12345678", "+31 6 1234 5678", "020 123 4567", "0031 20 12345
                 "088 239 4903", "14 020", "14020", "0800-1234", "+249 912 345 678", "+291 7 123 456", "612345678",
                 "2711093342", "1904-0012", "12/03/2025", "2025", "tel.", "mobiel:", "zaaknummer", "€ 120,00", "(",
                 ")", "/", " / ", " - ", ".", "-", "x", "ext. 12", "\n", "  ", " ", "Jan", "9", "0", "+", "12",
-                "31", "1234", "٠٦١٢٣٤٥٦٧٨", "\u2013 "]
+                "31", "1234", "٠٦١٢٣٤٥٦٧٨", "\u2013 ", "＋31 6 12345678", "（020） 123 4567", "［", "＋"]
 
 
 def test_phone_matcher_skips_only_candidates_that_give_no_number() -> None:
@@ -321,6 +321,22 @@ def test_phone_matcher_skips_only_candidates_that_give_no_number() -> None:
         assert [(r.start, r.end, r.score) for r in fast.analyze(text, ["PHONE_NUMBER"])] == expected, text
         found += len(expected)
     assert found > 1000
+
+
+def test_phone_candidate_search_equals_phonenumbers_pattern_search() -> None:
+    """_DutchMatcher._search finds at every position the match phonenumbers' _PATTERN.search finds (it
+    tries the pattern only where a lead or a digit is: a change of _PATTERN's first element breaks this)."""
+    from phonenumbers.phonenumbermatcher import _PATTERN
+
+    rng = random.Random(19)
+    chars = "0123456789 +()-./x\n\u0663（［＋"
+    for _ in range(2000):
+        text = "".join(rng.choice(PHONE_PIECES) if rng.random() < 0.3 else rng.choice(chars)
+                       for _ in range(rng.randint(0, 25)))
+        matcher = _DutchMatcher(text, PhoneRecognizer.REGION)
+        for index in range(len(text) + 1):
+            expected, found = _PATTERN.search(text, index), matcher._search(index)
+            assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups()))
 
 
 def test_phone_verdicts_are_remembered_per_candidate_and_surroundings() -> None:
