@@ -82,6 +82,10 @@ class Prefilter:
     def live(self, text: str, found: Found | None = None) -> tuple[int, ...]:
         """Indices (ascending) of the patterns that may match in `text`; `found`, when given, is
         `text` scanned by a NeedleIndex that holds this prefilter's needles."""
+        if not text:
+            # No needle is empty, so none occurs: answered without the needle tests (the pages
+            # after the first of a one-page part, searched for the owners' marks, are "").
+            return self._always
         if found is not None:
             # The answer depends only on which of its needles were found: remembered for each such
             # set (a few recur: the same letterhead, the same signature words).
