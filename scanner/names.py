@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 NAME_LABEL = re.compile(r"^\s*(?:naam|name|achternaam|voornamen?|betrokkene|de\s+heer|dhr|mevrouw|mevr|mw|mr|mrs)"
                         r"\b\.?\s*:?\s*", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
+    """Lower case without diacritics. Cached: the same few header-name words are folded for every
+    PERSON found in a mail, and the same names recur across mails."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -42,6 +46,8 @@ def same_name_as_any(text: str, names: Iterable[Iterable[str]]) -> bool:
     """
     found = name_words(text)
     full = {w for w in found if len(w) > 1}
+    if not full:  # a name with no full word is no form of any name
+        return False
     initials = {w for w in found if len(w) == 1}
     for words in names:
         words = frozenset(w for w in map(_fold, words) if w)  # a lone combining mark folds to nothing

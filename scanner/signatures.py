@@ -50,14 +50,20 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _name_line(folded: str, names: Iterable[set[str]]) -> bool:
-    """A line (folded) that starts with a known person's whole name ("Ingrid Bosman", "Kim Bos | Coördinator")."""
+def _name_line(folded: str, names: list[set[str]], needles: tuple[str, ...]) -> bool:
+    """A line (folded) that starts with a known person's whole name ("Ingrid Bosman", "Kim Bos | Coördinator").
+
+    `names` are the word sets of two words or more (a single word never makes a whole name here) and
+    `needles` one word of each: a line that holds none of them as a substring starts with no name,
+    and most lines are done with those few substring tests (in C), before any splitting into words."""
+    if not any(map(folded.__contains__, needles)):
+        return False
     head = folded.lstrip("> \t")
     end = _NAME_END.search(head)
     if end:
         head = head[:end.start()]
     words = {w for w in (w.strip(".") for w in head.split()) if w}
-    return bool(words) and len(words) <= 5 and any(len(n) >= 2 and n <= words and words - n <= _TITLES for n in names)
+    return bool(words) and len(words) <= 5 and any(n <= words and words - n <= _TITLES for n in names)
 
 
 def signature_blocks(text: str, names: Iterable[set[str]] = (), *, quoted: bool = False) -> list[tuple[int, int]]:
@@ -66,7 +72,8 @@ def signature_blocks(text: str, names: Iterable[set[str]] = (), *, quoted: bool 
     `names` are the word sets of the header names (sender and recipients).
     """
     start_re, end_re, work_re, max_lines = _spec()
-    names = [n for n in names if n]
+    names = [n for n in names if len(n) >= 2]
+    needles = tuple(max(sorted(n), key=len) for n in names)  # the longest word of each name
     lines = _lines(text)
     folded = [fold(line) for _, line in lines]  # each line folded once, not once per look at it
     spans: list[tuple[int, int]] = []
@@ -79,7 +86,7 @@ def signature_blocks(text: str, names: Iterable[set[str]] = (), *, quoted: bool 
             i += 1
             continue
         by_name = not start_re.match(line)
-        if by_name and not (names and _name_line(folded[i], names)):
+        if by_name and not (names and _name_line(folded[i], names, needles)):
             i += 1
             continue
         in_quote = bool(_QUOTE.match(line))

@@ -129,15 +129,19 @@ def _merge(hits: list[Hit]) -> list[Hit]:
 
 def _render(ctx: RuleContext, hit: Hit) -> Violation:
     policy, lang = ctx.policy, ctx.lang
+    # The fields that have two names are made once.
+    recipients = join_words(hit.recipients, lang)
+    organisations = join_words([policy.org_phrase(ctx.match(a), lang) for a in hit.recipients], lang)
+    your_org = policy.common("your_org", lang)
     fields: dict[str, object] = {
-        "ontvanger": join_words(hit.recipients, lang),
+        "ontvanger": recipients,
         "adressen": ", ".join(hit.recipients),
-        "adres": join_words(hit.recipients, lang),
+        "adres": recipients,
         "n": len(hit.recipients),
-        "ontvanger_org": join_words([policy.org_phrase(ctx.match(a), lang) for a in hit.recipients], lang),
-        "organisatie": join_words([policy.org_phrase(ctx.match(a), lang) for a in hit.recipients], lang),
-        "afzender_org": policy.org_phrase(ctx.sender_match, lang, fallback=policy.common("your_org", lang))
-        if ctx.sender_match.organisation else policy.common("your_org", lang),
+        "ontvanger_org": organisations,
+        "organisatie": organisations,
+        "afzender_org": policy.org_phrase(ctx.sender_match, lang, fallback=your_org)
+        if ctx.sender_match.organisation else your_org,
         "privacy_office": policy.privacy_office(ctx.sender_org),
         "infosec": policy.infosec(ctx.sender_org),
         "bijlage": hit.attachment or policy.common("the_message", lang),
