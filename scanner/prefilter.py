@@ -31,8 +31,7 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 
-# Needles shorter than this occur in nearly every text: testing them costs more than it saves
-# (except one with a sign, "/" or ":", for an alternative that has no longer one: see _read).
+# Needles shorter than this occur in nearly every text: testing them costs more than it saves.
 MIN_NEEDLE = 3
 # A literal branch ("(?:van|uit|over)") multiplies the strings a sequence may be; beyond this
 # many the sequence is cut there (still exact, only less selective).
@@ -254,8 +253,8 @@ class NeedleIndex:
 
     def __init__(self, prefilters: Iterable[Prefilter]) -> None:
         prefilters = list(prefilters)
-        self._plain = _Needles(set().union(*(p._plain_keys for p in prefilters)))
-        self._folded = _Needles(set().union(*(p._folded_keys for p in prefilters)))
+        self._plain = _automaton(set().union(*(p._plain_keys for p in prefilters)))
+        self._folded = _automaton(set().union(*(p._folded_keys for p in prefilters)))
         # For `live`: which prefilters (by position) each needle lets run, which run always, and
         # which have case-insensitive needles (all of those may match in a text with a case twin).
         self._always = frozenset(i for i, p in enumerate(prefilters) if p._always)
@@ -271,7 +270,7 @@ class NeedleIndex:
     def scan(self, text: str) -> Found:
         """What to pass as `found` to the index's prefilters for `text`."""
         lowered = _lowered(text)
-        return Found(self._plain.occurring(text), None if lowered is None else self._folded.occurring(lowered))
+        return Found(_occurring(self._plain, text), None if lowered is None else _occurring(self._folded, lowered))
 
     def live(self, found: Found) -> set[int]:
         """Positions (in the order given) of the prefilters that may match in the text `found` was
@@ -286,25 +285,19 @@ class NeedleIndex:
         return live
 
 
-class _Needles:
-    """A NeedleIndex's needles of one kind (tested as written or in lower case): those of
-    MIN_NEEDLE characters or more in an Aho-Corasick automaton, the shorter ones (a "/" or ":")
-    tested one by one, since they occur often and each occurrence would come out of the automaton."""
+def _automaton(needles: set[str]) -> Any:
+    automaton = ahocorasick.Automaton()
+    for needle in needles:
+        automaton.add_word(needle, needle)
+    if needles:
+        automaton.make_automaton()
+    return automaton
 
-    def __init__(self, needles: set[str]) -> None:
-        self._short = tuple(sorted(n for n in needles if len(n) < MIN_NEEDLE))
-        self._automaton = ahocorasick.Automaton()
-        for needle in needles:
-            if len(needle) >= MIN_NEEDLE:
-                self._automaton.add_word(needle, needle)
-        if len(self._automaton):  # an automaton without words cannot be searched
-            self._automaton.make_automaton()
 
-    def occurring(self, text: str) -> frozenset[str]:
-        found = frozenset(needle for _, needle in self._automaton.iter(text)) if len(self._automaton) else frozenset()
-        if self._short:
-            found |= frozenset(filter(text.__contains__, self._short))
-        return found
+def _occurring(automaton: Any, text: str) -> frozenset[str]:
+    if len(automaton) == 0:  # an automaton without words cannot be searched
+        return frozenset()
+    return frozenset(needle for _, needle in automaton.iter(text))
 
 
 @lru_cache(maxsize=8)
@@ -336,22 +329,10 @@ def _read(regex: re.Pattern[str]) -> tuple[Needles | None, Needles | None]:
     ignore_case = bool(regex.flags & re.IGNORECASE)
     # Each reading is tested in lower case when it read a group that toggles case.
     reader = _Reader()
-    required = reader.required(tree)
-    if required is None:
-        # Better a short needle than none, when it holds a sign: without one the regex runs on
-        # every text, and a test for the "/" of a "3 / 12" footer or the "P<" of a passport zone
-        # costs next to nothing and spares most texts (short words and letters are everywhere).
-        reader = _Reader(short_signs=True)
-        required = reader.required(tree)
-    needles = _needles(required, ignore_case or reader.case_toggled, str.__contains__)
+    needles = _needles(reader.required(tree), ignore_case or reader.case_toggled, str.__contains__)
     reader = _Reader()
     leading = _needles(reader.leading(tree)[0], ignore_case or reader.case_toggled, str.startswith)
     return needles, leading
-
-
-def _has_sign(string: str) -> bool:
-    """Whether `string` holds a character that is no letter, digit or space ("/", ":", "<")."""
-    return any(not (c.isalnum() or c.isspace()) for c in string)
 
 
 def _needles(strings: set[str] | None, fold_case: bool, covers: Any) -> Needles | None:
@@ -370,14 +351,8 @@ class _Reader:
     ("(?i:lokaal)") is read too; its pattern's needles are then all tested in lower case, which
     finds every match the mixed-case pattern can make (and a few texts that it cannot)."""
 
-    def __init__(self, short_signs: bool = False) -> None:
+    def __init__(self) -> None:
         self.case_toggled = False
-        self.short_signs = short_signs  # a string shorter than MIN_NEEDLE with a sign in it is a needle too
-
-    def _usable(self, strings: set[str]) -> bool:
-        if min(map(len, strings)) >= MIN_NEEDLE:
-            return True
-        return self.short_signs and all(len(s) >= MIN_NEEDLE or _has_sign(s) for s in strings)
 
     def _group_body(self, av: Any) -> list[tuple[Any, Any]] | None:
         _, add_flags, del_flags, body = av
@@ -406,7 +381,7 @@ class _Reader:
                 candidates.append(inner)
         if run is not None:
             candidates.append(run)
-        candidates = [c for c in candidates if self._usable(c)]
+        candidates = [c for c in candidates if min(map(len, c)) >= MIN_NEEDLE]
         if not candidates:
             return None
         return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
