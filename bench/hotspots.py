@@ -1,6 +1,6 @@
 """Where `scan_message` spends its time: a sampling profile (py-spy) of the bench corpus.
 
-Run: `.venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/hotspots.py [--mails text|all] [--seconds 40]`.
+Run: `.venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/hotspots.py [--mails text|hand|all] [--seconds 40]`.
 A child process loads the models, scans every mail once (warm-up, not sampled in the summary:
 only stacks under the measured loop count), then scans the corpus again and again for
 `--seconds`; py-spy samples it (wall clock, `--rate` per second, native frames off: spaCy's and
@@ -27,8 +27,9 @@ REPO = Path(__file__).resolve().parents[1]
 ROOT = "scan_message (scanner/core.py)"
 LOOP = "measured_loop"
 # Area -> the frames whose inclusive time is that area's (a sample counts once per area).
+NER_AREA = "spaCy pipeline (tokenizer, NER)"
 AREAS = {
-    "spaCy pipeline (tokenizer, NER)": ("Language.pipe (spacy/language.py)",),
+    NER_AREA: ("Language.pipe (spacy/language.py)",),
     "person rules": ("find_persons (recognizers/person.py)",),
     "special-data lexicon": ("find_terms (recognizers/lexicon.py)",),
     "Presidio pattern recognizers": ("PatternRecognizer.analyze (presidio_analyzer/pattern_recognizer.py)",
@@ -44,11 +45,11 @@ AREAS = {
 def child(mode: str, seconds: float) -> None:
     sys.path.insert(0, str(REPO))
     sys.argv = [sys.argv[0]]
-    from bench.run import corpus, text_mails
+    from bench.run import corpus, realistic_mails, text_mails
     from scanner.core import scan_message
     from scanner.ingest import load_bytes
 
-    mails = text_mails() if mode == "text" else corpus()
+    mails = {"text": text_mails, "hand": realistic_mails, "all": corpus}[mode]()
     messages = [load_bytes(data, name) for name, data in mails]
     for message in messages:
         scan_message(message)
@@ -82,12 +83,15 @@ def summarise(raw: Path, top: int) -> str:
                 areas[area] += int(count)
     if not total:
         return "no samples under scan_message"
-    out = [f"{total} samples under `scan_message`\n", "| area | share of scan_message |", "|---|---|"]
+    # Each area also as a multiple of the NER's own time: issue 19's goal is a total of at most 1.3.
+    ner = areas[NER_AREA] or total
+    out = [f"{total} samples under `scan_message`\n", "| area | share of scan_message | x NER |", "|---|---|---|"]
     covered = 0
     for area in AREAS:
         covered += areas[area]
-        out.append(f"| {area} | {100 * areas[area] / total:.1f} % |")
-    out.append(f"| everything else | {100 * (total - covered) / total:.1f} % |")
+        out.append(f"| {area} | {100 * areas[area] / total:.1f} % | {areas[area] / ner:.3f} |")
+    out.append(f"| everything else | {100 * (total - covered) / total:.1f} % | {(total - covered) / ner:.3f} |")
+    out.append(f"| **total** | 100 % | **{total / ner:.2f}** |")
     out += ["", "| function (inclusive) | share |", "|---|---|"]
     out += [f"| `{frame}` | {100 * n / total:.1f} % |" for frame, n in inclusive.most_common(top)]
     return "\n".join(out)
@@ -95,7 +99,8 @@ def summarise(raw: Path, top: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mails", choices=["text", "all"], default="text")
+    parser.add_argument("--mails", choices=["text", "hand", "all"], default="text",
+                        help="text-only mails, the hand-written mails of evaluation/issue18, or all samples")
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--rate", type=int, default=250, help="samples per second")
     parser.add_argument("--top", type=int, default=30)
