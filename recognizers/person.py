@@ -54,7 +54,7 @@ LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting
 # lookup per word of a text answers them all, where a pass over the text per kind cost a Python step
 # per word each.
 (CAPITALISED, NAME_WORD, INITIALS, TITLE_START, LABEL_START, ROLE_OPENER, SPEECH_VERB, FIRST_NAME, ORG_NOUN,
- BYLINE_WORD) = (1 << k for k in range(10))
+ BYLINE_WORD, SURE_SURNAME) = (1 << k for k in range(11))
 
 
 def _letters(text: str) -> int:
@@ -296,7 +296,7 @@ class NameLexicon:
     def words(self, tokens: list[Token]) -> list[tuple[str, str, str, int]]:
         """(text, lower-case text, phrase key, kinds) of each token. The key is the lower-case text
         without trailing dots, as the phrase indexes hold words ("dhr." -> "dhr"); kinds are its flags
-        of CAPITALISED ... BYLINE_WORD, the kinds of word the matcher's rules look for.
+        of CAPITALISED ... SURE_SURNAME, the kinds of word the matcher's rules look for.
 
         Kept across texts per orth id (the hash of a word's text, the same in every spaCy vocab),
         which a Token gives without decoding: a known word is one dict lookup, where Token.text
@@ -319,7 +319,7 @@ class NameLexicon:
             return words
 
     def _word_kind(self, text: str) -> int:
-        """The kinds of this word (flags CAPITALISED ... BYLINE_WORD)."""
+        """The kinds of this word (flags CAPITALISED ... SURE_SURNAME)."""
         low = text.lower()
         key = low.rstrip(".")
         return (
@@ -333,7 +333,13 @@ class NameLexicon:
             | (low in self.first_names) * FIRST_NAME
             | self.is_org_noun(low) * ORG_NOUN
             | self._may_be_byline(text, low) * BYLINE_WORD
+            | self._is_sure_surname(low) * SURE_SURNAME
         )
+
+    def _is_sure_surname(self, low: str) -> bool:
+        """A listed surname that is neither an ambiguous name nor an ordinary word: the surname an
+        unlisted given name needs before it ("Haider Al-Obeidi")."""
+        return low in self.surnames and low not in self.ambiguous and not self.is_common_word(low)
 
     def _may_be_byline(self, text: str, low: str) -> bool:
         """Whether this word may be an author's initials ("GSC", "ABx", "JS"): two to four letters
@@ -496,6 +502,12 @@ class _Matcher:
     def keys(self) -> list[str]:
         """The lower-case words without trailing dots, as phrase indexes hold them ("dhr." -> "dhr")."""
         return [word[2] for word in self._words]
+
+    @_per_text
+    def last_sure_surname(self) -> int:
+        """The position of the last listed surname that is neither ambiguous nor a word, else -1."""
+        surnames = self.of_kind(SURE_SURNAME)
+        return surnames[-1] if surnames else -1
 
     @_per_text
     def first_name_positions(self) -> list[int]:
@@ -765,9 +777,15 @@ class _Matcher:
 
     def reversed_headers(self) -> Iterable[PersonSpan]:
         """ "KARIMI, Ahmad" and "GEBREMEDHIN, T." without a label; "Savchenko, Bohdan" at the start of a line."""
-        if "," not in self.texts:
-            return  # both forms need a comma after the surname: most subject lines have none
+        # Both forms need a comma after the surname and a capitalised word after it (a given name
+        # or initials): found in C (most texts have no such comma), the names sought only before it.
+        texts = self.texts
+        given_commas = [c for c in _positions(texts, (",",)) if c + 1 < self.n and texts[c + 1][:1].isupper()]
+        if not given_commas:
+            return
         for i in self.capitalised:
+            if i >= given_commas[-1]:
+                break  # no such comma after this word
             token = self.tokens[i]
             text = self.texts[i]
             if not (text.isupper() and token.is_alpha and len(text) >= ALL_CAPS_MIN):
@@ -848,9 +866,10 @@ class _Matcher:
         end = 0
         # Elsewhere listed_name_at finds nothing: unknown_given_name_at needs a name token that
         # opens a run of them (so only the first of "Jan Peter de Vries" is asked, with no call
-        # for the others).
+        # for the others), and a sure surname after it (most texts have none: no word is asked).
         names = self._name_positions
-        starts = {i for i in names if i - 1 not in names}
+        last_surname = self.last_sure_surname
+        starts = {i for i in names if i < last_surname and i - 1 not in names} if last_surname > 0 else set()
         starts.update(self.first_name_positions)
         for i in sorted(starts):
             if i < end:
@@ -924,8 +943,11 @@ class _Matcher:
 
     def unknown_given_name_at(self, i: int) -> PersonSpan | None:
         """An unlisted capitalised word before a listed surname: "Haider Al-Obeidi"."""
-        # The set lookups first: inside a run of capitalised words only the first can qualify.
-        if not self.is_name_token(self.tokens[i]) or (i and self.is_name_token(self.tokens[i - 1])):
+        # The set lookups first: inside a run of capitalised words only the first can qualify, and
+        # only with a sure surname after it (SURE_SURNAME: the surname tests below).
+        if i >= self.last_sure_surname or not self.is_name_token(self.tokens[i]) or (
+            i and self.is_name_token(self.tokens[i - 1])
+        ):
             return None
         if self.lex.is_common_word(self.texts[i]) or self.ends_anchor(i):
             return None
