@@ -6,7 +6,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, reduce
+from operator import or_
 from pathlib import Path
 from typing import ClassVar
 
@@ -479,9 +480,9 @@ class _Matcher:
         self.lowers = [word[1] for word in words]  # = Token.lower_ (spaCy's LOWER is str.lower)
         # The positions where a rule may start, with their kinds.
         self._kinds = [(i, word[3]) for i, word in enumerate(words) if word[3]]
-        # Positions of capitalised and all-caps words: the only ones where is_name_token (and so
-        # every rule that starts at a capitalised word or a "KARIMI, Ahmad" header) can hold.
-        self.capitalised = self.of_kind(CAPITALISED)
+        # The kinds of word this text has at all: a rule that starts only at a kind of word the text
+        # lacks is not run (find), with no pass over its positions.
+        self.present = reduce(or_, [kinds for _, kinds in self._kinds], 0)
         # The rules ask the same questions about the same positions many times over (every rule
         # runs name_run, core_tokens, is_name_token at each candidate); the answers depend only on
         # this text and the lexicon, so each is computed once per text. is_name_token can hold
@@ -502,6 +503,12 @@ class _Matcher:
     def keys(self) -> list[str]:
         """The lower-case words without trailing dots, as phrase indexes hold them ("dhr." -> "dhr")."""
         return [word[2] for word in self._words]
+
+    @_per_text
+    def capitalised(self) -> list[int]:
+        """Positions of capitalised and all-caps words: the only ones where is_name_token (and so
+        every rule that starts at a capitalised word or a "KARIMI, Ahmad" header) can hold."""
+        return self.of_kind(CAPITALISED)
 
     @_per_text
     def last_sure_surname(self) -> int:
@@ -1278,21 +1285,32 @@ class _Matcher:
                     yield PersonSpan(self.extend_left(i), end, REPEAT_SCORE, "repeat")
 
     def find(self) -> list[PersonSpan]:
-        ruled = merge_spans(
-            [
-                *self.after_titles(),
-                *self.in_fields(),
-                *self.reversed_headers(),
-                *self.surnames_with_initials(),
-                *(span for span in self.after_roles() if not self.names_organisation(span.start, span.end)),
-                *(span for span in self.after_speech_verbs() if not self.names_organisation(span.start, span.end)),
-                *self.listed_full_names(),
-                *self.byline_initials(),
-                *self.with_bracket_note(),
-            ]
-        )
-        found = overlay(overlay(ruled, list(self.model_spans(ruled))), list(self.lone_given_names()))
-        return overlay(found, list(self.repeated_surnames(found)))
+        # A rule that starts only at a kind of word (its first line) finds nothing in a text without
+        # one: it is not run. Short texts such as subject lines lack most kinds.
+        present = self.present
+        ruled = []
+        if present & TITLE_START:
+            ruled += self.after_titles()
+        if present & LABEL_START:
+            ruled += self.in_fields()
+        if present & CAPITALISED:
+            ruled += self.reversed_headers()
+        if present & INITIALS:
+            ruled += self.surnames_with_initials()
+        if present & ROLE_OPENER:
+            ruled += (span for span in self.after_roles() if not self.names_organisation(span.start, span.end))
+        if present & SPEECH_VERB:
+            ruled += (span for span in self.after_speech_verbs() if not self.names_organisation(span.start, span.end))
+        if present & (NAME_WORD | FIRST_NAME):
+            ruled += self.listed_full_names()
+        if present & BYLINE_WORD:
+            ruled += self.byline_initials()
+        ruled += self.with_bracket_note()
+        ruled = merge_spans(ruled)
+        found = overlay(ruled, list(self.model_spans(ruled)))
+        if present & FIRST_NAME:
+            found = overlay(found, list(self.lone_given_names()))
+        return overlay(found, list(self.repeated_surnames(found))) if found else found
 
 
 def _positions(words: list[str], wanted: Iterable[str]) -> list[int]:
