@@ -54,8 +54,8 @@ LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting
 # The kinds of word where a rule may start or a name run go on (NameLexicon.words), as bit flags: one
 # lookup per word of a text answers them all, where a pass over the text per kind cost a Python step
 # per word each.
-(CAPITALISED, NAME_WORD, INITIALS, TITLE_START, LABEL_START, ROLE_OPENER, SPEECH_VERB, FIRST_NAME, ORG_NOUN,
- BYLINE_WORD, SURE_SURNAME) = (1 << k for k in range(11))
+(CAPITALISED, NAME_WORD, NAME_TOKEN, INITIALS, TITLE_START, LABEL_START, ROLE_OPENER, SPEECH_VERB, FIRST_NAME,
+ ORG_NOUN, BYLINE_WORD, SURE_SURNAME) = (1 << k for k in range(12))
 
 
 def _letters(text: str) -> int:
@@ -301,7 +301,9 @@ class NameLexicon:
 
         Kept across texts per orth id (the hash of a word's text, the same in every spaCy vocab),
         which a Token gives without decoding: a known word is one dict lookup, where Token.text
-        decodes a new string from the StringStore at every read.
+        decodes a new string from the StringStore at every read. Token.like_num, which the name
+        kinds use, is a flag of the word's lexeme (one per word in the vocab of the Dutch pipeline),
+        so it is kept with them too.
         """
         known = self._known_words
         try:
@@ -315,17 +317,23 @@ class NameLexicon:
                 if word is None:
                     text = token.text
                     low = text.lower()
-                    word = known[token.orth] = (text, low, low.rstrip("."), self._word_kind(text))
+                    word = known[token.orth] = (text, low, low.rstrip("."), self._word_kind(text, token.like_num))
                 words.append(word)
             return words
 
-    def _word_kind(self, text: str) -> int:
-        """The kinds of this word (flags CAPITALISED ... SURE_SURNAME)."""
+    def _word_kind(self, text: str, like_num: bool) -> int:
+        """The kinds of this word (flags CAPITALISED ... SURE_SURNAME); like_num is its Token.like_num.
+
+        NAME_WORD: a word that can be (part of) a name after a surname prefix (is_name_word, and no
+        number word such as "Twee"); NAME_TOKEN: also anywhere else (no stop word either).
+        """
         low = text.lower()
         key = low.rstrip(".")
+        name_word = self.is_name_word(text) and not like_num
         return (
             (text[:1].isupper() or text.isupper()) * CAPITALISED  # where is_name_token can hold
-            | self.is_name_word(text) * NAME_WORD
+            | name_word * NAME_WORD
+            | (name_word and low not in STOP_WORDS) * NAME_TOKEN
             | self.is_initial(text) * INITIALS
             | (key in self.titles.lengths) * TITLE_START
             | (key in self.labels.lengths) * LABEL_START
@@ -487,9 +495,9 @@ class _Matcher:
         # runs name_run, core_tokens, is_name_token at each candidate); the answers depend only on
         # this text and the lexicon, so each is computed once per text. is_name_token can hold
         # only at a capitalised word, and nearly every rule asks it of each of them: its answers
-        # are two sets of positions made up front, so that a test is one set lookup.
-        self._after_prefix_name_positions = {i for i in self.of_kind(NAME_WORD) if not tokens[i].like_num}
-        self._name_positions = {i for i in self._after_prefix_name_positions if self.lowers[i] not in STOP_WORDS}
+        # are two sets of positions made up front (from the kinds), so that a test is one set lookup.
+        self._after_prefix_name_positions = set(self.of_kind(NAME_WORD))
+        self._name_positions = set(self.of_kind(NAME_TOKEN))
         # Initials open with a capital too ("A.", "Th."), and every name run asks about each word.
         self._initial_positions = set(self.of_kind(INITIALS))
         self._name_runs: dict[tuple[int, bool, bool], int] = {}
@@ -740,7 +748,8 @@ class _Matcher:
             k = self.phrase_at(i, self.lex.roles)
             if k == i and self.lex.is_role_word(self.lowers[i]):
                 k = i + 1  # "KNVB-woordvoerder De Leede", "jeugdrechter Rota"
-            if k == i and AGE_ADJECTIVE.match(self.texts[i]) and i + 1 < self.n:
+            age = k == i and self.texts[i].endswith("-jarige")  # the regex only where it can match
+            if age and AGE_ADJECTIVE.match(self.texts[i]) and i + 1 < self.n:
                 k = i + 1  # "de 26-jarige Karimi", not "de 54-jarige Vietnam-veteraan" or "Schot"
                 if self.is_descriptor(k) or self.common_not_listed(self.tokens[k]):
                     continue
@@ -1135,6 +1144,8 @@ class _Matcher:
     def with_bracket_note(self) -> Iterable[PersonSpan]:
         """A name followed by an age or a country code in brackets: "Yonas (8)", "Jan Peeters ( 45 )",
         "Simoni ( Ita )", "Plaza ( Spa / Festina )"."""
+        if "(" not in self.source:
+            return  # most texts have no bracket: one search of the text in C, no pass over its words
         texts = self.texts
         for i in (i for i in _positions(texts, ("(",)) if 0 < i < self.n - 2):
             if self.texts[i + 2] not in {")", "/"}:
