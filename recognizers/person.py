@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache, reduce
 from operator import or_
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -454,9 +454,12 @@ class _per_text:
         return value
 
 
-@dataclass(frozen=True)
-class PersonSpan:
-    """A found name: token span in the doc, score and the evidence that found it."""
+class PersonSpan(NamedTuple):
+    """A found name: token span in the doc, score and the evidence that found it.
+
+    A named tuple, not a frozen dataclass: the rules make several per text (and merge_spans and
+    overlay make new ones), and a frozen dataclass sets each field through object.__setattr__.
+    """
 
     start: int
     end: int
@@ -986,11 +989,16 @@ class _Matcher:
         if not ents:
             return
         # A model span starts inside its entity, so an entity within ruled names that score as high
-        # is not worth trimming and testing (most subject lines' names have a rule's anchor).
-        settled = _settled(ruled, MODEL_SCORE)
+        # is not worth trimming and testing (most subject lines' names have a rule's anchor). Worked
+        # out at the first person entity (many texts have only places and organisations).
+        settled: set[int] | None = None
         votes: dict[tuple[str, str], int] | None = None  # counted when first needed
         for start, end, label in ents:
-            if label not in {NER_LABEL, "PERSON"} or settled.issuperset(range(start, end)):
+            if label not in {NER_LABEL, "PERSON"}:
+                continue
+            if settled is None:
+                settled = _settled(ruled, MODEL_SCORE)
+            if settled.issuperset(range(start, end)):
                 continue
             if votes is None:
                 votes, mentions = self.label_votes(ents)
