@@ -992,7 +992,6 @@ class _Matcher:
         # is not worth trimming and testing (most subject lines' names have a rule's anchor). Worked
         # out at the first person entity (many texts have only places and organisations).
         settled: set[int] | None = None
-        votes: dict[tuple[str, str], int] | None = None  # counted when first needed
         for start, end, label in ents:
             if label not in {NER_LABEL, "PERSON"}:
                 continue
@@ -1000,25 +999,21 @@ class _Matcher:
                 settled = _settled(ruled, MODEL_SCORE)
             if settled.issuperset(range(start, end)):
                 continue
-            if votes is None:
-                votes, mentions = self.label_votes(ents)
-            vote = votes.get((self.lowers[end - 1], label), 0)
-            if vote < mentions.get(self.lowers[end - 1], 0) - vote:
+            if self.outvoted(ents, end, label):
                 continue  # elsewhere in this text the model calls it a place or an organisation
             span = self.clean_model_span(start, end)
             if span is not None and not self.names_organisation(*span):
                 yield PersonSpan(span[0], span[1], MODEL_SCORE, "model")
 
-    def label_votes(
-        self, ents: list[tuple[int, int, str]]
-    ) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
-        """Per last word of the model's entities, how often the model gives it each label (votes)
-        and any label (mentions); counted in C, and only when it gave more than one label (else
-        all votes agree)."""
-        if len({label for _, _, label in ents}) < 2:
-            return {}, {}
-        votes = Counter((self.lowers[end - 1], label) for _, end, label in ents)
-        return votes, Counter(self.lowers[end - 1] for _, end, _ in ents)
+    def outvoted(self, ents: list[tuple[int, int, str]], end: int, label: str) -> bool:
+        """Whether the model gives the last word of an entity (ending at `end`) other labels more
+        often than `label` among its entities in this text. Counted for the few entities left to
+        clean, over the text's few entities: no table of votes per word and label is made."""
+        last = self.lowers[end - 1]
+        lowers = self.lowers
+        labels = [other for _, other_end, other in ents if lowers[other_end - 1] == last]
+        vote = labels.count(label)
+        return vote < len(labels) - vote
 
     def names_organisation(self, start: int, end: int) -> bool:
         """Whether tokens start:end hold a word that names an organisation in this text."""
