@@ -1242,6 +1242,9 @@ class _Matcher:
 
     def repeated_surnames(self, found: list[PersonSpan]) -> Iterable[PersonSpan]:
         """Later (or earlier) mentions of a surname already found in the same text."""
+        settled = _settled(found, REPEAT_SCORE)
+        if settled and not self.mentioned_outside(settled):
+            return  # most texts: no other mention to find, so no surname keys worked out
         keys: set[tuple[str, ...]] = set()
         lower_keys: set[tuple[str, ...]] = set()  # found written in lower case: "hossein moradi ... moradi"
         lone_model_words: Counter[str] | None = None  # counted when first needed
@@ -1281,7 +1284,6 @@ class _Matcher:
         keys |= lower_keys
         if not keys:
             return
-        settled = _settled(found, REPEAT_SCORE)
         # Only a position holding the first word of a key can start a mention: those are searched
         # for, instead of a comparison per token and key.
         firsts = {key[0] for key in keys}
@@ -1297,6 +1299,14 @@ class _Matcher:
                     if end < self.n and self.is_name_token(self.tokens[end]) and key[-1] not in self.lex.first_names:
                         continue  # part of a longer, different name
                     yield PersonSpan(self.extend_left(i), end, REPEAT_SCORE, "repeat")
+
+    def mentioned_outside(self, settled: set[int]) -> bool:
+        """Whether a word at the `settled` positions (those of the names found) occurs elsewhere in
+        the text too. A repeated surname's mention lies outside them and starts with a word of a
+        found name (its surname or prefix): without one there is none. Counted in C per word."""
+        lowers = self.lowers
+        inside = [lowers[k] for k in settled]
+        return any(lowers.count(word) > inside.count(word) for word in set(inside))
 
     def find(self) -> list[PersonSpan]:
         # A rule that starts only at a kind of word (its first line) finds nothing in a text without
