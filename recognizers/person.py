@@ -1303,10 +1303,11 @@ class _Matcher:
     def mentioned_outside(self, settled: set[int]) -> bool:
         """Whether a word at the `settled` positions (those of the names found) occurs elsewhere in
         the text too. A repeated surname's mention lies outside them and starts with a word of a
-        found name (its surname or prefix): without one there is none. Counted in C per word."""
+        found name (its surname or prefix): without one there is none. Every settled position holds
+        one of those words, so a word elsewhere makes more positions hold one (counted in C)."""
         lowers = self.lowers
-        inside = [lowers[k] for k in settled]
-        return any(lowers.count(word) > inside.count(word) for word in set(inside))
+        words = {lowers[k] for k in settled}
+        return sum(map(words.__contains__, lowers)) > len(settled)
 
     def find(self) -> list[PersonSpan]:
         # A rule that starts only at a kind of word (its first line) finds nothing in a text without
