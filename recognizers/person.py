@@ -6,8 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache, reduce
-from operator import or_
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import ClassVar, NamedTuple
 
@@ -493,7 +492,10 @@ class _Matcher:
         self._kinds = [(i, word[3]) for i, word in enumerate(words) if word[3]]
         # The kinds of word this text has at all: a rule that starts only at a kind of word the text
         # lacks is not run (find), with no pass over its positions.
-        self.present = reduce(or_, [kinds for _, kinds in self._kinds], 0)
+        present = 0
+        for _, kinds in self._kinds:
+            present |= kinds  # a plain loop: half the time of functools.reduce(operator.or_, ...)
+        self.present = present
         # The rules ask the same questions about the same positions many times over (every rule
         # runs name_run, core_tokens, is_name_token at each candidate); the answers depend only on
         # this text and the lexicon, so each is computed once per text. is_name_token can hold
@@ -1326,7 +1328,7 @@ class _Matcher:
             ruled += (span for span in self.after_roles() if not self.names_organisation(span.start, span.end))
         if present & SPEECH_VERB:
             ruled += (span for span in self.after_speech_verbs() if not self.names_organisation(span.start, span.end))
-        if present & (NAME_WORD | FIRST_NAME):
+        if present & (NAME_TOKEN | FIRST_NAME):
             ruled += self.listed_full_names()
         if present & BYLINE_WORD:
             ruled += self.byline_initials()
