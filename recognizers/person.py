@@ -49,6 +49,10 @@ REVERSED_NAME_OPENERS = frozenset({":", ";", "schreef", "wrote"})
 KUNYA_PREFIXES = frozenset({"abu", "umm", "ibn", "bin", "bint"})
 # A word after one of these opens a sentence (or a line, a quote, a bracket).
 SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", '"', "'", "(", "-", "--", "\n"})
+# A comma followed (after at most the one space a token keeps) by a character that may open a capitalised
+# word: what a "SURNAME, Given" header needs. A superset (any non-ASCII letter, punctuation), so a text
+# without one has no header, told by one search of the text in C.
+COMMA_BEFORE_CAPITAL = re.compile(r", ?[^\sa-z0-9]")
 LOCATIVE_PREPOSITIONS = frozenset({"in", "naar", "te", "uit", "nabij", "richting"})  # "in Brecht": a place
 # The kinds of word where a rule may start or a name run go on (NameLexicon.words), as bit flags: one
 # lookup per word of a text answers them all, where a pass over the text per kind cost a Python step
@@ -800,6 +804,8 @@ class _Matcher:
         """ "KARIMI, Ahmad" and "GEBREMEDHIN, T." without a label; "Savchenko, Bohdan" at the start of a line."""
         # Both forms need a comma after the surname and a capitalised word after it (a given name
         # or initials): found in C (most texts have no such comma), the names sought only before it.
+        if not COMMA_BEFORE_CAPITAL.search(self.source):
+            return
         texts = self.texts
         given_commas = [c for c in _positions(texts, (",",)) if c + 1 < self.n and texts[c + 1][:1].isupper()]
         if not given_commas:
