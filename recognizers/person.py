@@ -734,6 +734,8 @@ class _Matcher:
 
     def in_fields(self) -> Iterable[PersonSpan]:
         """ "NAAM: KARIMI, Ahmad", "Naam betrokkene: Tesfay Gebremedhin", "Tolk: Olena Koval"."""
+        if ":" not in self.source:
+            return  # a field's label ends in a colon: no label is visited in a text without one
         for i in self.of_kind(LABEL_START):
             if i and not (self.tokens[i - 1].is_space or self.tokens[i - 1].is_punct):
                 continue  # a label opens a line or follows punctuation
