@@ -447,3 +447,16 @@ def test_person_offsets_are_those_of_the_found_names(nlp: spacy.language.Languag
     spans = find_persons(doc)
     assert spans
     assert person_offsets(doc) == tuple((doc[s.start : s.end].start_char, doc[s.start : s.end].end_char) for s in spans)
+
+
+def test_word_kinds_kept_per_word_agree_with_each_token() -> None:
+    """NameLexicon.words keeps Token.like_num with a word's kinds (NAME_WORD: a name word that is no
+    number word) across texts: a flag of the word's lexeme, so every token of the word agrees."""
+    from recognizers.person import NAME_TOKEN, NAME_WORD, default_lexicon
+
+    lexicon = default_lexicon()
+    doc = spacy.blank("nl")("Twee broers, Tien Jansen en Drie; twee keer TWEE, Honderd Karimi, Van Dijk. Ook 12 en Elf")
+    for token, (_, _, _, kinds) in zip(doc, lexicon.words(list(doc)), strict=True):
+        name_word = lexicon.is_name_word(token.text) and not token.like_num
+        assert bool(kinds & NAME_WORD) == name_word, token.text
+        assert bool(kinds & NAME_TOKEN) == (name_word and not token.is_stop), token.text
