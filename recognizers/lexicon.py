@@ -9,9 +9,9 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import ahocorasick
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -102,41 +102,79 @@ _FOLD = _Fold()
 # PDF line-break hyphenation ("psychia-\ntrische") is undone; runs of spaces and hyphens
 # become one space, so hyphenated, spaced and (via listed variants) closed forms are equal.
 # Only runs of two or more separators change the length; a single one (most word gaps) is made a
-# space by `_SINGLE_SEPARATOR` afterwards, in one C pass instead of one Python step per word.
+# space afterwards (`normalize`), in C passes instead of one Python step per word.
 # (After _FOLD a separator is " ", "\n" or "-".)
 _JOIN = re.compile(r"(?P<hyphenation>(?<=[a-z])-[ \t]*\n[ \t\n]*(?=[a-z]))|(?P<drop>\x00+)|(?P<separator>[\s\-]{2,})")
-_SINGLE_SEPARATOR = str.maketrans({"\n": " ", "-": " "})
 
 
-@dataclass(frozen=True)
+# Where a `_JOIN` match can start: each of its three forms begins with two separators or a NUL
+# (a line-break hyphen is followed by a space, tab or line break). Most texts hold none: they are
+# folded without a Python step; in the others `_JOIN` is tried only at these places, not at every
+# character (its look-behind made it cost several times more than this search).
+_MAY_JOIN = re.compile(r"[\s\-]{2}|\x00")
+
+
 class NormalizedText:
-    """Folded text with, for each character, its offset in the original."""
+    """Folded text with, for each character, its offset in the original.
 
-    text: str
-    offsets: tuple[int, ...]
+    The map is kept as the runs of characters that the folding kept in place, each as its start
+    in the folded text and in the original (`_starts`, `_origins`): most texts are one run, and
+    most texts only ever ask for a few offsets (a cased abbreviation, a term found), so a tuple
+    of one offset per character is spelt out only when `offsets` is read.
+    """
+
+    def __init__(self, text: str, starts: Sequence[int] = (0,), origins: Sequence[int] = (0,)) -> None:
+        self.text = text
+        self._starts = starts
+        self._origins = origins
+
+    def original_offset(self, pos: int) -> int:
+        """`offsets[pos]` without spelling out `offsets`."""
+        run = bisect_right(self._starts, pos) - 1
+        return self._origins[run] + pos - self._starts[run]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        return self.offsets[start], self.offsets[end - 1] + 1
+        return self.original_offset(start), self.original_offset(end - 1) + 1
+
+    @cached_property
+    def offsets(self) -> tuple[int, ...]:
+        """Each character's offset in the original (sorted: what `bisect` reads)."""
+        ends = (*self._starts[1:], len(self.text))
+        return tuple(
+            offset
+            for start, end, origin in zip(self._starts, ends, self._origins, strict=True)
+            for offset in range(origin, origin + end - start)
+        )
 
 
 def normalize(text: str) -> NormalizedText:
-    """Fold `text` for matching (lexicon.md §0.1-2), keeping a map back to the original offsets."""
+    """Fold `text` for matching (lexicon.md §0.1-2), keeping a map back to the original offsets.
+
+    The single separators left are made spaces by two `str.replace` passes (in C, without the
+    table lookup per character of a `str.translate`).
+    """
     folded = text.translate(_FOLD)
+    found = _MAY_JOIN.search(folded)
+    if found is None:  # nothing changes length: the offsets are the identity
+        return NormalizedText(folded.replace("\n", " ").replace("-", " "))
     pieces: list[str] = []
-    offsets: list[int] = []
-    pos = 0
-    for match in _JOIN.finditer(folded):
+    starts, origins = [0], [0]
+    pos = length = 0
+    while found is not None:
+        # `_JOIN` matches here (see `_MAY_JOIN`), as its finditer would: no match starts earlier.
+        match = _JOIN.match(folded, found.start())
         start, end = match.span()
-        if start > pos:
-            pieces.append(folded[pos:start])
-            offsets.extend(range(pos, start))
+        pieces.append(folded[pos:start])
+        length += start - pos
         if match.lastgroup == "separator":
-            pieces.append(" ")
-            offsets.append(start)
+            pieces.append(" ")  # maps to `start`: the run before it goes on
+            length += 1
+        starts.append(length)  # a new run: the folded text goes on at `end` of the original
+        origins.append(end)
         pos = end
+        found = _MAY_JOIN.search(folded, end)
     pieces.append(folded[pos:])
-    offsets.extend(range(pos, len(folded)))
-    return NormalizedText("".join(pieces).translate(_SINGLE_SEPARATOR), tuple(offsets))
+    return NormalizedText("".join(pieces).replace("\n", " ").replace("-", " "), starts, origins)
 
 
 def fold_term(term: str) -> str:
@@ -230,9 +268,9 @@ class AmbiguousGroup:
     needs_cue: bool
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One accepted key occurrence in the normalised text."""
+class Hit(NamedTuple):
+    """One accepted key occurrence in the normalised text (a named tuple: made ~7 times per text,
+    at a third of a frozen dataclass's cost)."""
 
     entry: Entry
     start: int
@@ -383,7 +421,7 @@ class Lexicon:
 
         self.automaton = ahocorasick.Automaton()
         for key, entries in keys.items():
-            self.automaton.add_word(key, (len(key), tuple(_prefer_listed(key, entries))))
+            self.automaton.add_word(key, _key_value(key, _prefer_listed(key, entries)))
         self.automaton.make_automaton()
 
     @staticmethod
@@ -397,21 +435,27 @@ class Lexicon:
         text = norm.text
         size = len(text)
         out: list[Hit] = []
-        for last, (length, entries) in self.automaton.iter(text):
+        append = out.append
+        for last, (length, entries, plain, prefixed) in self.automaton.iter(text):
             start, end = last - length + 1, last + 1
+            if plain:  # most keys: the boundaries alone decide, for all entries at once
+                if start and text[start - 1].isalnum():
+                    continue
+                for entry in entries if end == size or not text[end].isalnum() else prefixed:
+                    append(Hit(entry, start, end))
+                continue
             left = start == 0 or not text[start - 1].isalnum()
             right = end == size or not text[end].isalnum()
             for entry in entries:
-                if entry.cased is not None and not _cased_match(entry.cased, norm, start, end, original):
-                    continue
+                # The boundaries first, the original's capitals last: most cased keys ("is", "om",
+                # "sp") occur inside longer words.
                 kind = entry.kind
                 if kind == "head":
                     if not left:
                         continue
-                    token_end = _token_end(text, end)
-                    if token_end - end < MIN_COMPOUND_REST:
+                    hit = Hit(entry, start, _token_end(text, end))
+                    if hit.end - end < MIN_COMPOUND_REST:
                         continue
-                    out.append(Hit(entry, start, token_end))
                 elif kind == "tail":
                     if not right:
                         continue
@@ -420,10 +464,25 @@ class Lexicon:
                         token_start = _token_start(text, start - 1)  # "stress-stoornis", "PTSS-kliniek"
                     if start - token_start < MIN_COMPOUND_REST:
                         continue
-                    out.append(Hit(entry, token_start, end))
+                    hit = Hit(entry, token_start, end)
                 elif left and (right or entry.prefix):
-                    out.append(Hit(entry, start, end))
+                    hit = Hit(entry, start, end)
+                else:
+                    continue
+                if entry.cased is None or _cased_match(entry.cased, norm, start, end, original):
+                    append(hit)
         return out
+
+
+def _key_value(key: str, entries: list[Entry]) -> tuple[int, tuple[Entry, ...], bool, tuple[Entry, ...]]:
+    """What the automaton keeps for a key: its length, its entries, whether it is plain (no head,
+    tail or cased entry: a word boundary before it and, unless an entry is a prefix, after it decide
+    alone) and its prefix entries (the ones that stand without a boundary after the key).
+
+    Worked out once here, so that `Lexicon.hits` takes most occurrences without a Python step per entry.
+    """
+    plain = all(e.kind not in ("head", "tail") and e.cased is None for e in entries)
+    return len(key), tuple(entries), plain, tuple(e for e in entries if e.prefix)
 
 
 def _prefer_listed(key: str, entries: set[Entry]) -> list[Entry]:
@@ -448,13 +507,15 @@ def _hyphen_before(norm: NormalizedText, original: str, start: int) -> bool:
     """The word at `start` follows a hyphen inside a word in the original ("stress-stoornis")."""
     if start < 2 or norm.text[start - 1] != " " or not norm.text[start - 2].isalnum():
         return False
-    between = original[norm.offsets[start - 2] + 1 : norm.offsets[start]]
+    between = original[norm.original_offset(start - 2) + 1 : norm.original_offset(start)]
     return between == "-"
 
 
 def _cased_match(cased: str, norm: NormalizedText, start: int, end: int, original: str) -> bool:
     """An upper-case abbreviation matches only where the original letters are capitals too."""
     ostart, oend = norm.original_span(start, end)
+    if original[ostart:oend].islower():  # most occurrences ("is", "om"): no capital, so no match
+        return False
     letters = [c for c in original[ostart:oend] if c.isalpha()]
     wanted = [c for c in cased if c.isalpha()]
     return letters[: len(wanted)] == wanted
@@ -737,7 +798,7 @@ def _sender_is_subject(analysis: _Analysis, index: int, start: int, end: int) ->
 
 def _surname_after_title(title_ends: set[int], norm: NormalizedText, original: str, hit: Hit) -> bool:
     """A capitalised term right after a title is a surname: "meneer Baloch", "mevrouw Koerd"."""
-    ostart = norm.offsets[hit.start]
+    ostart = norm.original_offset(hit.start)
     if not original[ostart : ostart + 1].isupper() or original[ostart : ostart + 2].isupper():
         return False
     return len(norm.text[: hit.start].rstrip(" ")) in title_ends  # "dhr." ends with its dot

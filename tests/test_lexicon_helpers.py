@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 import re
 
-from recognizers.lexicon import _FOLD, NormalizedText, _word_before, normalize
+from recognizers.lexicon import _FOLD, _word_before, normalize
 
 _OLD_JOIN = re.compile(r"(?P<hyphenation>(?<=[a-z])-[ \t]*\n[ \t\n]*(?=[a-z]))|(?P<drop>\x00+)|(?P<separator>[\s\-]+)")
 
 
-def _old_normalize(text: str) -> NormalizedText:
-    """normalize() as it was: every separator run, also a single space, one Python step."""
+def _old_normalize(text: str) -> tuple[str, tuple[int, ...]]:
+    """normalize() as it was: every separator run, also a single space, one Python step, and an
+    offset per character spelt out; the folded text and its offsets."""
     folded = text.translate(_FOLD)
     pieces: list[str] = []
     offsets: list[int] = []
@@ -27,7 +28,7 @@ def _old_normalize(text: str) -> NormalizedText:
         pos = end
     pieces.append(folded[pos:])
     offsets.extend(range(pos, len(folded)))
-    return NormalizedText("".join(pieces), tuple(offsets))
+    return "".join(pieces), tuple(offsets)
 
 
 def _texts(alphabet: str, n: int = 20000) -> list[str]:
@@ -37,7 +38,13 @@ def _texts(alphabet: str, n: int = 20000) -> list[str]:
 
 def test_normalize_equals_the_one_step_per_separator_form() -> None:
     for text in [*_texts("ab -\n\t\r\x00\u00ad\u2013\u0301\u00c9z.\u2028\xa0"), "psychia-\ntrische", "hiv-positief"]:
-        assert normalize(text) == _old_normalize(text), repr(text)
+        norm = normalize(text)
+        folded, offsets = _old_normalize(text)
+        assert (norm.text, norm.offsets) == (folded, offsets), repr(text)
+        # each offset read alone (the runs the folding kept) is the one spelt out
+        assert [norm.original_offset(pos) for pos in range(len(folded))] == list(offsets), repr(text)
+        assert all(norm.original_span(s, e) == (offsets[s], offsets[e - 1] + 1)
+                   for s in range(len(folded)) for e in range(s + 1, len(folded) + 1)), repr(text)
 
 
 def test_word_before_equals_the_regex_search() -> None:
