@@ -176,6 +176,27 @@ class LazyNlpArtifacts(NlpArtifacts):
         return _Keywords([part for _, parts in self._words for part in parts])
 
 
+class _RecognizerIndex:
+    """What the context step reads of a list of recognizers, made once per list (`recognizer_index`):
+    each recognizer's id (Presidio makes a dict of all of them for every text), whether it has a context
+    step of its own (most keep `EntityRecognizer.enhance_using_context`, which hands its results back
+    as they are), and the recognizers by id."""
+
+    def __init__(self, recognizers: tuple[EntityRecognizer, ...]) -> None:
+        base_step = EntityRecognizer.enhance_using_context
+        self.order = [
+            (recognizer.id, recognizer, getattr(recognizer.enhance_using_context, "__func__", None) is not base_step)
+            for recognizer in recognizers
+        ]
+        self.by_id = {recognizer_id: recognizer for recognizer_id, recognizer, _ in self.order}
+
+
+@lru_cache(maxsize=8)
+def recognizer_index(recognizers: tuple[EntityRecognizer, ...]) -> _RecognizerIndex:
+    """The `_RecognizerIndex` of these recognizers (the same objects in the same order for every text)."""
+    return _RecognizerIndex(recognizers)
+
+
 class _Shared(list):
     """A result list that `copy.deepcopy` copies shallowly: the same result objects in a new list."""
 
@@ -205,7 +226,7 @@ class DutchContextEnhancer(LemmaContextAwareEnhancer):
                               recognizers: list, context: list[str] | None = None) -> list:
         if not raw_results:
             return []
-        by_id = {recognizer.id: recognizer for recognizer in recognizers}
+        by_id = recognizer_index(tuple(recognizers)).by_id
         open_results = [result for result in raw_results if self._may_change(result, by_id)]
         if open_results:  # scored in place: the results handed back are the same objects
             super().enhance_using_context(text, _Shared(open_results), nlp_artifacts, recognizers, context)
@@ -279,17 +300,21 @@ class DutchAnalyzerEngine(AnalyzerEngine):
                                ) -> list[RecognizerResult]:
         """Presidio's: each recognizer's own context step over its results, in recognizer order, then the
         lemma context enhancer. Presidio splits the results with two list comprehensions per recognizer
-        (fifteen, most without a result in a text); here one pass groups them, and a recognizer without
-        results is not asked (its step scores its own results, and it has none)."""
+        (fifteen, most without a result in a text); here one pass groups them, a recognizer without
+        results is not asked (its step scores its own results, and it has none), and one without a step
+        of its own (`EntityRecognizer.enhance_using_context` hands its results back) not either. The
+        recognizers' ids are read once per recognizer list (`recognizer_index`), not per text."""
         if not raw_results:  # a third of the texts: nothing to score
             return []
         own: dict[str, list[RecognizerResult]] = defaultdict(list)
         for result in raw_results:
             own[result.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY]].append(result)
         results = []
-        for recognizer in recognizers:
-            recognizer_id = recognizer.id  # a property: read once, not once per result
+        for recognizer_id, recognizer, has_step in recognizer_index(tuple(recognizers)).order:
             if recognizer_id not in own:
+                continue
+            if not has_step:
+                results.extend(own[recognizer_id])
                 continue
             others = [r for r in raw_results
                       if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] != recognizer_id]

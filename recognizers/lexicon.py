@@ -10,6 +10,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import ClassVar, NamedTuple
 
@@ -140,11 +141,8 @@ class NormalizedText:
     def offsets(self) -> tuple[int, ...]:
         """Each character's offset in the original (sorted: what `bisect` reads)."""
         ends = (*self._starts[1:], len(self.text))
-        return tuple(
-            offset
-            for start, end, origin in zip(self._starts, ends, self._origins, strict=True)
-            for offset in range(origin, origin + end - start)
-        )
+        runs = zip(self._starts, ends, self._origins, strict=True)
+        return tuple(chain.from_iterable(range(origin, origin + end - start) for start, end, origin in runs))
 
 
 def normalize(text: str) -> NormalizedText:
