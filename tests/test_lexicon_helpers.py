@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 import re
+from bisect import bisect_left
 
-from recognizers.lexicon import _FOLD, _word_before, normalize
+from recognizers.lexicon import _FOLD, _SENTENCE_END, _word_before, normalize
 
 _OLD_JOIN = re.compile(r"(?P<hyphenation>(?<=[a-z])-[ \t]*\n[ \t\n]*(?=[a-z]))|(?P<drop>\x00+)|(?P<separator>[\s\-]+)")
 
@@ -43,6 +44,9 @@ def test_normalize_equals_the_one_step_per_separator_form() -> None:
         assert (norm.text, norm.offsets) == (folded, offsets), repr(text)
         # each offset read alone (the runs the folding kept) is the one spelt out
         assert [norm.original_offset(pos) for pos in range(len(folded))] == list(offsets), repr(text)
+        assert [norm.folded_offset(pos) for pos in range(-1, len(text) + 2)] == [
+            bisect_left(offsets, pos) for pos in range(-1, len(text) + 2)
+        ], repr(text)
         assert all(norm.original_span(s, e) == (offsets[s], offsets[e - 1] + 1)
                    for s in range(len(folded)) for e in range(s + 1, len(folded) + 1)), repr(text)
 
@@ -53,3 +57,13 @@ def test_word_before_equals_the_regex_search() -> None:
         for end in range(len(text) + 1):
             found = regex.search(text, 0, end)
             assert _word_before(text, end) == (found.group(1) if found else ""), (text, end)
+
+
+def test_sentence_end_equals_the_regex_without_its_look_ahead() -> None:
+    """`_SENTENCE_END`'s leading look-ahead (where a form can start) changes no match."""
+    old = re.compile(_SENTENCE_END.pattern.removeprefix(r"(?=[.!?…\t\n ])"))
+    assert old.pattern != _SENTENCE_END.pattern
+    for text in [*_texts("aZ1 .!?…\t\n\"')(•-*:;\u201d\u2019\u2028\xa0é"), "Dhr. A. Yusuf kwam. Hij\n\n- ging"]:
+        assert [(m.span(), m.groupdict()) for m in _SENTENCE_END.finditer(text)] == [
+            (m.span(), m.groupdict()) for m in old.finditer(text)
+        ], repr(text)
