@@ -5,15 +5,17 @@ from __future__ import annotations
 import importlib
 import re
 import threading
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
+from itertools import chain
+from operator import itemgetter
 
-import numpy
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
-from spacy.attrs import IDX, LENGTH, LOWER
+from spacy.attrs import IDX, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -155,12 +157,6 @@ class LazyNlpArtifacts(NlpArtifacts):
         return self.tokens.to_array(IDX).tolist()
 
     @cached_property
-    def token_ends(self) -> numpy.ndarray:
-        """End character of each token (start + length): sorted, for a binary search."""
-        starts_lengths = self.tokens.to_array([IDX, LENGTH]).astype(numpy.int64)
-        return starts_lengths[:, 0] + starts_lengths[:, 1]
-
-    @cached_property
     def _words(self) -> list[tuple[str, tuple[str, ...]]]:
         """Each token's lemma and keyword parts (`_LemmaMemo`), by its lower-case form: the Doc's LOWER
         array, read without making a Token object per token."""
@@ -168,12 +164,13 @@ class LazyNlpArtifacts(NlpArtifacts):
 
     @cached_property
     def lemmas(self) -> list[str]:
-        return [lemma for lemma, _ in self._words]
+        return list(map(itemgetter(0), self._words))
 
     @cached_property
     def keywords(self) -> list[str]:
-        """Presidio's `set_keywords`: the lower-cased lemmas that are keywords, split on ":", in token order."""
-        return _Keywords([part for _, parts in self._words for part in parts])
+        """Presidio's `set_keywords`: the lower-cased lemmas that are keywords, split on ":", in token order
+        (each token's parts joined in C)."""
+        return _Keywords(list(chain.from_iterable(map(itemgetter(1), self._words))))
 
 
 class _RecognizerIndex:
@@ -218,10 +215,6 @@ class DutchContextEnhancer(LemmaContextAwareEnhancer):
     (a deep copy, a dict of all recognizers, a debug log per result).
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._local = threading.local()  # the token ends of the text being enhanced, per thread
-
     def enhance_using_context(self, text: str, raw_results: list, nlp_artifacts: NlpArtifacts,
                               recognizers: list, context: list[str] | None = None) -> list:
         if not raw_results:
@@ -241,19 +234,17 @@ class DutchContextEnhancer(LemmaContextAwareEnhancer):
         return bool(recognizer and recognizer.context
                     and not result.recognition_metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY))
 
-    def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> list[str]:
-        lazy = isinstance(nlp_artifacts, LazyNlpArtifacts) and len(nlp_artifacts.tokens)
-        self._local.ends = nlp_artifacts.token_ends if lazy else None
-        return super()._extract_surrounding_words(nlp_artifacts, word, start)
+    @staticmethod
+    def _find_index_of_match_token(word: str, start: int, tokens, tokens_indices: list[int]) -> int:
+        """Presidio's token of a result: the first with idx == start or start < idx + len(token), found by
+        a binary search over the token starts and the length of one token, not a walk over the tokens.
 
-    def _find_index_of_match_token(self, word: str, start: int, tokens, tokens_indices: list[int]) -> int:
-        ends = getattr(self._local, "ends", None)
-        if ends is None or len(ends) != len(tokens):
-            return LemmaContextAwareEnhancer._find_index_of_match_token(word, start, tokens, tokens_indices)
-        # The first token that ends after `start` (Presidio: the first with idx == start or
-        # start < idx + len(token); ends only grow, so that is the same token).
-        index = int(numpy.searchsorted(ends, start, side="right"))
-        if index >= len(ends):
+        Tokens do not overlap, so their ends only grow and that is the first token that ends after
+        `start`: the last one that starts at or before it, if it reaches past `start`, else the next."""
+        index = max(bisect_right(tokens_indices, start) - 1, 0)
+        if index < len(tokens_indices) and start >= tokens_indices[index] + len(tokens[index]):
+            index += 1
+        if index >= len(tokens_indices):
             raise ValueError(f"Did not find word '{word}' in the list of tokens although it is expected to be found")
         return index
 

@@ -282,15 +282,18 @@ def test_analyzer_engine_answers_as_presidios() -> None:
 def test_token_search_finds_presidios_token() -> None:
     engine = get_analyzer().nlp_engine
     enhancer = DutchContextEnhancer()
-    text = TEXTS[1]
-    artifacts = engine._doc_to_nlp_artifact(engine.nlp[LANGUAGE](text), LANGUAGE)
-    enhancer._local.ends = artifacts.token_ends
-    for start in range(len(text)):
-        expected = LemmaContextAwareEnhancer._find_index_of_match_token("w", start, artifacts.tokens,
-                                                                        artifacts.tokens_indices)
-        assert enhancer._find_index_of_match_token("w", start, artifacts.tokens, artifacts.tokens_indices) == expected
-    with pytest.raises(ValueError):
-        enhancer._find_index_of_match_token("w", len(text) + 5, artifacts.tokens, artifacts.tokens_indices)
+    for text in (TEXTS[1], "  twee spaties vooraan, tel.:06-12345678\n\n en een regel eind.  ", "x", ""):
+        artifacts = engine._doc_to_nlp_artifact(engine.nlp[LANGUAGE](text), LANGUAGE)
+        for start in range(-1, len(text) + 3):
+            try:
+                expected = LemmaContextAwareEnhancer._find_index_of_match_token("w", start, artifacts.tokens,
+                                                                                artifacts.tokens_indices)
+            except ValueError:
+                with pytest.raises(ValueError):
+                    enhancer._find_index_of_match_token("w", start, artifacts.tokens, artifacts.tokens_indices)
+                continue
+            assert enhancer._find_index_of_match_token("w", start, artifacts.tokens,
+                                                       artifacts.tokens_indices) == expected, (text, start)
 
 
 # -- faster helpers, same answers ------------------------------------------------------------
