@@ -443,23 +443,27 @@ class Lexicon:
         key = fold_term(phrase.rstrip("*"))
         add(key, Entry("veto", category, key, prefix=prefix))
 
-    def hits(self, norm: NormalizedText, original: str) -> list[Hit]:
-        """Every key occurrence that passes its boundary rule (lexicon.md §0.4-6)."""
+    def hits(self, norm: NormalizedText, original: str) -> tuple[list[Hit], bool]:
+        """Every key occurrence that passes its boundary rule (lexicon.md §0.4-6), and whether one of
+        them is a term (`_TERM_KINDS`): told by the keys, without reading each hit's entry again."""
         text = norm.text
         size = len(text)
         out: list[Hit] = []
         append = out.append
-        for last, (length, entries, plain, prefixed) in self.automaton.iter(text):
+        terms = False
+        for last, (length, plain, whole, prefix) in self.automaton.iter(text):
             start, end = last - length + 1, last + 1
             if plain:  # most keys: the boundaries alone decide, for all entries at once
                 if start and text[start - 1].isalnum():
                     continue
-                for entry in entries if end == size or not text[end].isalnum() else prefixed:
+                entries, term = whole if end == size or not text[end].isalnum() else prefix
+                for entry in entries:
                     append(Hit(entry, start, end))
+                terms = terms or term
                 continue
             left = start == 0 or not text[start - 1].isalnum()
             right = end == size or not text[end].isalnum()
-            for entry in entries:
+            for entry in whole[0]:
                 # The boundaries first, the original's capitals last: most cased keys ("is", "om",
                 # "sp") occur inside longer words.
                 kind = entry.kind
@@ -484,18 +488,28 @@ class Lexicon:
                     continue
                 if entry.cased is None or _cased_match(entry.cased, norm, start, end, original):
                     append(hit)
-        return out
+                    terms = terms or kind in _TERM_KINDS
+        return out, terms
 
 
-def _key_value(key: str, entries: list[Entry]) -> tuple[int, tuple[Entry, ...], bool, tuple[Entry, ...]]:
-    """What the automaton keeps for a key: its length, its entries, whether it is plain (no head,
-    tail or cased entry: a word boundary before it and, unless an entry is a prefix, after it decide
-    alone) and its prefix entries (the ones that stand without a boundary after the key).
+def _key_value(key: str, entries: list[Entry]) -> tuple[int, bool, _Entries, _Entries]:
+    """What the automaton keeps for a key: its length, whether it is plain (no head, tail or cased
+    entry: a word boundary before it and, unless an entry is a prefix, after it decide alone), its
+    entries and its prefix entries (the ones that stand without a boundary after the key), each with
+    whether one of them is a term.
 
     Worked out once here, so that `Lexicon.hits` takes most occurrences without a Python step per entry.
     """
     plain = all(e.kind not in ("head", "tail") and e.cased is None for e in entries)
-    return len(key), tuple(entries), plain, tuple(e for e in entries if e.prefix)
+    prefixed = tuple(e for e in entries if e.prefix)
+    return len(key), plain, _with_terms(tuple(entries)), _with_terms(prefixed)
+
+
+_Entries = tuple[tuple[Entry, ...], bool]  # entries, and whether one of them is a term (`_TERM_KINDS`)
+
+
+def _with_terms(entries: tuple[Entry, ...]) -> _Entries:
+    return entries, any(e.kind in _TERM_KINDS for e in entries)
 
 
 def _prefer_listed(key: str, entries: set[Entry]) -> list[Entry]:
@@ -642,15 +656,16 @@ _TERM_KINDS = frozenset({"term", "head", "tail", "ambiguous"})  # the hits that 
 
 
 @lru_cache(maxsize=8)
-def _hits(text: str) -> tuple[NormalizedText, list[Hit]]:
-    """The folded text and its lexicon hits: read by `find_terms` first and by `_analyse` after it."""
+def _hits(text: str) -> tuple[NormalizedText, list[Hit], bool]:
+    """The folded text, its lexicon hits and whether one is a term: read by `find_terms` first and by
+    `_analyse` after it."""
     norm = normalize(text)
-    return norm, get_lexicon().hits(norm, text)
+    return norm, *get_lexicon().hits(norm, text)
 
 
 def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
     lexicon = get_lexicon()
-    norm, hits = _hits(text)
+    norm, hits, _ = _hits(text)
     spans = sentence_spans(text)
     # Sentence starts in normalised offsets.
     starts = [norm.folded_offset(ostart) for ostart, _ in spans] or [0]
@@ -851,7 +866,7 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
     §16) are left out unless linked and cued. Terms in a general sentence (§13), or in a
     sentence the sender writes about themselves ("Ik ben opgenomen ..."), are never linked.
     """
-    if not any(hit.entry.kind in _TERM_KINDS for hit in _hits(text)[1]):
+    if not _hits(text)[2]:
         # Most texts: no term at all, so no sentence needs reading (only terms become matches).
         return ()
     lexicon = get_lexicon()

@@ -6,7 +6,7 @@ import random
 import re
 from bisect import bisect_left
 
-from recognizers.lexicon import _FOLD, _SENTENCE_END, _word_before, normalize
+from recognizers.lexicon import _FOLD, _SENTENCE_END, _TERM_KINDS, _word_before, get_lexicon, normalize
 
 _OLD_JOIN = re.compile(r"(?P<hyphenation>(?<=[a-z])-[ \t]*\n[ \t\n]*(?=[a-z]))|(?P<drop>\x00+)|(?P<separator>[\s\-]+)")
 
@@ -67,3 +67,19 @@ def test_sentence_end_equals_the_regex_without_its_look_ahead() -> None:
         assert [(m.span(), m.groupdict()) for m in _SENTENCE_END.finditer(text)] == [
             (m.span(), m.groupdict()) for m in old.finditer(text)
         ], repr(text)
+
+
+def test_hits_tell_whether_one_is_a_term() -> None:
+    """`Lexicon.hits`' term flag (from the keys) is whether a hit's entry is a term kind."""
+    lexicon = get_lexicon()
+    texts = ["Hij heeft diabetes en is moslim.", "Dit is OM zaak, IS strijder", "kankerbehandeling, stress-stoornis",
+             "Ik bel om 3 uur over de vergadering.", "de PTSS-kliniek", "", "ziekte zieke ziektes medisch"]
+    rng = random.Random(19)
+    words = " ".join(texts).split()
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(300)]
+    seen = set()
+    for text in texts:
+        found, terms = lexicon.hits(normalize(text), text)
+        assert terms == any(hit.entry.kind in _TERM_KINDS for hit in found), text
+        seen.add(terms)
+    assert seen == {True, False}
