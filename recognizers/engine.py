@@ -182,10 +182,11 @@ class LazyNlpArtifacts(NlpArtifacts):
 class _Window:
     """Presidio's lemma window over a text without the lemma and keyword lists of all its tokens.
 
-    Presidio's `_extract_surrounding_words` reads `tokens`, `tokens_indices`, `lemmas[i]` of the tokens
-    it walks (a few before the result) and asks `lemma.lower() in keywords`, the lower-cased keyword
-    lemmas of the whole text split on ":". Here a lemma is looked up when read (`_LemmaMemo`), and that
-    question is answered without the whole list: every lemma is lower case and holds a ":" only if the
+    Presidio's `_extract_surrounding_words` reads `tokens`, `tokens_indices` (our binary search reads a
+    few), `lemmas[i]` of the tokens it walks (a few before the result) and asks `lemma.lower() in
+    keywords`, the lower-cased keyword lemmas of the whole text split on ":". Here a token's start and
+    lemma are read when asked (`_TokenStarts`, `_LemmaMemo`), and that question is answered without the
+    whole list: every lemma is lower case and holds a ":" only if the
     word does (`DutchLemmas.plain`; a word not in the table is its own lower-case form), so
     - a lemma with ":" is never in it (its parts are, each without ":");
     - a keyword lemma is (its own token put it there);
@@ -195,14 +196,10 @@ class _Window:
 
     def __init__(self, artifacts: LazyNlpArtifacts) -> None:
         self.tokens = artifacts.tokens
-        self._artifacts = artifacts
         self._engine = artifacts.nlp_engine
+        self.tokens_indices = _TokenStarts(self.tokens)
         self.lemmas = _WindowLemmas(self.tokens, self._engine.lemma_memo)
         self.keywords = self
-
-    @property
-    def tokens_indices(self) -> list[int]:
-        return self._artifacts.tokens_indices
 
     def __contains__(self, lemma: object) -> bool:
         if not isinstance(lemma, str) or ":" in lemma:
@@ -224,6 +221,20 @@ class _Window:
                 parts.update(keyword_parts)
             found = text.find(":", found + 1)
         return frozenset(parts)
+
+
+class _TokenStarts:
+    """The start of token i, read when asked: the token search (a binary search) reads a few tokens,
+    not the start of all of them."""
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = doc
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def __getitem__(self, index: int) -> int:
+        return self._doc[index].idx
 
 
 class _WindowLemmas:
