@@ -680,8 +680,9 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
 
     for hit in hits:
         entry = hit.entry
+        kind = entry.kind
         sentence = sentences[analysis.sentence_of(hit.start)]
-        if entry.kind == "anchor":
+        if kind == "anchor":
             strength = _anchor_strength(entry, hit, norm, text, lexicon)
             if strength:
                 anchor(hit.start, hit.end, strength)
@@ -689,7 +690,7 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
                 sentence.first_person = True
                 if entry.term in lexicon.sender_subjects:
                     sentence.sender_subjects.append(hit.start)
-        elif entry.kind == "general":
+        elif kind == "general":
             if entry.ref == "strong":
                 sentence.strong_general = True
             elif entry.ref == "document_markers":
@@ -699,11 +700,11 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
                 sentence.category_names.add(entry.term)
             else:
                 sentence.weak_general += lexicon.general_weights[entry.ref]
-        elif entry.kind == "cue":
+        elif kind == "cue":
             sentence.cues.setdefault(entry.ref, []).append((hit.start, hit.end))
-        elif entry.kind == "blocker":
+        elif kind == "blocker":
             sentence.blockers.setdefault(entry.ref, []).append((hit.start, hit.end))
-        elif entry.kind == "sentence_blocker":
+        elif kind == "sentence_blocker":
             sentence.category_blockers.add(entry.ref)
     for match in lexicon.anchor_patterns.finditer(norm.text):
         anchor(match.start(), match.end(), STRONG)
@@ -712,7 +713,7 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
     # A PERSON entity is an anchor unless the NER took a lexicon word ("Koerdisch", "LHBTI"),
     # an organisation or a lower-case word for a name; a full name identifies someone, a
     # single word only points at them.
-    lexical = [
+    lexical = person_spans and [  # not made for a text without names
         (h.start, h.end)
         for h in hits
         if h.entry.kind in _LEXICAL_KINDS or (h.entry.kind == "general" and h.entry.ref in _GENERAL_PHRASE)
