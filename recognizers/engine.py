@@ -5,15 +5,17 @@ from __future__ import annotations
 import importlib
 import re
 import threading
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
+from itertools import chain
+from operator import itemgetter
 
-import numpy
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
-from spacy.attrs import IDX, LENGTH, LOWER
+from spacy.attrs import IDX, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -155,25 +157,119 @@ class LazyNlpArtifacts(NlpArtifacts):
         return self.tokens.to_array(IDX).tolist()
 
     @cached_property
-    def token_ends(self) -> numpy.ndarray:
-        """End character of each token (start + length): sorted, for a binary search."""
-        starts_lengths = self.tokens.to_array([IDX, LENGTH]).astype(numpy.int64)
-        return starts_lengths[:, 0] + starts_lengths[:, 1]
-
-    @cached_property
     def _words(self) -> list[tuple[str, tuple[str, ...]]]:
         """Each token's lemma and keyword parts (`_LemmaMemo`), by its lower-case form: the Doc's LOWER
         array, read without making a Token object per token."""
         return list(map(self.nlp_engine.lemma_memo.__getitem__, self.tokens.to_array(LOWER).tolist()))
 
     @cached_property
+    def window(self) -> _Window | None:
+        """What the context enhancer reads for a result's lemma window (`_Window`); None when the lemma
+        table does not allow it (then it reads the lists below)."""
+        return _Window(self) if dutch_lemmas().plain else None
+
+    @cached_property
     def lemmas(self) -> list[str]:
-        return [lemma for lemma, _ in self._words]
+        return list(map(itemgetter(0), self._words))
 
     @cached_property
     def keywords(self) -> list[str]:
-        """Presidio's `set_keywords`: the lower-cased lemmas that are keywords, split on ":", in token order."""
-        return _Keywords([part for _, parts in self._words for part in parts])
+        """Presidio's `set_keywords`: the lower-cased lemmas that are keywords, split on ":", in token order
+        (each token's parts joined in C)."""
+        return _Keywords(list(chain.from_iterable(map(itemgetter(1), self._words))))
+
+
+class _Window:
+    """Presidio's lemma window over a text without the lemma and keyword lists of all its tokens.
+
+    Presidio's `_extract_surrounding_words` reads `tokens`, `tokens_indices` (our binary search reads a
+    few), `lemmas[i]` of the tokens it walks (a few before the result) and asks `lemma.lower() in
+    keywords`, the lower-cased keyword lemmas of the whole text split on ":". Here a token's start and
+    lemma are read when asked (`_TokenStarts`, `_LemmaMemo`), and that question is answered without the
+    whole list: every lemma is lower case and holds a ":" only if the
+    word does (`DutchLemmas.plain`; a word not in the table is its own lower-case form), so
+    - a lemma with ":" is never in it (its parts are, each without ":");
+    - a keyword lemma is (its own token put it there);
+    - any other lemma (a stop word, punctuation) is only if it is a part of a keyword lemma with ":"
+      ("12:30", a link): those are found from the places of ":" in the text, mostly none.
+    """
+
+    def __init__(self, artifacts: LazyNlpArtifacts) -> None:
+        self.tokens = artifacts.tokens
+        self._engine = artifacts.nlp_engine
+        self.tokens_indices = _TokenStarts(self.tokens)
+        self.lemmas = _WindowLemmas(self.tokens, self._engine.lemma_memo)
+        self.keywords = self
+
+    def __contains__(self, lemma: object) -> bool:
+        if not isinstance(lemma, str) or ":" in lemma:
+            return False
+        return self._engine.is_keyword(lemma) or lemma in self._colon_parts
+
+    @cached_property
+    def _colon_parts(self) -> frozenset[str]:
+        """The parts of the keyword lemmas with ":" (a token holding a ":" in the text)."""
+        doc, memo = self.tokens, self._engine.lemma_memo
+        text = doc.user_data.get(SOURCE_TEXT_KEY) or doc.text
+        indices = self.tokens_indices
+        parts: set[str] = set()
+        found = text.find(":")
+        while found != -1:
+            token = doc[bisect_right(indices, found) - 1]  # a ":" is no space: always in a token
+            keyword_parts = memo[token.lower][1]
+            if len(keyword_parts) > 1:
+                parts.update(keyword_parts)
+            found = text.find(":", found + 1)
+        return frozenset(parts)
+
+
+class _TokenStarts:
+    """The start of token i, read when asked: the token search (a binary search) reads a few tokens,
+    not the start of all of them."""
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = doc
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def __getitem__(self, index: int) -> int:
+        return self._doc[index].idx
+
+
+class _WindowLemmas:
+    """The lemma of token i, looked up when read: the lemma window reads a few tokens, not all."""
+
+    def __init__(self, doc: Doc, memo: _LemmaMemo) -> None:
+        self._doc = doc
+        self._memo = memo
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def __getitem__(self, index: int) -> str:
+        return self._memo[self._doc[index].lower][0]
+
+
+class _RecognizerIndex:
+    """What the context step reads of a list of recognizers, made once per list (`recognizer_index`):
+    each recognizer's id (Presidio makes a dict of all of them for every text), whether it has a context
+    step of its own (most keep `EntityRecognizer.enhance_using_context`, which hands its results back
+    as they are), and the recognizers by id."""
+
+    def __init__(self, recognizers: tuple[EntityRecognizer, ...]) -> None:
+        base_step = EntityRecognizer.enhance_using_context
+        self.order = [
+            (recognizer.id, recognizer, getattr(recognizer.enhance_using_context, "__func__", None) is not base_step)
+            for recognizer in recognizers
+        ]
+        self.by_id = {recognizer_id: recognizer for recognizer_id, recognizer, _ in self.order}
+
+
+@lru_cache(maxsize=8)
+def recognizer_index(recognizers: tuple[EntityRecognizer, ...]) -> _RecognizerIndex:
+    """The `_RecognizerIndex` of these recognizers (the same objects in the same order for every text)."""
+    return _RecognizerIndex(recognizers)
 
 
 class _Shared(list):
@@ -197,15 +293,11 @@ class DutchContextEnhancer(LemmaContextAwareEnhancer):
     (a deep copy, a dict of all recognizers, a debug log per result).
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._local = threading.local()  # the token ends of the text being enhanced, per thread
-
     def enhance_using_context(self, text: str, raw_results: list, nlp_artifacts: NlpArtifacts,
                               recognizers: list, context: list[str] | None = None) -> list:
         if not raw_results:
             return []
-        by_id = {recognizer.id: recognizer for recognizer in recognizers}
+        by_id = recognizer_index(tuple(recognizers)).by_id
         open_results = [result for result in raw_results if self._may_change(result, by_id)]
         if open_results:  # scored in place: the results handed back are the same objects
             super().enhance_using_context(text, _Shared(open_results), nlp_artifacts, recognizers, context)
@@ -221,18 +313,21 @@ class DutchContextEnhancer(LemmaContextAwareEnhancer):
                     and not result.recognition_metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY))
 
     def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> list[str]:
-        lazy = isinstance(nlp_artifacts, LazyNlpArtifacts) and len(nlp_artifacts.tokens)
-        self._local.ends = nlp_artifacts.token_ends if lazy else None
-        return super()._extract_surrounding_words(nlp_artifacts, word, start)
+        """Presidio's, over a `_Window` of our artifacts when there is one (the same words)."""
+        window = nlp_artifacts.window if isinstance(nlp_artifacts, LazyNlpArtifacts) else None
+        return super()._extract_surrounding_words(window or nlp_artifacts, word, start)
 
-    def _find_index_of_match_token(self, word: str, start: int, tokens, tokens_indices: list[int]) -> int:
-        ends = getattr(self._local, "ends", None)
-        if ends is None or len(ends) != len(tokens):
-            return LemmaContextAwareEnhancer._find_index_of_match_token(word, start, tokens, tokens_indices)
-        # The first token that ends after `start` (Presidio: the first with idx == start or
-        # start < idx + len(token); ends only grow, so that is the same token).
-        index = int(numpy.searchsorted(ends, start, side="right"))
-        if index >= len(ends):
+    @staticmethod
+    def _find_index_of_match_token(word: str, start: int, tokens, tokens_indices: list[int]) -> int:
+        """Presidio's token of a result: the first with idx == start or start < idx + len(token), found by
+        a binary search over the token starts and the length of one token, not a walk over the tokens.
+
+        Tokens do not overlap, so their ends only grow and that is the first token that ends after
+        `start`: the last one that starts at or before it, if it reaches past `start`, else the next."""
+        index = max(bisect_right(tokens_indices, start) - 1, 0)
+        if index < len(tokens_indices) and start >= tokens_indices[index] + len(tokens[index]):
+            index += 1
+        if index >= len(tokens_indices):
             raise ValueError(f"Did not find word '{word}' in the list of tokens although it is expected to be found")
         return index
 
@@ -279,17 +374,21 @@ class DutchAnalyzerEngine(AnalyzerEngine):
                                ) -> list[RecognizerResult]:
         """Presidio's: each recognizer's own context step over its results, in recognizer order, then the
         lemma context enhancer. Presidio splits the results with two list comprehensions per recognizer
-        (fifteen, most without a result in a text); here one pass groups them, and a recognizer without
-        results is not asked (its step scores its own results, and it has none)."""
+        (fifteen, most without a result in a text); here one pass groups them, a recognizer without
+        results is not asked (its step scores its own results, and it has none), and one without a step
+        of its own (`EntityRecognizer.enhance_using_context` hands its results back) not either. The
+        recognizers' ids are read once per recognizer list (`recognizer_index`), not per text."""
         if not raw_results:  # a third of the texts: nothing to score
             return []
         own: dict[str, list[RecognizerResult]] = defaultdict(list)
         for result in raw_results:
             own[result.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY]].append(result)
         results = []
-        for recognizer in recognizers:
-            recognizer_id = recognizer.id  # a property: read once, not once per result
+        for recognizer_id, recognizer, has_step in recognizer_index(tuple(recognizers)).order:
             if recognizer_id not in own:
+                continue
+            if not has_step:
+                results.extend(own[recognizer_id])
                 continue
             others = [r for r in raw_results
                       if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] != recognizer_id]

@@ -6,12 +6,13 @@ import re
 import threading
 import tomllib
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import chain
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import ahocorasick
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -99,44 +100,92 @@ class _Fold(dict):
 
 
 _FOLD = _Fold()
+# The same table for the ASCII characters as a plain dict: `str.translate` reads a plain dict about
+# twice as fast as the dict subclass (most texts are ASCII; the others take `_FOLD`).
+_ASCII_FOLD = {code: _FOLD[code] for code in range(128)}
 # PDF line-break hyphenation ("psychia-\ntrische") is undone; runs of spaces and hyphens
 # become one space, so hyphenated, spaced and (via listed variants) closed forms are equal.
 # Only runs of two or more separators change the length; a single one (most word gaps) is made a
-# space by `_SINGLE_SEPARATOR` afterwards, in one C pass instead of one Python step per word.
+# space afterwards (`normalize`), in C passes instead of one Python step per word.
 # (After _FOLD a separator is " ", "\n" or "-".)
 _JOIN = re.compile(r"(?P<hyphenation>(?<=[a-z])-[ \t]*\n[ \t\n]*(?=[a-z]))|(?P<drop>\x00+)|(?P<separator>[\s\-]{2,})")
-_SINGLE_SEPARATOR = str.maketrans({"\n": " ", "-": " "})
 
 
-@dataclass(frozen=True)
+# Where a `_JOIN` match can start: each of its three forms begins with two separators or a NUL
+# (a line-break hyphen is followed by a space, tab or line break). Most texts hold none: they are
+# folded without a Python step; in the others `_JOIN` is tried only at these places, not at every
+# character (its look-behind made it cost several times more than this search).
+_MAY_JOIN = re.compile(r"[\s\-]{2}|\x00")
+
+
 class NormalizedText:
-    """Folded text with, for each character, its offset in the original."""
+    """Folded text with, for each character, its offset in the original.
 
-    text: str
-    offsets: tuple[int, ...]
+    The map is kept as the runs of characters that the folding kept in place, each as its start
+    in the folded text and in the original (`_starts`, `_origins`): most texts are one run, and
+    most texts only ever ask for a few offsets (a cased abbreviation, a term found, a sentence start),
+    so a tuple of one offset per character is never spelt out for them.
+    """
+
+    def __init__(self, text: str, starts: Sequence[int] = (0,), origins: Sequence[int] = (0,)) -> None:
+        self.text = text
+        self._starts = starts
+        self._origins = origins
+
+    def original_offset(self, pos: int) -> int:
+        """`offsets[pos]` without spelling out `offsets`."""
+        run = bisect_right(self._starts, pos) - 1
+        return self._origins[run] + pos - self._starts[run]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        return self.offsets[start], self.offsets[end - 1] + 1
+        return self.original_offset(start), self.original_offset(end - 1) + 1
+
+    def folded_offset(self, original: int) -> int:
+        """Where the folded text is at or after `original` in the original: `bisect_left(offsets, original)`
+        without spelling out `offsets`."""
+        run = bisect_right(self._origins, original) - 1
+        if run < 0:
+            return 0
+        end = self._starts[run + 1] if run + 1 < len(self._starts) else len(self.text)
+        return min(self._starts[run] + original - self._origins[run], end)
+
+    @cached_property
+    def offsets(self) -> tuple[int, ...]:
+        """Each character's offset in the original, spelt out (`original_offset` and `folded_offset` read
+        the runs instead)."""
+        ends = (*self._starts[1:], len(self.text))
+        runs = zip(self._starts, ends, self._origins, strict=True)
+        return tuple(chain.from_iterable(range(origin, origin + end - start) for start, end, origin in runs))
 
 
 def normalize(text: str) -> NormalizedText:
-    """Fold `text` for matching (lexicon.md §0.1-2), keeping a map back to the original offsets."""
-    folded = text.translate(_FOLD)
+    """Fold `text` for matching (lexicon.md §0.1-2), keeping a map back to the original offsets.
+
+    The single separators left are made spaces by two `str.replace` passes (in C, without the
+    table lookup per character of a `str.translate`).
+    """
+    folded = text.translate(_ASCII_FOLD if text.isascii() else _FOLD)
+    found = _MAY_JOIN.search(folded)
+    if found is None:  # nothing changes length: the offsets are the identity
+        return NormalizedText(folded.replace("\n", " ").replace("-", " "))
     pieces: list[str] = []
-    offsets: list[int] = []
-    pos = 0
-    for match in _JOIN.finditer(folded):
+    starts, origins = [0], [0]
+    pos = length = 0
+    while found is not None:
+        # `_JOIN` matches here (see `_MAY_JOIN`), as its finditer would: no match starts earlier.
+        match = _JOIN.match(folded, found.start())
         start, end = match.span()
-        if start > pos:
-            pieces.append(folded[pos:start])
-            offsets.extend(range(pos, start))
+        pieces.append(folded[pos:start])
+        length += start - pos
         if match.lastgroup == "separator":
-            pieces.append(" ")
-            offsets.append(start)
+            pieces.append(" ")  # maps to `start`: the run before it goes on
+            length += 1
+        starts.append(length)  # a new run: the folded text goes on at `end` of the original
+        origins.append(end)
         pos = end
+        found = _MAY_JOIN.search(folded, end)
     pieces.append(folded[pos:])
-    offsets.extend(range(pos, len(folded)))
-    return NormalizedText("".join(pieces).translate(_SINGLE_SEPARATOR), tuple(offsets))
+    return NormalizedText("".join(pieces).replace("\n", " ").replace("-", " "), starts, origins)
 
 
 def fold_term(term: str) -> str:
@@ -150,12 +199,17 @@ _ABBREVIATIONS = frozenset(
     "dhr mevr mw mr dr drs ir ing prof nr nrs art bijv bv vgl ca jl resp evt incl excl mbt ivm ivb tav zgn "
     "enz etc e.d o.a i.v.m m.b.t t.a.v z.s.m d.w.z e.a n.a.v a.s b.v.d. st vw wvggz blz pag tel".split()
 )
+# Every form starts with end punctuation, a space, a tab or a line break: the first look-ahead says
+# so, and the four forms are tried only there, not at every character (a third of the time).
 _SENTENCE_END = re.compile(
+    r"(?=[.!?…\t\n ])(?:"
     r"(?P<punct>[.!?…]+[\"'\u201d\u2019)\]]*)(?P<gap>\s+)(?=[\"'\u201c\u2018(\[]?[A-ZÀ-Ý0-9•\-*])"
     r"|(?P<blank>[ \t]*\n[ \t]*\n\s*)(?=[^\sa-zà-ÿ])"
     r"|(?P<line>(?<=[.!?:;])[ \t]*\n\s*)"
     r"|(?P<bullet>[ \t]*\n[ \t]*)(?=(?:[-•*▪◦]|\d{1,2}[.)])\s)"
+    r")"
 )
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")  # "a.b" (from "A.B."): initials, not a sentence end
 
 
 def _word_before(text: str, end: int) -> str:
@@ -185,7 +239,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             word = _word_before(text, match.start("punct")).lower().rstrip(".")
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
-            if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+            if _INITIALS.fullmatch(word):
                 continue
         end = match.start()
         if end > start and text[start:end].strip():
@@ -230,9 +284,9 @@ class AmbiguousGroup:
     needs_cue: bool
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One accepted key occurrence in the normalised text."""
+class Hit(NamedTuple):
+    """One accepted key occurrence in the normalised text (a named tuple: made ~7 times per text,
+    at a third of a frozen dataclass's cost)."""
 
     entry: Entry
     start: int
@@ -383,7 +437,7 @@ class Lexicon:
 
         self.automaton = ahocorasick.Automaton()
         for key, entries in keys.items():
-            self.automaton.add_word(key, (len(key), tuple(_prefer_listed(key, entries))))
+            self.automaton.add_word(key, _key_value(key, _prefer_listed(key, entries)))
         self.automaton.make_automaton()
 
     @staticmethod
@@ -392,26 +446,36 @@ class Lexicon:
         key = fold_term(phrase.rstrip("*"))
         add(key, Entry("veto", category, key, prefix=prefix))
 
-    def hits(self, norm: NormalizedText, original: str) -> list[Hit]:
-        """Every key occurrence that passes its boundary rule (lexicon.md §0.4-6)."""
+    def hits(self, norm: NormalizedText, original: str) -> tuple[list[Hit], bool]:
+        """Every key occurrence that passes its boundary rule (lexicon.md §0.4-6), and whether one of
+        them is a term (`_TERM_KINDS`): told by the keys, without reading each hit's entry again."""
         text = norm.text
         size = len(text)
         out: list[Hit] = []
-        for last, (length, entries) in self.automaton.iter(text):
+        append = out.append
+        terms = False
+        for last, (length, plain, whole, prefix) in self.automaton.iter(text):
             start, end = last - length + 1, last + 1
+            if plain:  # most keys: the boundaries alone decide, for all entries at once
+                if start and text[start - 1].isalnum():
+                    continue
+                entries, term = whole if end == size or not text[end].isalnum() else prefix
+                for entry in entries:
+                    append(Hit(entry, start, end))
+                terms = terms or term
+                continue
             left = start == 0 or not text[start - 1].isalnum()
             right = end == size or not text[end].isalnum()
-            for entry in entries:
-                if entry.cased is not None and not _cased_match(entry.cased, norm, start, end, original):
-                    continue
+            for entry in whole[0]:
+                # The boundaries first, the original's capitals last: most cased keys ("is", "om",
+                # "sp") occur inside longer words.
                 kind = entry.kind
                 if kind == "head":
                     if not left:
                         continue
-                    token_end = _token_end(text, end)
-                    if token_end - end < MIN_COMPOUND_REST:
+                    hit = Hit(entry, start, _token_end(text, end))
+                    if hit.end - end < MIN_COMPOUND_REST:
                         continue
-                    out.append(Hit(entry, start, token_end))
                 elif kind == "tail":
                     if not right:
                         continue
@@ -420,10 +484,35 @@ class Lexicon:
                         token_start = _token_start(text, start - 1)  # "stress-stoornis", "PTSS-kliniek"
                     if start - token_start < MIN_COMPOUND_REST:
                         continue
-                    out.append(Hit(entry, token_start, end))
+                    hit = Hit(entry, token_start, end)
                 elif left and (right or entry.prefix):
-                    out.append(Hit(entry, start, end))
-        return out
+                    hit = Hit(entry, start, end)
+                else:
+                    continue
+                if entry.cased is None or _cased_match(entry.cased, norm, start, end, original):
+                    append(hit)
+                    terms = terms or kind in _TERM_KINDS
+        return out, terms
+
+
+def _key_value(key: str, entries: list[Entry]) -> tuple[int, bool, _Entries, _Entries]:
+    """What the automaton keeps for a key: its length, whether it is plain (no head, tail or cased
+    entry: a word boundary before it and, unless an entry is a prefix, after it decide alone), its
+    entries and its prefix entries (the ones that stand without a boundary after the key), each with
+    whether one of them is a term.
+
+    Worked out once here, so that `Lexicon.hits` takes most occurrences without a Python step per entry.
+    """
+    plain = all(e.kind not in ("head", "tail") and e.cased is None for e in entries)
+    prefixed = tuple(e for e in entries if e.prefix)
+    return len(key), plain, _with_terms(tuple(entries)), _with_terms(prefixed)
+
+
+_Entries = tuple[tuple[Entry, ...], bool]  # entries, and whether one of them is a term (`_TERM_KINDS`)
+
+
+def _with_terms(entries: tuple[Entry, ...]) -> _Entries:
+    return entries, any(e.kind in _TERM_KINDS for e in entries)
 
 
 def _prefer_listed(key: str, entries: set[Entry]) -> list[Entry]:
@@ -448,13 +537,15 @@ def _hyphen_before(norm: NormalizedText, original: str, start: int) -> bool:
     """The word at `start` follows a hyphen inside a word in the original ("stress-stoornis")."""
     if start < 2 or norm.text[start - 1] != " " or not norm.text[start - 2].isalnum():
         return False
-    between = original[norm.offsets[start - 2] + 1 : norm.offsets[start]]
+    between = original[norm.original_offset(start - 2) + 1 : norm.original_offset(start)]
     return between == "-"
 
 
 def _cased_match(cased: str, norm: NormalizedText, start: int, end: int, original: str) -> bool:
     """An upper-case abbreviation matches only where the original letters are capitals too."""
     ostart, oend = norm.original_span(start, end)
+    if original[ostart:oend].islower():  # most occurrences ("is", "om"): no capital, so no match
+        return False
     letters = [c for c in original[ostart:oend] if c.isalpha()]
     wanted = [c for c in cased if c.isalpha()]
     return letters[: len(wanted)] == wanted
@@ -568,18 +659,19 @@ _TERM_KINDS = frozenset({"term", "head", "tail", "ambiguous"})  # the hits that 
 
 
 @lru_cache(maxsize=8)
-def _hits(text: str) -> tuple[NormalizedText, list[Hit]]:
-    """The folded text and its lexicon hits: read by `find_terms` first and by `_analyse` after it."""
+def _hits(text: str) -> tuple[NormalizedText, list[Hit], bool]:
+    """The folded text, its lexicon hits and whether one is a term: read by `find_terms` first and by
+    `_analyse` after it."""
     norm = normalize(text)
-    return norm, get_lexicon().hits(norm, text)
+    return norm, *get_lexicon().hits(norm, text)
 
 
 def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
     lexicon = get_lexicon()
-    norm, hits = _hits(text)
+    norm, hits, _ = _hits(text)
     spans = sentence_spans(text)
     # Sentence starts in normalised offsets.
-    starts = [bisect_left(norm.offsets, ostart) for ostart, _ in spans] or [0]
+    starts = [norm.folded_offset(ostart) for ostart, _ in spans] or [0]
     sentences = [SentenceFeatures() for _ in starts]
     analysis = _Analysis(norm, hits, sentences, starts, False)
     markers: set[str] = set()
@@ -591,8 +683,9 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
 
     for hit in hits:
         entry = hit.entry
+        kind = entry.kind
         sentence = sentences[analysis.sentence_of(hit.start)]
-        if entry.kind == "anchor":
+        if kind == "anchor":
             strength = _anchor_strength(entry, hit, norm, text, lexicon)
             if strength:
                 anchor(hit.start, hit.end, strength)
@@ -600,7 +693,7 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
                 sentence.first_person = True
                 if entry.term in lexicon.sender_subjects:
                     sentence.sender_subjects.append(hit.start)
-        elif entry.kind == "general":
+        elif kind == "general":
             if entry.ref == "strong":
                 sentence.strong_general = True
             elif entry.ref == "document_markers":
@@ -610,11 +703,11 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
                 sentence.category_names.add(entry.term)
             else:
                 sentence.weak_general += lexicon.general_weights[entry.ref]
-        elif entry.kind == "cue":
+        elif kind == "cue":
             sentence.cues.setdefault(entry.ref, []).append((hit.start, hit.end))
-        elif entry.kind == "blocker":
+        elif kind == "blocker":
             sentence.blockers.setdefault(entry.ref, []).append((hit.start, hit.end))
-        elif entry.kind == "sentence_blocker":
+        elif kind == "sentence_blocker":
             sentence.category_blockers.add(entry.ref)
     for match in lexicon.anchor_patterns.finditer(norm.text):
         anchor(match.start(), match.end(), STRONG)
@@ -623,7 +716,7 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
     # A PERSON entity is an anchor unless the NER took a lexicon word ("Koerdisch", "LHBTI"),
     # an organisation or a lower-case word for a name; a full name identifies someone, a
     # single word only points at them.
-    lexical = [
+    lexical = person_spans and [  # not made for a text without names
         (h.start, h.end)
         for h in hits
         if h.entry.kind in _LEXICAL_KINDS or (h.entry.kind == "general" and h.entry.ref in _GENERAL_PHRASE)
@@ -631,8 +724,8 @@ def _analyse(text: str, person_spans: Sequence[tuple[int, int]]) -> _Analysis:
     for ostart, oend in person_spans:
         if not any(word[:1].isupper() for word in text[ostart:oend].split()):
             continue
-        nstart = bisect_right(norm.offsets, ostart - 1)
-        nend = bisect_right(norm.offsets, oend - 1)
+        nstart = norm.folded_offset(ostart)
+        nend = norm.folded_offset(oend)
         if any(_organisation_word(word, lexicon) for word in norm.text[nstart:nend].split()):
             continue
         if nend > nstart and not _overlaps(nstart, nend, lexical):
@@ -737,7 +830,7 @@ def _sender_is_subject(analysis: _Analysis, index: int, start: int, end: int) ->
 
 def _surname_after_title(title_ends: set[int], norm: NormalizedText, original: str, hit: Hit) -> bool:
     """A capitalised term right after a title is a surname: "meneer Baloch", "mevrouw Koerd"."""
-    ostart = norm.offsets[hit.start]
+    ostart = norm.original_offset(hit.start)
     if not original[ostart : ostart + 1].isupper() or original[ostart : ostart + 2].isupper():
         return False
     return len(norm.text[: hit.start].rstrip(" ")) in title_ends  # "dhr." ends with its dot
@@ -777,7 +870,7 @@ def find_terms(text: str, person_spans: tuple[tuple[int, int], ...] = ()) -> tup
     §16) are left out unless linked and cued. Terms in a general sentence (§13), or in a
     sentence the sender writes about themselves ("Ik ben opgenomen ..."), are never linked.
     """
-    if not any(hit.entry.kind in _TERM_KINDS for hit in _hits(text)[1]):
+    if not _hits(text)[2]:
         # Most texts: no term at all, so no sentence needs reading (only terms become matches).
         return ()
     lexicon = get_lexicon()
@@ -929,7 +1022,7 @@ def general_discussion_score(text: str, person_spans: tuple[tuple[int, int], ...
     linked = set()
     for match in find_terms(text, person_spans):
         if match.linked:
-            linked.add(analysis.sentence_of(bisect_right(norm.offsets, match.start - 1)))
+            linked.add(analysis.sentence_of(norm.folded_offset(match.start)))
     return 1.0 - len(topical & linked) / len(topical)
 
 
