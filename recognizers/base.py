@@ -23,6 +23,9 @@ LABEL_WINDOW = 40
 OTHER_NUMBER = (
     r"[\w&]+-?(?:nummer|nr)s?|zaak|kenmerk|referentie|ref|bsn|tel|telefoon|mobiel|gsm|fax|iban|kvk|btw|awb|ecli"
 )
+# A capital right before a digit, or a dash between them: held by every kenteken (with `\\d-?[A-Z]`) and by
+# the document numbers that start with letters; a requirement both recognizers share (`first_occurrence`).
+CAPITAL_BY_DIGIT = r"[A-Z]-?\d"
 # A currency right before a number makes it an amount.
 AMOUNT = re.compile(r"(?:€|\bEUR|\beuro)\s*$", re.IGNORECASE)
 
@@ -49,6 +52,32 @@ def has_digit(text: str) -> bool:
     hold none, and most identifiers are numbers: a recognizer whose every match holds a digit returns at
     once instead of running its gates and patterns. Cached like `fold_case`: the recognizers ask in turn."""
     return DIGIT.search(text) is not None
+
+
+@lru_cache(maxsize=None)
+def requirement(fragment: str) -> regex.Pattern:
+    """`fragment` compiled like the patterns (the `regex` module, the same flags, so it means the same),
+    once per process: recognizers that require the same fragment share one object, and so its search."""
+    return regex.compile(fragment, REGEX_FLAGS)
+
+
+@lru_cache(maxsize=8)
+def _found_at(text: str) -> dict[regex.Pattern, int | None]:
+    """Where each requirement searched for so far first occurs in `text` (None: nowhere). Kept per text
+    like `fold_case`: a fragment several recognizers require ("\\d{10}" of a V-nummer and of a list row's
+    birth date, a capital by a digit of a kenteken and of a document number) is searched once."""
+    return {}
+
+
+def first_occurrence(fragment: regex.Pattern, text: str) -> int | None:
+    """Where `fragment` (made by `requirement`) first occurs in `text`; None when nowhere."""
+    found_at = _found_at(text)
+    try:
+        return found_at[fragment]
+    except KeyError:
+        found = fragment.search(text)
+        start = found_at[fragment] = found.start() if found is not None else None
+        return start
 
 
 def number_labels(own: str) -> re.Pattern[str]:
@@ -95,7 +124,8 @@ class DutchPatternRecognizer(PatternRecognizer):
     short fragment without look-arounds skips most positions at once. A tuple of fragments requires
     any of them: the `regex` module tries an alternation at every position, while it finds a fragment
     that starts with one character class by a fast scan, so two such searches are cheaper than one for
-    their alternation.
+    their alternation. A fragment is searched once per text whichever recognizers require it
+    (`first_occurrence`), so recognizers may share a cheap one (CAPITAL_BY_DIGIT, "\\d{10}").
     A subclass that knows where a match can lie narrows the search with `search_spans`.
 
     SEARCH_FROM_REQUIRED names the patterns whose requirement lies before each match (in its look-behind,
@@ -142,15 +172,24 @@ class DutchPatternRecognizer(PatternRecognizer):
         names = {pattern.name for pattern in self.patterns}
         if unknown := (set(self.REQUIRES) | set(self.REQUIRES_WORDS) | self.SEARCH_FROM_REQUIRED) - names:
             raise ValueError(f"REQUIRES names no pattern of {type(self).__name__}: {sorted(unknown)}")
-        # Compiled like the patterns (the `regex` module, the same flags), so a fragment means the same.
-        self._requires = {
-            name: tuple(
-                regex.compile(fragment, REGEX_FLAGS)
-                for fragment in ((required,) if isinstance(required, str) else required)
+        # Per pattern, worked out once: the words and fragments it requires and whether it is searched
+        # from the first of them (not looked up by its name in three dicts per pattern and text).
+        self._plan = tuple(
+            (
+                pattern,
+                self.REQUIRES_WORDS.get(pattern.name),
+                self._fragments(self.REQUIRES.get(pattern.name)),
+                pattern.name in self.SEARCH_FROM_REQUIRED,
             )
-            for name, required in self.REQUIRES.items()
-        }
+            for pattern in self.patterns
+        )
         self._needs_digit = self.NEEDS_DIGIT and not patterns
+
+    @staticmethod
+    def _fragments(required: str | tuple[str, ...] | None) -> tuple[regex.Pattern, ...] | None:
+        if required is None:
+            return None
+        return tuple(map(requirement, (required,) if isinstance(required, str) else required))
 
     def analyze(
         self,
@@ -165,29 +204,24 @@ class DutchPatternRecognizer(PatternRecognizer):
         if self._needs_digit and not has_digit(text):
             return []
         flags = regex_flags if regex_flags else self.global_regex_flags
-        # Where each requirement first occurs (None: nowhere); patterns may share one: searched once.
-        first: dict[tuple[regex.Pattern, ...], int | None] = {}
         folded = None
         results: list[RecognizerResult] = []
-        for pattern in self.patterns:
-            words = self.REQUIRES_WORDS.get(pattern.name)
+        for pattern, words, required, search_from in self._plan:
             if words is not None:
                 if folded is None:
                     folded = fold_case(text)
                 if not any(word in folded for word in words):
                     continue
-            required = self._requires.get(pattern.name)
             begin = 0
             if required is not None:
-                if required not in first:
-                    first[required] = min(
-                        (found.start() for fragment in required if (found := fragment.search(text)) is not None),
-                        default=None,
-                    )
-                if first[required] is None:
+                if search_from:
+                    # No match starts before the requirement's first occurrence: the search starts there.
+                    found = [at for fragment in required if (at := first_occurrence(fragment, text)) is not None]
+                    if not found:
+                        continue
+                    begin = min(found)
+                elif all(first_occurrence(fragment, text) is None for fragment in required):
                     continue
-                if pattern.name in self.SEARCH_FROM_REQUIRED:
-                    begin = first[required]
             spans = self.search_spans(pattern, text)
             if begin:
                 spans = [(max(pos, begin), endpos) for pos, endpos in spans if endpos > begin]
