@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from operator import attrgetter
 from typing import ClassVar
@@ -54,7 +54,7 @@ def has_digit(text: str) -> bool:
     return DIGIT.search(text) is not None
 
 
-@lru_cache(maxsize=None)
+@cache
 def requirement(fragment: str) -> regex.Pattern:
     """`fragment` compiled like the patterns (the `regex` module, the same flags, so it means the same),
     once per process: recognizers that require the same fragment share one object, and so its search."""
