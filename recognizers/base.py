@@ -24,7 +24,7 @@ OTHER_NUMBER = (
     r"[\w&]+-?(?:nummer|nr)s?|zaak|kenmerk|referentie|ref|bsn|tel|telefoon|mobiel|gsm|fax|iban|kvk|btw|awb|ecli"
 )
 # A capital right before a digit, or a dash between them: held by every kenteken (with `\\d-?[A-Z]`) and by
-# the document numbers that start with letters; a requirement both recognizers share (`first_occurrence`).
+# the document numbers that start with letters; a requirement both recognizers share (`occurrences`).
 CAPITAL_BY_DIGIT = r"[A-Z]-?\d"
 # A currency right before a number makes it an amount.
 AMOUNT = re.compile(r"(?:€|\bEUR|\beuro)\s*$", re.IGNORECASE)
@@ -61,23 +61,28 @@ def requirement(fragment: str) -> regex.Pattern:
     return regex.compile(fragment, REGEX_FLAGS)
 
 
-@lru_cache(maxsize=8)
-def _found_at(text: str) -> dict[regex.Pattern, int | None]:
-    """Where each requirement searched for so far first occurs in `text` (None: nowhere). Kept per text
-    like `fold_case`: a fragment several recognizers require ("\\d{10}" of a V-nummer and of a list row's
-    birth date, a capital by a digit of a kenteken and of a document number) is searched once."""
-    return {}
+class Occurrences(dict):
+    """Where each requirement asked about first occurs in one text (None: nowhere), searched on first
+    asking (`__missing__`), then read by a dict look-up in C."""
 
+    __slots__ = ("text",)
 
-def first_occurrence(fragment: regex.Pattern, text: str) -> int | None:
-    """Where `fragment` (made by `requirement`) first occurs in `text`; None when nowhere."""
-    found_at = _found_at(text)
-    try:
-        return found_at[fragment]
-    except KeyError:
-        found = fragment.search(text)
-        start = found_at[fragment] = found.start() if found is not None else None
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, fragment: regex.Pattern) -> int | None:
+        found = fragment.search(self.text)
+        start = self[fragment] = found.start() if found is not None else None
         return start
+
+
+@lru_cache(maxsize=8)
+def occurrences(text: str) -> Occurrences:
+    """The requirements' first occurrences in `text` (fragments made by `requirement`). Kept per text like
+    `fold_case`: a fragment several recognizers require ("\\d{10}" of a V-nummer and of a list row's birth
+    date, a capital by a digit of a kenteken and of a document number) is searched once."""
+    return Occurrences(text)
 
 
 def number_labels(own: str) -> re.Pattern[str]:
@@ -125,7 +130,7 @@ class DutchPatternRecognizer(PatternRecognizer):
     any of them: the `regex` module tries an alternation at every position, while it finds a fragment
     that starts with one character class by a fast scan, so two such searches are cheaper than one for
     their alternation. A fragment is searched once per text whichever recognizers require it
-    (`first_occurrence`), so recognizers may share a cheap one (CAPITAL_BY_DIGIT, "\\d{10}").
+    (`occurrences`), so recognizers may share a cheap one (CAPITAL_BY_DIGIT, "\\d{10}").
     A subclass that knows where a match can lie narrows the search with `search_spans`.
 
     SEARCH_FROM_REQUIRED names the patterns whose requirement lies before each match (in its look-behind,
@@ -184,6 +189,8 @@ class DutchPatternRecognizer(PatternRecognizer):
             for pattern in self.patterns
         )
         self._needs_digit = self.NEEDS_DIGIT and not patterns
+        # Whether a subclass narrows the search (`search_spans`); else the text is searched whole, from `begin`.
+        self._narrows = type(self).search_spans is not DutchPatternRecognizer.search_spans
 
     @staticmethod
     def _fragments(required: str | tuple[str, ...] | None) -> tuple[regex.Pattern, ...] | None:
@@ -204,7 +211,7 @@ class DutchPatternRecognizer(PatternRecognizer):
         if self._needs_digit and not has_digit(text):
             return []
         flags = regex_flags if regex_flags else self.global_regex_flags
-        folded = None
+        folded = occurs = None
         results: list[RecognizerResult] = []
         for pattern, words, required, search_from in self._plan:
             if words is not None:
@@ -214,17 +221,25 @@ class DutchPatternRecognizer(PatternRecognizer):
                     continue
             begin = 0
             if required is not None:
+                if occurs is None:
+                    occurs = occurrences(text)
                 if search_from:
                     # No match starts before the requirement's first occurrence: the search starts there.
-                    found = [at for fragment in required if (at := first_occurrence(fragment, text)) is not None]
-                    if not found:
+                    begin = min((at for at in map(occurs.__getitem__, required) if at is not None), default=None)
+                    if begin is None:
                         continue
-                    begin = min(found)
-                elif all(first_occurrence(fragment, text) is None for fragment in required):
-                    continue
-            spans = self.search_spans(pattern, text)
-            if begin:
-                spans = [(max(pos, begin), endpos) for pos, endpos in spans if endpos > begin]
+                else:
+                    for fragment in required:
+                        if occurs[fragment] is not None:
+                            break
+                    else:
+                        continue
+            if self._narrows:
+                spans = self.search_spans(pattern, text)
+                if begin:
+                    spans = [(max(pos, begin), endpos) for pos, endpos in spans if endpos > begin]
+            else:
+                spans = ((begin, len(text)),)
             if not pattern.compiled_regex or pattern.compiled_with_flags != flags:
                 pattern.compiled_with_flags = flags
                 pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)

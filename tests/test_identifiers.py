@@ -506,17 +506,18 @@ def test_document_numbers_with_letters_hold_a_capital_by_a_digit() -> None:
 
 
 def test_a_shared_requirement_is_searched_once_per_text() -> None:
-    """Recognizers that require the same fragment share its compiled object, so `first_occurrence` searches a
-    text for it once."""
-    from recognizers.base import first_occurrence, requirement
+    """Recognizers that require the same fragment share its compiled object, so `occurrences` searches a text
+    for it once."""
+    from recognizers.base import occurrences, requirement
     from recognizers.date_of_birth import DateOfBirthRecognizer
     from recognizers.v_number import VNumberRecognizer
 
     ten_digits = requirement(r"\d{10}")
     assert ten_digits in DateOfBirthRecognizer()._plan[1][2] and ten_digits in VNumberRecognizer()._plan[0][2]
     text = "Naam - 2718293645 - 03-02-1995"
-    assert first_occurrence(ten_digits, text) == 7
-    assert first_occurrence(requirement(r"\d{11}"), text) is None
+    assert occurrences(text)[ten_digits] == 7
+    assert occurrences(text)[requirement(r"\d{11}")] is None
+    assert occurrences(text) is occurrences(text) and len(occurrences(text)) == 2
 
 
 def test_klantnummer_requirement_finds_every_label() -> None:
