@@ -29,6 +29,16 @@ CAPITAL_BY_DIGIT = r"[A-Z]-?\d"
 # A currency right before a number makes it an amount.
 AMOUNT = re.compile(r"(?:€|\bEUR|\beuro)\s*$", re.IGNORECASE)
 
+
+def is_amount(text: str, start: int, window: int) -> bool:
+    """Whether AMOUNT ends the `window` characters before `start`. Only "€" or "eur" in any case starts
+    it (no other character matches e, u or r case-insensitively, and lower() maps each of those to its
+    letter): a window without either, most, is not searched, which tries the pattern at every character."""
+    before = text[max(0, start - window):start]
+    if "€" not in before and "eur" not in before.lower():
+        return False
+    return AMOUNT.search(text, max(0, start - window), start) is not None
+
 logger = logging.getLogger("presidio-analyzer")
 
 
@@ -308,7 +318,7 @@ class DutchPatternRecognizer(PatternRecognizer):
         results = []
         for result in raw_recognizer_results:
             label = nearest_label(self.LABELS, text, result.start, self.LABEL_WINDOW)
-            if label == "other" or AMOUNT.search(text, max(0, result.start - self.LABEL_WINDOW), result.start):
+            if label == "other" or is_amount(text, result.start, self.LABEL_WINDOW):
                 continue
             if label == "own":
                 result.score = max(result.score, self.LABELLED_SCORE)

@@ -72,11 +72,11 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
         Pattern("Date after a V-nummer in a list row", rf"(?=\d)(?<=\b\d{{10}}[ \t]*[-|;,\t\u2013][ \t]*){_DATE}", 0.6),
     ]
 
-    # A text without a birth label has no labelled date (the label's look-behind at every digit is the cost),
-    # one without ten digits in a row no list row.
-    REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[0].name: _LABEL, PATTERNS[1].name: r"\d{10}"}
-    # A label, or the V-nummer of the row, in the look-behind: no match before its first occurrence.
-    SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset({PATTERNS[0].name, PATTERNS[1].name})
+    # A text without ten digits in a row has no list row; the V-nummer of the row is in the look-behind, so
+    # no match lies before its first occurrence. A labelled date is searched only from each label on
+    # (search_spans): a text without a label has no stretch to search, and no label is searched twice.
+    REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[1].name: r"\d{10}"}
+    SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset({PATTERNS[1].name})
     # Every alternative of _LABEL holds one of these ("geb" in "geboren", "d.d. geboorte", "datum van geboorte").
     REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {PATTERNS[0].name: ("geb", "birth", "born", "dob", "d.o.b")}
 

@@ -505,6 +505,26 @@ def test_document_numbers_with_letters_hold_a_capital_by_a_digit() -> None:
         assert found > 20, pattern.name
 
 
+def test_is_amount_reads_every_case_insensitive_currency() -> None:
+    """is_amount searches AMOUNT only where "€" or "eur" is in the lower-cased window: every character `re`
+    matches case-insensitively to one of those letters lowers to it, and the search gives the same answer."""
+    import random
+    import re
+
+    from recognizers.base import AMOUNT, LABEL_WINDOW, is_amount
+
+    every_character = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    for letter in "€eur":
+        assert {c.lower() for c in re.findall("(?i)" + re.escape(letter), every_character)} == {letter}
+    rng = random.Random(19)
+    pieces = ["€", "EUR", "eur", "Euro", "EURO", "neuro", "12", " ", "\n", "\t", "x", "betaald", "€ ", "EUR\n"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        for start in range(len(text) + 1):
+            expected = AMOUNT.search(text, max(0, start - LABEL_WINDOW), start) is not None
+            assert is_amount(text, start, LABEL_WINDOW) == expected, (text, start)
+
+
 def test_a_shared_requirement_is_searched_once_per_text() -> None:
     """Recognizers that require the same fragment share its compiled object, so `occurrences` searches a text
     for it once."""
