@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from itertools import pairwise
 from operator import attrgetter
@@ -121,6 +121,19 @@ def remove_duplicates(results: list[RecognizerResult]) -> list[RecognizerResult]
     return results
 
 
+def _matches_at(compiled: regex.Pattern, text: str, starts: Iterable[int], endpos: int) -> Iterator[regex.Match]:
+    """`compiled.finditer(text, pos, endpos)` when a match can start only at `starts` (ascending, from pos):
+    the match at the first start that has one, then at the next start from where it ends, as the search
+    goes on after a match (the matches are not empty)."""
+    end = 0
+    for start in starts:
+        if start >= end:
+            match = compiled.match(text, start, endpos, timeout=REGEX_TIMEOUT_SECONDS)
+            if match is not None:
+                yield match
+                end = match.end()
+
+
 class DutchPatternRecognizer(PatternRecognizer):
     """
     A Presidio PatternRecognizer for Dutch text, in the style of Presidio's country_specific recognizers.
@@ -201,6 +214,7 @@ class DutchPatternRecognizer(PatternRecognizer):
         self._needs_digit = self.NEEDS_DIGIT and not patterns
         # Whether a subclass narrows the search (`search_spans`); else the text is searched whole, from `begin`.
         self._narrows = type(self).search_spans is not DutchPatternRecognizer.search_spans
+        self._knows_starts = type(self).match_starts is not DutchPatternRecognizer.match_starts
 
     @staticmethod
     def _fragments(required: str | tuple[str, ...] | None) -> tuple[regex.Pattern, ...] | None:
@@ -255,7 +269,13 @@ class DutchPatternRecognizer(PatternRecognizer):
                 pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
             try:
                 for pos, endpos in spans:
-                    for match in pattern.compiled_regex.finditer(text, pos, endpos, timeout=REGEX_TIMEOUT_SECONDS):
+                    starts = self.match_starts(pattern, text, pos, endpos) if self._knows_starts else None
+                    matches = (
+                        pattern.compiled_regex.finditer(text, pos, endpos, timeout=REGEX_TIMEOUT_SECONDS)
+                        if starts is None
+                        else _matches_at(pattern.compiled_regex, text, starts, endpos)
+                    )
+                    for match in matches:
                         start, end = match.span()
                         if start != end:
                             result = self._pattern_result(pattern, text[start:end], start, end, flags)
@@ -271,6 +291,13 @@ class DutchPatternRecognizer(PatternRecognizer):
         text here. A subclass may name fewer where it can show that no match lies outside them and that
         the pattern's look-arounds decide the same at their edges."""
         return ((0, len(text)),)
+
+    def match_starts(self, pattern: Pattern, text: str, pos: int, endpos: int) -> Iterable[int] | None:
+        """The places in the stretch `text[pos:endpos]`, ascending, where a match of `pattern` may start,
+        or None (anywhere: the stretch is searched). A subclass names them where a cheap test finds a few
+        places that every match starts at, and the pattern is costly to try at the others (a look-behind
+        tried at every digit); its matches must not be empty."""
+        return None
 
     def _pattern_result(self, pattern: Pattern, matched: str, start: int, end: int,
                         flags: int) -> RecognizerResult | None:

@@ -117,6 +117,25 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
         if end != -1:
             yield start, end
 
+    # Where a date can start: one or two digits and a separator (a day), or a year of 19xx or 20xx and a dash
+    # (ISO): what each of _DATE's forms opens with, tested as a look-ahead at each place.
+    DATE_START = regex.compile(r"(?=\d\d?[-./ \u00a0]|(?:19|20)\d\d-)", REGEX_FLAGS)
+
+    def match_starts(self, pattern: Pattern, text: str, pos: int, endpos: int) -> list[int]:
+        """Both patterns are a look-behind, then a date: tried only where a date can start (DATE_START),
+        not at every digit. The look-behind (a label and its gap, or a V-nummer, read backwards) costs
+        some microseconds at each, and the rows of a table under "Geboortedatum" hold many digits, of
+        V-nummers, phone numbers and years, where no date starts.
+
+        A labelled date starts on its label's line or the next (the label and its gap hold at most one
+        line break): in a stretch that ends at the end of the second line after a label (see
+        `search_spans`), before the stretch's last line break; a stretch that reaches the text's end
+        may end sooner, and is tried whole."""
+        limit = endpos
+        if pattern.name == self.PATTERNS[0].name and endpos < len(text):
+            limit = text.rfind("\n", pos, endpos)
+        return [start.start() for start in self.DATE_START.finditer(text, pos, limit)]
+
     NUMERIC = re.compile(r"(\d{1,4})[-./](\d{1,2})[-./]['\u2019]?(\d{1,4})")
     WRITTEN = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+['\u2019]?(\d{4}|\d{2})")
     EARLIEST_YEAR = 1900

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import phonenumbers
 import pytest
+import regex
 import spacy
 from presidio_analyzer import (
     AnalyzerEngine,
@@ -446,12 +447,31 @@ BIRTH_PIECES = [
     "geboren", "Geboren", "geb.", "GEB", "geboortedatum", "geboortedatum en -plaats", "date of birth", "DOB",
     "d.d. geboorte", "te", "in", "Aleppo", "(Syrië)", "Den Haag", ",", "op", ":", "(", "-", "/", "\n", "\r\n", "\n\n",
     " ", "\t", "03-02-1995", "3.2.'95", "1990-02-01", "12-13-1990", "1", "februari", "feb.", "1990", "'90",
-    "2718293645", "|", "x", "12", "geboren op:\n", "1 februari\n1990", "3 feb.\n'90",
+    "2718293645", "|", "x", "12", "geboren op:\n", "1 februari\n1990", "3 feb.\n'90", "X12", "12-3-1990",
+    "(03-02-1995)", "31.12.20", "0", "2001-07-19", "1 2", "\u00a0", "Aleppo1", "Geboortedatum\t", "\t",
 ]
 
 
 def test_birth_date_stretches_find_what_the_whole_text_finds() -> None:
-    assert _found_as_presidio_finds(DateOfBirthRecognizer(), BIRTH_PIECES, 4000) > 300
+    """Also with each date tried only where DATE_START says it can start, on its label's line or the next."""
+    assert _found_as_presidio_finds(DateOfBirthRecognizer(), BIRTH_PIECES, 6000) > 500
+
+
+def test_every_date_starts_where_date_start_says() -> None:
+    """DATE_START holds where any of the dates the birth date patterns end with starts."""
+    from recognizers.date_of_birth import _DATE
+
+    date, rng = regex.compile(_DATE, REGEX_FLAGS), random.Random(19)
+    pieces = ["03-02-1995", "3.2.'95", "1990-02-01", "2001-7-19", "1 feb. 1990", "12\u00a0mei\n2001", "31/12/20",
+              "03", "3", "12", "1990", "-", ".", "/", " ", "\n", "\t", "x", "0"]
+    found = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+        for start in range(len(text)):
+            if date.match(text, start):
+                found += 1
+                assert DateOfBirthRecognizer.DATE_START.match(text, start), (text, start)
+    assert found > 1000
 
 
 def test_no_iban_of_a_country_outside_the_registry_is_valid() -> None:
