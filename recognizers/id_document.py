@@ -17,6 +17,8 @@ _DOCUMENT = (
     r"(?:paspoort|id-kaart|identiteitskaart|identiteitsbewijs|reisdocument|verblijfsdocument|verblijfspas"
     r"|w-document|document|passport)"
 )
+# A document's name at the start of a word: every label below holds one.
+_NAMED = rf"(?i:\b{_DOCUMENT})"
 _LABEL = (
     rf"(?i:\b{_DOCUMENT}(?:[ -]?(?:nummer|nr\.?|number|no\.?))?"
     rf"|\bnummer[ ](?:van[ ])?(?:het|de|zijn|haar)[ ]{_DOCUMENT})"
@@ -73,15 +75,16 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
 
     # The first three numbers each hold a capital right before a digit (the last letter before the first
     # digit of a Dutch number, of a verblijfsdocument's number, the W): the fragment the kenteken requires
-    # too, searched once per text for both (most texts have none); a label, or a document's name,
-    # appears in the text before any number of the last three patterns.
+    # too, searched once per text for both (most texts have none). A document's name, at the start of a
+    # word, appears in the text before any number of the last three patterns (in their labels; in "nummer
+    # van het paspoort" after a space): one search for it, shared by the three.
     REQUIRES: ClassVar[dict[str, str]] = {
         PATTERNS[0].name: CAPITAL_BY_DIGIT,
         PATTERNS[1].name: CAPITAL_BY_DIGIT,
         PATTERNS[2].name: CAPITAL_BY_DIGIT,
-        PATTERNS[3].name: _LABEL,
-        PATTERNS[4].name: rf"(?i:\b{_DOCUMENT})",
-        PATTERNS[5].name: rf"(?i:\b{_DOCUMENT})",
+        PATTERNS[3].name: _NAMED,
+        PATTERNS[4].name: _NAMED,
+        PATTERNS[5].name: _NAMED,
     }
     # A label in the look-behind: no match before its first occurrence.
     SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset({PATTERNS[3].name, PATTERNS[4].name, PATTERNS[5].name})

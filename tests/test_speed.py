@@ -474,6 +474,26 @@ def test_every_date_starts_where_date_start_says() -> None:
     assert found > 1000
 
 
+ID_PIECES = ["paspoort", "Paspoortnummer:", "nummer van het paspoort", "ID-kaart", "documentnummer", "met", "nummer",
+             "verblijfsdocument", "een Iraaks paspoort met nummer", "Somalische", "A18273645", "XR1O01R58", "AB1234567",
+             "III-V123AL568", "W-12345678", "SO1847302", "(NL)", ":", "x", "12", "nr.", ",", " ", "\n", "DOCUMENT"]
+
+
+def test_document_requirements_find_what_the_whole_text_finds() -> None:
+    """IdDocumentRecognizer's shared requirements (CAPITAL_BY_DIGIT; a document's name for the labelled
+    numbers, searched from its first occurrence) change no result of its patterns."""
+    from recognizers.id_document import IdDocumentRecognizer
+
+    recognizer, rng, found = IdDocumentRecognizer(), random.Random(19), 0
+    for _ in range(3000):
+        text = "".join(rng.choice(ID_PIECES) + rng.choice(["", " ", " ", "\n"]) for _ in range(rng.randint(1, 20)))
+        expected = sorted((r.start, r.end, r.score) for r in PatternRecognizer.analyze(recognizer, text, []))
+        assert sorted((r.start, r.end, r.score) for r in DutchPatternRecognizer.analyze(recognizer, text, [])) == (
+            expected), text
+        found += len(expected)
+    assert found > 1000
+
+
 def test_no_iban_of_a_country_outside_the_registry_is_valid() -> None:
     """Why IbanRecognizer does not validate a candidate of an unknown country: even with the right check
     digits, stdnum refuses it, with and without its country check."""
