@@ -120,21 +120,25 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
     # Where a date can start: one or two digits and a separator (a day), or a year of 19xx or 20xx and a dash
     # (ISO): what each of _DATE's forms opens with, tested as a look-ahead at each place.
     DATE_START = regex.compile(r"(?=\d\d?[-./ \u00a0]|(?:19|20)\d\d-)", REGEX_FLAGS)
+    # The date alone: the labelled pattern without its look-behind (its group is the pattern's group 1).
+    DATE = regex.compile(_DATE, REGEX_FLAGS)
 
-    def match_starts(self, pattern: Pattern, text: str, pos: int, endpos: int) -> list[int]:
-        """Both patterns are a look-behind, then a date: tried only where a date can start (DATE_START),
-        not at every digit. The look-behind (a label and its gap, or a V-nummer, read backwards) costs
-        some microseconds at each, and the rows of a table under "Geboortedatum" hold many digits, of
-        V-nummers, phone numbers and years, where no date starts.
+    def match_starts(self, pattern: Pattern, text: str, pos: int, endpos: int) -> list[int] | None:
+        """The labelled date is tried only where a date starts, on its label's line or the next, not at
+        every digit of its stretch: its look-behind (a label and its gap, read backwards) costs some
+        microseconds at each, and a label's stretch holds many digits (the rows of a table under
+        "Geboortedatum", the numbers of a paragraph) where no date starts. The places where one can
+        (DATE_START) are found in one scan, and the date alone, forwards, is tried at each.
 
-        A labelled date starts on its label's line or the next (the label and its gap hold at most one
-        line break): in a stretch that ends at the end of the second line after a label (see
-        `search_spans`), before the stretch's last line break; a stretch that reaches the text's end
-        may end sooner, and is tried whole."""
-        limit = endpos
-        if pattern.name == self.PATTERNS[0].name and endpos < len(text):
-            limit = text.rfind("\n", pos, endpos)
-        return [start.start() for start in self.DATE_START.finditer(text, pos, limit)]
+        A label and its gap hold at most one line break: a labelled date starts on the label's line or
+        the next, before the stretch's last line break when the stretch ends at the end of the second
+        line after its last label (`search_spans`); one that ends at the text's end is tried whole."""
+        if pattern.name != self.PATTERNS[0].name:
+            return None  # the list row's look-behind is short: its own search is cheaper
+        limit = text.rfind("\n", pos, endpos) if endpos < len(text) else endpos
+        date = self.DATE.match
+        return [start.start() for start in self.DATE_START.finditer(text, pos, limit)
+                if date(text, start.start(), endpos) is not None]
 
     NUMERIC = re.compile(r"(\d{1,4})[-./](\d{1,2})[-./]['\u2019]?(\d{1,4})")
     WRITTEN = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+['\u2019]?(\d{4}|\d{2})")

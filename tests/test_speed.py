@@ -453,8 +453,12 @@ BIRTH_PIECES = [
 
 
 def test_birth_date_stretches_find_what_the_whole_text_finds() -> None:
-    """Also with each date tried only where DATE_START says it can start, on its label's line or the next."""
-    assert _found_as_presidio_finds(DateOfBirthRecognizer(), BIRTH_PIECES, 6000) > 500
+    """Also with a labelled date tried only where DATE_START and the date alone (DATE) say one starts, on its
+    label's line or the next. DATE's back-reference reads the group it reads in the pattern (the look-behind
+    has no group of its own)."""
+    recognizer = DateOfBirthRecognizer()
+    assert regex.compile(recognizer.PATTERNS[0].regex).groups == recognizer.DATE.groups == 1
+    assert _found_as_presidio_finds(recognizer, BIRTH_PIECES, 6000) > 500
 
 
 def test_every_date_starts_where_date_start_says() -> None:
