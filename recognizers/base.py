@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
+from functools import cache, lru_cache
 from itertools import pairwise
 from operator import attrgetter
 from typing import ClassVar
@@ -23,8 +23,21 @@ LABEL_WINDOW = 40
 OTHER_NUMBER = (
     r"[\w&]+-?(?:nummer|nr)s?|zaak|kenmerk|referentie|ref|bsn|tel|telefoon|mobiel|gsm|fax|iban|kvk|btw|awb|ecli"
 )
+# A capital right before a digit, or a dash between them: held by every kenteken (with `\\d-?[A-Z]`) and by
+# the document numbers that start with letters; a requirement both recognizers share (`occurrences`).
+CAPITAL_BY_DIGIT = r"[A-Z]-?\d"
 # A currency right before a number makes it an amount.
 AMOUNT = re.compile(r"(?:€|\bEUR|\beuro)\s*$", re.IGNORECASE)
+
+
+def is_amount(text: str, start: int, window: int) -> bool:
+    """Whether AMOUNT ends the `window` characters before `start`. Only "€" or "eur" in any case starts
+    it (no other character matches e, u or r case-insensitively, and lower() maps each of those to its
+    letter): a window without either, most, is not searched, which tries the pattern at every character."""
+    before = text[max(0, start - window):start]
+    if "€" not in before and "eur" not in before.lower():
+        return False
+    return AMOUNT.search(text, max(0, start - window), start) is not None
 
 logger = logging.getLogger("presidio-analyzer")
 
@@ -49,6 +62,37 @@ def has_digit(text: str) -> bool:
     hold none, and most identifiers are numbers: a recognizer whose every match holds a digit returns at
     once instead of running its gates and patterns. Cached like `fold_case`: the recognizers ask in turn."""
     return DIGIT.search(text) is not None
+
+
+@cache
+def requirement(fragment: str) -> regex.Pattern:
+    """`fragment` compiled like the patterns (the `regex` module, the same flags, so it means the same),
+    once per process: recognizers that require the same fragment share one object, and so its search."""
+    return regex.compile(fragment, REGEX_FLAGS)
+
+
+class Occurrences(dict):
+    """Where each requirement asked about first occurs in one text (None: nowhere), searched on first
+    asking (`__missing__`), then read by a dict look-up in C."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, fragment: regex.Pattern) -> int | None:
+        found = fragment.search(self.text)
+        start = self[fragment] = found.start() if found is not None else None
+        return start
+
+
+@lru_cache(maxsize=8)
+def occurrences(text: str) -> Occurrences:
+    """The requirements' first occurrences in `text` (fragments made by `requirement`). Kept per text like
+    `fold_case`: a fragment several recognizers require ("\\d{10}" of a V-nummer and of a list row's birth
+    date, a capital by a digit of a kenteken and of a document number) is searched once."""
+    return Occurrences(text)
 
 
 def number_labels(own: str) -> re.Pattern[str]:
@@ -77,6 +121,19 @@ def remove_duplicates(results: list[RecognizerResult]) -> list[RecognizerResult]
     return results
 
 
+def _matches_at(compiled: regex.Pattern, text: str, starts: Iterable[int], endpos: int) -> Iterator[regex.Match]:
+    """`compiled.finditer(text, pos, endpos)` when a match can start only at `starts` (ascending, from pos):
+    the match at the first start that has one, then at the next start from where it ends, as the search
+    goes on after a match (the matches are not empty)."""
+    end = 0
+    for start in starts:
+        if start >= end:
+            match = compiled.match(text, start, endpos, timeout=REGEX_TIMEOUT_SECONDS)
+            if match is not None:
+                yield match
+                end = match.end()
+
+
 class DutchPatternRecognizer(PatternRecognizer):
     """
     A Presidio PatternRecognizer for Dutch text, in the style of Presidio's country_specific recognizers.
@@ -95,7 +152,8 @@ class DutchPatternRecognizer(PatternRecognizer):
     short fragment without look-arounds skips most positions at once. A tuple of fragments requires
     any of them: the `regex` module tries an alternation at every position, while it finds a fragment
     that starts with one character class by a fast scan, so two such searches are cheaper than one for
-    their alternation.
+    their alternation. A fragment is searched once per text whichever recognizers require it
+    (`occurrences`), so recognizers may share a cheap one (CAPITAL_BY_DIGIT, "\\d{10}").
     A subclass that knows where a match can lie narrows the search with `search_spans`.
 
     SEARCH_FROM_REQUIRED names the patterns whose requirement lies before each match (in its look-behind,
@@ -142,15 +200,27 @@ class DutchPatternRecognizer(PatternRecognizer):
         names = {pattern.name for pattern in self.patterns}
         if unknown := (set(self.REQUIRES) | set(self.REQUIRES_WORDS) | self.SEARCH_FROM_REQUIRED) - names:
             raise ValueError(f"REQUIRES names no pattern of {type(self).__name__}: {sorted(unknown)}")
-        # Compiled like the patterns (the `regex` module, the same flags), so a fragment means the same.
-        self._requires = {
-            name: tuple(
-                regex.compile(fragment, REGEX_FLAGS)
-                for fragment in ((required,) if isinstance(required, str) else required)
+        # Per pattern, worked out once: the words and fragments it requires and whether it is searched
+        # from the first of them (not looked up by its name in three dicts per pattern and text).
+        self._plan = tuple(
+            (
+                pattern,
+                self.REQUIRES_WORDS.get(pattern.name),
+                self._fragments(self.REQUIRES.get(pattern.name)),
+                pattern.name in self.SEARCH_FROM_REQUIRED,
             )
-            for name, required in self.REQUIRES.items()
-        }
+            for pattern in self.patterns
+        )
         self._needs_digit = self.NEEDS_DIGIT and not patterns
+        # Whether a subclass narrows the search (`search_spans`); else the text is searched whole, from `begin`.
+        self._narrows = type(self).search_spans is not DutchPatternRecognizer.search_spans
+        self._knows_starts = type(self).match_starts is not DutchPatternRecognizer.match_starts
+
+    @staticmethod
+    def _fragments(required: str | tuple[str, ...] | None) -> tuple[regex.Pattern, ...] | None:
+        if required is None:
+            return None
+        return tuple(map(requirement, (required,) if isinstance(required, str) else required))
 
     def analyze(
         self,
@@ -165,38 +235,47 @@ class DutchPatternRecognizer(PatternRecognizer):
         if self._needs_digit and not has_digit(text):
             return []
         flags = regex_flags if regex_flags else self.global_regex_flags
-        # Where each requirement first occurs (None: nowhere); patterns may share one: searched once.
-        first: dict[tuple[regex.Pattern, ...], int | None] = {}
-        folded = None
+        folded = occurs = None
         results: list[RecognizerResult] = []
-        for pattern in self.patterns:
-            words = self.REQUIRES_WORDS.get(pattern.name)
+        for pattern, words, required, search_from in self._plan:
             if words is not None:
                 if folded is None:
                     folded = fold_case(text)
                 if not any(word in folded for word in words):
                     continue
-            required = self._requires.get(pattern.name)
             begin = 0
             if required is not None:
-                if required not in first:
-                    first[required] = min(
-                        (found.start() for fragment in required if (found := fragment.search(text)) is not None),
-                        default=None,
-                    )
-                if first[required] is None:
-                    continue
-                if pattern.name in self.SEARCH_FROM_REQUIRED:
-                    begin = first[required]
-            spans = self.search_spans(pattern, text)
-            if begin:
-                spans = [(max(pos, begin), endpos) for pos, endpos in spans if endpos > begin]
+                if occurs is None:
+                    occurs = occurrences(text)
+                if search_from:
+                    # No match starts before the requirement's first occurrence: the search starts there.
+                    begin = min((at for at in map(occurs.__getitem__, required) if at is not None), default=None)
+                    if begin is None:
+                        continue
+                else:
+                    for fragment in required:
+                        if occurs[fragment] is not None:
+                            break
+                    else:
+                        continue
+            if self._narrows:
+                spans = self.search_spans(pattern, text)
+                if begin:
+                    spans = [(max(pos, begin), endpos) for pos, endpos in spans if endpos > begin]
+            else:
+                spans = ((begin, len(text)),)
             if not pattern.compiled_regex or pattern.compiled_with_flags != flags:
                 pattern.compiled_with_flags = flags
                 pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
             try:
                 for pos, endpos in spans:
-                    for match in pattern.compiled_regex.finditer(text, pos, endpos, timeout=REGEX_TIMEOUT_SECONDS):
+                    starts = self.match_starts(pattern, text, pos, endpos) if self._knows_starts else None
+                    matches = (
+                        pattern.compiled_regex.finditer(text, pos, endpos, timeout=REGEX_TIMEOUT_SECONDS)
+                        if starts is None
+                        else _matches_at(pattern.compiled_regex, text, starts, endpos)
+                    )
+                    for match in matches:
                         start, end = match.span()
                         if start != end:
                             result = self._pattern_result(pattern, text[start:end], start, end, flags)
@@ -212,6 +291,13 @@ class DutchPatternRecognizer(PatternRecognizer):
         text here. A subclass may name fewer where it can show that no match lies outside them and that
         the pattern's look-arounds decide the same at their edges."""
         return ((0, len(text)),)
+
+    def match_starts(self, pattern: Pattern, text: str, pos: int, endpos: int) -> Iterable[int] | None:
+        """The places in the stretch `text[pos:endpos]`, ascending, where a match of `pattern` may start,
+        or None (anywhere: the stretch is searched). A subclass names them where a cheap test finds a few
+        places that every match starts at, and the pattern is costly to try at the others (a look-behind
+        tried at every digit); its matches must not be empty."""
+        return None
 
     def _pattern_result(self, pattern: Pattern, matched: str, start: int, end: int,
                         flags: int) -> RecognizerResult | None:
@@ -259,7 +345,7 @@ class DutchPatternRecognizer(PatternRecognizer):
         results = []
         for result in raw_recognizer_results:
             label = nearest_label(self.LABELS, text, result.start, self.LABEL_WINDOW)
-            if label == "other" or AMOUNT.search(text, max(0, result.start - self.LABEL_WINDOW), result.start):
+            if label == "other" or is_amount(text, result.start, self.LABEL_WINDOW):
                 continue
             if label == "own":
                 result.score = max(result.score, self.LABELLED_SCORE)

@@ -72,11 +72,11 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
         Pattern("Date after a V-nummer in a list row", rf"(?=\d)(?<=\b\d{{10}}[ \t]*[-|;,\t\u2013][ \t]*){_DATE}", 0.6),
     ]
 
-    # A text without a birth label has no labelled date (the label's look-behind at every digit is the cost),
-    # one without ten digits in a row no list row.
-    REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[0].name: _LABEL, PATTERNS[1].name: r"\d{10}"}
-    # A label, or the V-nummer of the row, in the look-behind: no match before its first occurrence.
-    SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset({PATTERNS[0].name, PATTERNS[1].name})
+    # A text without ten digits in a row has no list row; the V-nummer of the row is in the look-behind, so
+    # no match lies before its first occurrence. A labelled date is searched only from each label on
+    # (search_spans): a text without a label has no stretch to search, and no label is searched twice.
+    REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[1].name: r"\d{10}"}
+    SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset({PATTERNS[1].name})
     # Every alternative of _LABEL holds one of these ("geb" in "geboren", "d.d. geboorte", "datum van geboorte").
     REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {PATTERNS[0].name: ("geb", "birth", "born", "dob", "d.o.b")}
 
@@ -116,6 +116,29 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
             start, end = label.start(), last
         if end != -1:
             yield start, end
+
+    # Where a date can start: one or two digits and a separator (a day), or a year of 19xx or 20xx and a dash
+    # (ISO): what each of _DATE's forms opens with, tested as a look-ahead at each place.
+    DATE_START = regex.compile(r"(?=\d\d?[-./ \u00a0]|(?:19|20)\d\d-)", REGEX_FLAGS)
+    # The date alone: the labelled pattern without its look-behind (its group is the pattern's group 1).
+    DATE = regex.compile(_DATE, REGEX_FLAGS)
+
+    def match_starts(self, pattern: Pattern, text: str, pos: int, endpos: int) -> list[int] | None:
+        """The labelled date is tried only where a date starts, on its label's line or the next, not at
+        every digit of its stretch: its look-behind (a label and its gap, read backwards) costs some
+        microseconds at each, and a label's stretch holds many digits (the rows of a table under
+        "Geboortedatum", the numbers of a paragraph) where no date starts. The places where one can
+        (DATE_START) are found in one scan, and the date alone, forwards, is tried at each.
+
+        A label and its gap hold at most one line break: a labelled date starts on the label's line or
+        the next, before the stretch's last line break when the stretch ends at the end of the second
+        line after its last label (`search_spans`); one that ends at the text's end is tried whole."""
+        if pattern.name != self.PATTERNS[0].name:
+            return None  # the list row's look-behind is short: its own search is cheaper
+        limit = text.rfind("\n", pos, endpos) if endpos < len(text) else endpos
+        date = self.DATE.match
+        return [start.start() for start in self.DATE_START.finditer(text, pos, limit)
+                if date(text, start.start(), endpos) is not None]
 
     NUMERIC = re.compile(r"(\d{1,4})[-./](\d{1,2})[-./]['\u2019]?(\d{1,4})")
     WRITTEN = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+['\u2019]?(\d{4}|\d{2})")

@@ -9,7 +9,7 @@ from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum.nl import identiteitskaartnummer
 
-from recognizers.base import DutchPatternRecognizer
+from recognizers.base import CAPITAL_BY_DIGIT, DutchPatternRecognizer
 
 _START = r"(?<![\w-])"
 _END = r"(?![\w-])"
@@ -17,6 +17,8 @@ _DOCUMENT = (
     r"(?:paspoort|id-kaart|identiteitskaart|identiteitsbewijs|reisdocument|verblijfsdocument|verblijfspas"
     r"|w-document|document|passport)"
 )
+# A document's name at the start of a word: every label below holds one.
+_NAMED = rf"(?i:\b{_DOCUMENT})"
 _LABEL = (
     rf"(?i:\b{_DOCUMENT}(?:[ -]?(?:nummer|nr\.?|number|no\.?))?"
     rf"|\bnummer[ ](?:van[ ])?(?:het|de|zijn|haar)[ ]{_DOCUMENT})"
@@ -71,16 +73,18 @@ class IdDocumentRecognizer(DutchPatternRecognizer):
         ),
     ]
 
-    # The number's shape without the look-arounds (for a verblijfsdocument the end of its type, a
-    # separator and a capital); a label, or a document's name, appears in the text before any number
-    # of the last three patterns.
+    # The first three numbers each hold a capital right before a digit (the last letter before the first
+    # digit of a Dutch number, of a verblijfsdocument's number, the W): the fragment the kenteken requires
+    # too, searched once per text for both (most texts have none). A document's name, at the start of a
+    # word, appears in the text before any number of the last three patterns (in their labels; in "nummer
+    # van het paspoort" after a space): one search for it, shared by the three.
     REQUIRES: ClassVar[dict[str, str]] = {
-        PATTERNS[0].name: r"[A-NP-Z]{2}[A-NP-Z0-9]{6}\d",
-        PATTERNS[1].name: r"[IVU][- ][A-Z]",
-        PATTERNS[2].name: r"W-?\d{7}",
-        PATTERNS[3].name: _LABEL,
-        PATTERNS[4].name: rf"(?i:\b{_DOCUMENT})",
-        PATTERNS[5].name: rf"(?i:\b{_DOCUMENT})",
+        PATTERNS[0].name: CAPITAL_BY_DIGIT,
+        PATTERNS[1].name: CAPITAL_BY_DIGIT,
+        PATTERNS[2].name: CAPITAL_BY_DIGIT,
+        PATTERNS[3].name: _NAMED,
+        PATTERNS[4].name: _NAMED,
+        PATTERNS[5].name: _NAMED,
     }
     # A label in the look-behind: no match before its first occurrence.
     SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset({PATTERNS[3].name, PATTERNS[4].name, PATTERNS[5].name})

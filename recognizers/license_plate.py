@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from recognizers.base import DutchPatternRecognizer
+from recognizers.base import CAPITAL_BY_DIGIT, DutchPatternRecognizer
 
 # RDW sidecodes: X a letter, 9 a digit.
 _SIDECODES = {
@@ -22,7 +22,7 @@ _START = r"(?<![\w-])"
 # Every sidecode has a group of letters next to a group of digits (across a dash, or touching
 # without dashes): a text without a capital next to a digit holds no kenteken. Two fragments, each
 # found by a fast scan for its first character (see DutchPatternRecognizer.REQUIRES).
-LETTER_BY_DIGIT = (r"[A-Z]-?\d", r"\d-?[A-Z]")
+LETTER_BY_DIGIT = (CAPITAL_BY_DIGIT, r"\d-?[A-Z]")
 _END = r"(?![\w-])"
 
 

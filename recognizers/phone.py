@@ -21,19 +21,27 @@ SERVICE_TYPES = frozenset({PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RA
                            PhoneNumberType.UAN})
 
 
-def is_organisation_number(number: str | phonenumbers.PhoneNumber, region: str = "NL") -> bool:
-    """An 088, 0800, 0900 or 14 0xx number (also "+31 88 ..."): an organisation's, no person's."""
-    if isinstance(number, str):
-        try:
-            number = phonenumbers.parse(number, region)
-        except phonenumbers.NumberParseException:
-            return False
-    return phonenumbers.number_type(number) in SERVICE_TYPES
-
-
 # Enough for the numbers of a day's mail: a signature's number, repeated in every mail of its sender,
 # is parsed once.
 VERIFIED_CACHE_SIZE = 2048
+
+
+def is_organisation_number(number: str | phonenumbers.PhoneNumber, region: str = "NL") -> bool:
+    """An 088, 0800, 0900 or 14 0xx number (also "+31 88 ..."): an organisation's, no person's."""
+    if isinstance(number, str):
+        return _is_organisation_text(number, region)
+    return phonenumbers.number_type(number) in SERVICE_TYPES
+
+
+@lru_cache(maxsize=VERIFIED_CACHE_SIZE)
+def _is_organisation_text(number: str, region: str) -> bool:
+    """`is_organisation_number` of a written number, remembered: parsing costs tens of microseconds, and
+    a table's phone column (a letterhead's "Telefoon | 088 ...") recurs in mail after mail."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(parsed) in SERVICE_TYPES
 
 
 @lru_cache(maxsize=VERIFIED_CACHE_SIZE)
@@ -55,6 +63,26 @@ def _number_facts(number: FrozenPhoneNumber) -> tuple[bool, int, str | None]:
     """Whether `number` is an organisation's, its count of national digits and its region: what
     PhoneRecognizer asks of every number found, kept per number like the verdict above."""
     return is_organisation_number(number), len(str(number.national_number)), phonenumbers.region_code_for_number(number)
+
+
+# What `_DutchMatcher._extract_number` reads of the text after a candidate: the character after a number
+# (`_parse_and_verify`) and a time stamp's ":ss" (phonenumbers' _TIME_STAMPS_SUFFIX, ":[0-5]\\d").
+EXTRACT_READS_AFTER = 3
+
+
+@lru_cache(maxsize=VERIFIED_CACHE_SIZE)
+def _extracted(candidate: str, before: str, after: str, region: str,
+               leniency: int) -> tuple[tuple[int, str, FrozenPhoneNumber] | None, int]:
+    """What `_DutchMatcher._extract_number` finds in `candidate` with `before` (one character, "" at the
+    text's start) and `after` (EXTRACT_READS_AFTER characters) around it: the match (its start in the
+    candidate, its text, its number) or None, and the tries it used of the matcher's budget. It reads no
+    more of the text (its parses read the character on each side of a number within the candidate,
+    `_verified_number`), so a matcher of those characters alone finds the same."""
+    matcher = _DutchMatcher(before + candidate + after, region, leniency)
+    budget = matcher._max_tries
+    match = matcher._extract_number(candidate, len(before))
+    found = None if match is None else (match.start - len(before), match.raw_string, match.number)
+    return found, budget - matcher._max_tries
 
 
 class _DutchMatcher(PhoneNumberMatcher):
@@ -100,7 +128,25 @@ class _DutchMatcher(PhoneNumberMatcher):
             match = self._search(start + len(candidate))
         return None
 
-    def _extract_match(self, candidate: str, offset: int):
+    def _extract_match(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
+        """`_extract_number`, remembered per candidate and its surroundings (`_extracted`): its steps (a
+        date or time stamp test, the whole candidate, then each way phonenumbers splits one) cost
+        some 10 us a candidate, and the candidates recur from mail to mail (a signature's number, a
+        letterhead's). phonenumbers' own steps when the budget of tries would run out on the way."""
+        end = offset + len(candidate)
+        found, tries = _extracted(candidate, self.text[offset - 1] if offset else "",
+                                  self.text[end:end + EXTRACT_READS_AFTER], self.preferred_region, self.leniency)
+        if tries >= self._max_tries:
+            return self._extract_number(candidate, offset)
+        self._max_tries -= tries
+        if found is None:
+            return None
+        start, raw_string, number = found
+        return PhoneNumberMatch(offset + start, raw_string, number)
+
+    def _extract_number(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
+        """phonenumbers' `_extract_match`, but a candidate that does not start with a lead and that it would
+        not split (see the class) gives no match at once."""
         if candidate[0] not in PhoneRecognizer.LEADS and not any(inner.search(candidate) for inner in _INNER_MATCHES):
             return None
         return super()._extract_match(candidate, offset)

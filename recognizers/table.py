@@ -56,9 +56,9 @@ def _cells(line: str, sep: str) -> list[tuple[int, int]]:
 
 def _fits(entity: str, cell: str) -> bool:
     """Whether a cell can hold the column's entity at all (an empty or "onbekend" cell does not)."""
-    digits = sum(c.isdigit() for c in cell)
+    digits = sum(map(str.isdigit, cell))  # the per-character tests mapped in C, not a generator step each
     if entity == "PERSON":
-        return any(c.isalpha() for c in cell) and digits == 0 and len(cell.split()) <= 6 and fold_header(cell) not in {
+        return any(map(str.isalpha, cell)) and digits == 0 and len(cell.split()) <= 6 and fold_header(cell) not in {
             "onbekend", "nvt", "geen", "unknown", "na"}
     if entity == "EMAIL_ADDRESS":
         return "@" in cell
@@ -111,7 +111,7 @@ class TableColumnRecognizer(LocalRecognizer):
             columns = {}
             cells = _cells(line, sep) if sep is not None else []
             # A header row holds no digits and no "Naam:" labels of a form (a form's value stands beside them).
-            if cells and not any(c.isdigit() or c == ":" for c in line):
+            if cells and ":" not in line and not any(map(str.isdigit, line)):
                 for n, (lo, hi) in enumerate(cells):
                     entity = headers.get(fold_header(line[lo:hi]))
                     if entity in wanted:

@@ -480,6 +480,66 @@ def test_every_sidecode_has_a_letter_by_a_digit() -> None:
             assert any(re.search(fragment, written) for fragment in LETTER_BY_DIGIT), form
 
 
+def test_document_numbers_with_letters_hold_a_capital_by_a_digit() -> None:
+    """IdDocumentRecognizer requires CAPITAL_BY_DIGIT (the kenteken's fragment) for its first three patterns:
+    every number they match holds it (random numbers of each shape, the look-arounds left out)."""
+    import random
+
+    import regex
+
+    from recognizers.base import CAPITAL_BY_DIGIT
+    from recognizers.id_document import IdDocumentRecognizer
+
+    rng = random.Random(19)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "0123456789" * 5 + "- "
+    for pattern in IdDocumentRecognizer.PATTERNS[:3]:
+        assert IdDocumentRecognizer.REQUIRES[pattern.name] == CAPITAL_BY_DIGIT
+        shape = regex.compile(pattern.regex)
+        found = 0
+        for _ in range(20000):
+            prefix = rng.choice(["", "I-", "II ", "III-", "IV-", "V ", "EU-", "W", "W-"])
+            text = prefix + "".join(rng.choice(alphabet) for _ in range(rng.randint(4, 12)))
+            if shape.fullmatch(text):
+                found += 1
+                assert regex.search(CAPITAL_BY_DIGIT, text), (pattern.name, text)
+        assert found > 20, pattern.name
+
+
+def test_is_amount_reads_every_case_insensitive_currency() -> None:
+    """is_amount searches AMOUNT only where "€" or "eur" is in the lower-cased window: every character `re`
+    matches case-insensitively to one of those letters lowers to it, and the search gives the same answer."""
+    import random
+    import re
+
+    from recognizers.base import AMOUNT, LABEL_WINDOW, is_amount
+
+    every_character = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    for letter in "€eur":
+        assert {c.lower() for c in re.findall("(?i)" + re.escape(letter), every_character)} == {letter}
+    rng = random.Random(19)
+    pieces = ["€", "EUR", "eur", "Euro", "EURO", "neuro", "12", " ", "\n", "\t", "x", "betaald", "€ ", "EUR\n"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        for start in range(len(text) + 1):
+            expected = AMOUNT.search(text, max(0, start - LABEL_WINDOW), start) is not None
+            assert is_amount(text, start, LABEL_WINDOW) == expected, (text, start)
+
+
+def test_a_shared_requirement_is_searched_once_per_text() -> None:
+    """Recognizers that require the same fragment share its compiled object, so `occurrences` searches a text
+    for it once."""
+    from recognizers.base import occurrences, requirement
+    from recognizers.date_of_birth import DateOfBirthRecognizer
+    from recognizers.v_number import VNumberRecognizer
+
+    ten_digits = requirement(r"\d{10}")
+    assert ten_digits in DateOfBirthRecognizer()._plan[1][2] and ten_digits in VNumberRecognizer()._plan[0][2]
+    text = "Naam - 2718293645 - 03-02-1995"
+    assert occurrences(text)[ten_digits] == 7
+    assert occurrences(text)[requirement(r"\d{11}")] is None
+    assert occurrences(text) is occurrences(text) and len(occurrences(text)) == 2
+
+
 def test_klantnummer_requirement_finds_every_label() -> None:
     """KlantnummerRecognizer's REQUIRES (the end of a label) is in every text its label is in, in any case."""
     import itertools

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import phonenumbers
 import pytest
+import regex
 import spacy
 from presidio_analyzer import (
     AnalyzerEngine,
@@ -36,7 +37,7 @@ from recognizers.iban import known_country
 from recognizers.lemmas import dutch_lemmas, lemma
 from recognizers.person import default_lexicon
 from recognizers.person_model import build_person_pipeline
-from recognizers.phone import PhoneRecognizer, _DutchMatcher, _verified_number
+from recognizers.phone import PhoneRecognizer, _DutchMatcher, _extracted, _verified_number
 from scanner.documents import _fold_char, fold
 
 REPO = Path(__file__).resolve().parents[1]
@@ -379,13 +380,41 @@ def test_phone_verdicts_are_remembered_per_candidate_and_surroundings() -> None:
         return [(r.start, r.end, r.score) for r in recognizer.analyze(text, ["PHONE_NUMBER"])]
 
     _verified_number.cache_clear()
+    _extracted.cache_clear()
     assert found("Bel 06-12345678 of mail.") == [(4, 15, 0.95)]
     assert _verified_number.cache_info().misses > 0
-    hits = _verified_number.cache_info().hits
+    hits = _extracted.cache_info().hits
     assert found("Bel 06-12345678 of mail.") == [(4, 15, 0.95)]
-    assert _verified_number.cache_info().hits > hits
+    assert _extracted.cache_info().hits > hits
     assert found("Bel 06-12345678x") == []
     assert found("Bel 06-12345678") == [(4, 15, 0.95)]
+
+
+class _UnrememberedMatcher(_DutchMatcher):
+    """_DutchMatcher with every candidate extracted afresh."""
+
+    _extract_match = _DutchMatcher._extract_number
+
+
+def _matches(matcher: type[_DutchMatcher], text: str, tries: int) -> list[tuple[int, str, object]]:
+    return [(m.start, m.raw_string, m.number) for m in matcher(text, "NL", max_tries=tries)]
+
+
+def test_a_remembered_extraction_finds_what_a_fresh_one_finds() -> None:
+    """_DutchMatcher._extract_match (remembered per candidate and the characters around it) gives the matches
+    of a fresh extraction, before and after its memory holds the candidates, also when few tries are left."""
+    rng = random.Random(19)
+    found = 0
+    for _ in range(1500):
+        text = "".join(rng.choice(PHONE_PIECES) + rng.choice(["", " ", ":", ":30", "x"]) if rng.random() < 0.7
+                       else rng.choice("0123456789 +()-./:") for _ in range(rng.randint(1, 20)))
+        for tries in (1, 2, 3, 65535):
+            expected = _matches(_UnrememberedMatcher, text, tries)
+            _extracted.cache_clear()
+            assert _matches(_DutchMatcher, text, tries) == expected, (text, tries)  # cold
+            assert _matches(_DutchMatcher, text, tries) == expected, (text, tries)  # remembered
+            found += len(expected)
+    assert found > 1000
 
 
 ADDRESS_PIECES = ["Kerkstraat", "Oude Gracht", "Laan van Meerdervoort", "Laan", "van", "Burg. de Vlugtlaan", "Markt",
@@ -449,12 +478,55 @@ BIRTH_PIECES = [
     "geboren", "Geboren", "geb.", "GEB", "geboortedatum", "geboortedatum en -plaats", "date of birth", "DOB",
     "d.d. geboorte", "te", "in", "Aleppo", "(Syrië)", "Den Haag", ",", "op", ":", "(", "-", "/", "\n", "\r\n", "\n\n",
     " ", "\t", "03-02-1995", "3.2.'95", "1990-02-01", "12-13-1990", "1", "februari", "feb.", "1990", "'90",
-    "2718293645", "|", "x", "12", "geboren op:\n", "1 februari\n1990", "3 feb.\n'90",
+    "2718293645", "|", "x", "12", "geboren op:\n", "1 februari\n1990", "3 feb.\n'90", "X12", "12-3-1990",
+    "(03-02-1995)", "31.12.20", "0", "2001-07-19", "1 2", "\u00a0", "Aleppo1", "Geboortedatum\t", "\t",
 ]
 
 
 def test_birth_date_stretches_find_what_the_whole_text_finds() -> None:
-    assert _found_as_presidio_finds(DateOfBirthRecognizer(), BIRTH_PIECES, 4000) > 300
+    """Also with a labelled date tried only where DATE_START and the date alone (DATE) say one starts, on its
+    label's line or the next. DATE's back-reference reads the group it reads in the pattern (the look-behind
+    has no group of its own)."""
+    recognizer = DateOfBirthRecognizer()
+    assert regex.compile(recognizer.PATTERNS[0].regex).groups == recognizer.DATE.groups == 1
+    assert _found_as_presidio_finds(recognizer, BIRTH_PIECES, 6000) > 500
+
+
+def test_every_date_starts_where_date_start_says() -> None:
+    """DATE_START holds where any of the dates the birth date patterns end with starts."""
+    from recognizers.date_of_birth import _DATE
+
+    date, rng = regex.compile(_DATE, REGEX_FLAGS), random.Random(19)
+    pieces = ["03-02-1995", "3.2.'95", "1990-02-01", "2001-7-19", "1 feb. 1990", "12\u00a0mei\n2001", "31/12/20",
+              "03", "3", "12", "1990", "-", ".", "/", " ", "\n", "\t", "x", "0"]
+    found = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+        for start in range(len(text)):
+            if date.match(text, start):
+                found += 1
+                assert DateOfBirthRecognizer.DATE_START.match(text, start), (text, start)
+    assert found > 1000
+
+
+ID_PIECES = ["paspoort", "Paspoortnummer:", "nummer van het paspoort", "ID-kaart", "documentnummer", "met", "nummer",
+             "verblijfsdocument", "een Iraaks paspoort met nummer", "Somalische", "A18273645", "XR1O01R58", "AB1234567",
+             "III-V123AL568", "W-12345678", "SO1847302", "(NL)", ":", "x", "12", "nr.", ",", " ", "\n", "DOCUMENT"]
+
+
+def test_document_requirements_find_what_the_whole_text_finds() -> None:
+    """IdDocumentRecognizer's shared requirements (CAPITAL_BY_DIGIT; a document's name for the labelled
+    numbers, searched from its first occurrence) change no result of its patterns."""
+    from recognizers.id_document import IdDocumentRecognizer
+
+    recognizer, rng, found = IdDocumentRecognizer(), random.Random(19), 0
+    for _ in range(3000):
+        text = "".join(rng.choice(ID_PIECES) + rng.choice(["", " ", " ", "\n"]) for _ in range(rng.randint(1, 20)))
+        expected = sorted((r.start, r.end, r.score) for r in PatternRecognizer.analyze(recognizer, text, []))
+        assert sorted((r.start, r.end, r.score) for r in DutchPatternRecognizer.analyze(recognizer, text, [])) == (
+            expected), text
+        found += len(expected)
+    assert found > 1000
 
 
 def test_no_iban_of_a_country_outside_the_registry_is_valid() -> None:
