@@ -272,6 +272,14 @@ class NeedleIndex:
         lowered = _lowered(text)
         return Found(_occurring(self._plain, text), None if lowered is None else _occurring(self._folded, lowered))
 
+    def rescan(self, text: str, other: str, found: Found) -> Found:
+        """`scan(text)`, given `found = scan(other)` of a text that may read the same in lower case
+        (a part's text as written and folded): when it does, the case-insensitive needles found
+        there are the same, and only the case-sensitive ones are sought in `text`."""
+        if _lowered(text) != _lowered(other):
+            return self.scan(text)
+        return Found(_occurring(self._plain, text), found.folded)
+
     def live(self, found: Found) -> set[int]:
         """Positions (in the order given) of the prefilters that may match in the text `found` was
         scanned from: exactly those whose own `live` would not be empty. A caller with many
