@@ -315,6 +315,8 @@ def _lowered(text: str) -> str | None:
     Cached (a few texts only): the many marker groups of one part (documents.py) test the same
     one or two texts in turn."""
     lowered = text.lower()
+    if lowered.isascii():  # no twin (they are not ASCII), known without a search (most texts)
+        return lowered
     return None if any(twin in lowered for twin in _CASE_TWINS) else lowered
 
 
