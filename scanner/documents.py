@@ -267,7 +267,7 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     scanned_text = part.kind in IMAGE_KINDS and part.meta.get("ocr_pages") and not (
         part.meta.get("faces") or part.meta.get("mrz")) and max(scores.values(), default=0.0) >= threshold
     if scanned_text:  # a photographed or scanned letter or list: what its text says it is
-        best = max(scores, key=lambda k: scores[k])
+        best = max(scores, key=scores.__getitem__)
         doc.kind, doc.confidence = best, min(1.0, scores[best])
     elif part.kind in IMAGE_KINDS or (ext in photo_ext and part.part == "attachment"):
         _classify_image(doc, part, name, text, scores, policy)
@@ -278,7 +278,7 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     elif public:
         doc.kind, doc.confidence = "publiek", 0.9
     else:
-        best = max(scores, key=lambda k: scores[k])
+        best = max(scores, key=scores.__getitem__)
         if scores[best] >= threshold:
             doc.kind, doc.confidence = best, min(1.0, scores[best])
         elif part.part == "body":
