@@ -350,8 +350,9 @@ class _PartText:
             target = self._target(case, first_page)
             scanned = self._scans.get(target)  # the first page of a one-page part is the text
             if scanned is None and case and not first_page:
-                # The text as written reads as the folded text in lower case: the one scan's
-                # case-insensitive needles hold for it, only its case-sensitive ones are sought.
+                # The text as written (case kept) mostly reads as the folded text in lower case;
+                # then the one scan's case-insensitive needles hold for it and only its few
+                # case-sensitive ones are sought (NeedleIndex.rescan checks, else scans it whole).
                 index = _part_index()
                 found = index.rescan(target, text, self._scans[text][0])
                 scanned = found, index.live(found)
