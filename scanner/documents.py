@@ -690,8 +690,6 @@ def _from_line() -> re.Pattern[str]:
 
 def _quoted_addresses(raw: str) -> list[str]:
     out: list[str] = []
-    if ":" not in raw:  # every "Van:" line has its colon (a C test; many short bodies have none)
-        return out
     for m in _from_line().finditer(raw):
         for address in _ADDRESS.findall(m.group(1)):
             if address.lower() not in out:
