@@ -202,10 +202,12 @@ def extension(name: str | None) -> str:
 
 def classify_message(message: Message, findings: Sequence[Finding], policy: Policy) -> list[Document]:
     """One Document per part of the message, in the order of message.parts."""
+    own: dict[int, list[Finding]] = {}  # each part's findings, sorted out in one pass
+    for f in findings:
+        own.setdefault(f.part_index, []).append(f)
     docs = []
     for index, part in enumerate(message.parts):
-        own = [f for f in findings if f.part_index == index]
-        doc = classify(part, own, policy)
+        doc = classify(part, own.get(index, []), policy)
         doc.part_index = index
         docs.append(doc)
     return docs
@@ -233,12 +235,12 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     doc.deliberation = texts.search(_deliberation(), text) is not None
     _read_footers(doc, folded, spec)
 
-    scores = {kind: _score(kind, texts) for kind in spec["kinds"]}
+    scores = _scores(texts)
     # A public document (Kamerbrief, handreiking) wins when it shows several of its marks and
     # holds no identifier of a data subject; its office holders are not data subjects.
     has_ids = any(f.entity in ROW_ENTITIES for f in findings)
     needed = spec["kinds"]["publiek"]["requires"]["groups"]
-    public = not has_ids and _groups(spec, "publiek", texts) >= needed
+    public = not has_ids and sum(1 for kind, _ in texts.hits if kind == "publiek") >= needed
     scores["publiek"] = 0.0
     # documents.md §1: a beschikking needs its letterhead; a title word alone is weak.
     if not texts.hit("beschikking", "letterhead"):
@@ -265,7 +267,7 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     scanned_text = part.kind in IMAGE_KINDS and part.meta.get("ocr_pages") and not (
         part.meta.get("faces") or part.meta.get("mrz")) and max(scores.values(), default=0.0) >= threshold
     if scanned_text:  # a photographed or scanned letter or list: what its text says it is
-        best = max(scores, key=lambda k: scores[k])
+        best = max(scores, key=scores.__getitem__)
         doc.kind, doc.confidence = best, min(1.0, scores[best])
     elif part.kind in IMAGE_KINDS or (ext in photo_ext and part.part == "attachment"):
         _classify_image(doc, part, name, text, scores, policy)
@@ -276,7 +278,7 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     elif public:
         doc.kind, doc.confidence = "publiek", 0.9
     else:
-        best = max(scores, key=lambda k: scores[k])
+        best = max(scores, key=scores.__getitem__)
         if scores[best] >= threshold:
             doc.kind, doc.confidence = best, min(1.0, scores[best])
         elif part.part == "body":
@@ -307,26 +309,23 @@ def classify(part: Part, findings: Sequence[Finding], policy: Policy) -> Documen
     return doc
 
 
-def _score(kind: str, texts: _PartText) -> float:
-    """The weights of the kind's signal groups that occur, added in the file's order, capped at 1."""
-    total = 0.0
-    hits = texts.hits
-    for key, weight in _signal_weights()[kind]:
-        if key in hits:
-            total += weight
-    return min(total, 1.0)
+def _scores(texts: _PartText) -> dict[str, float]:
+    """Each kind's score (documents.toml order): the weights of its signal groups that occur, added in
+    the file's order, capped at 1. Added up from the few groups that occur (their positions ascending
+    are the file's order) instead of visiting each of the ~45 groups of the 19 kinds."""
+    scores = dict.fromkeys(_kinds(), 0.0)
+    signals = _signals()
+    for i in sorted(texts.positions):
+        signal = signals[i]
+        scores[signal.kind] += signal.weight
+    for kind in {signals[i].kind for i in texts.positions}:
+        scores[kind] = min(scores[kind], 1.0)
+    return scores
 
 
 @cache
-def _signal_weights() -> dict[str, tuple[tuple[tuple[str, str], float], ...]]:
-    """Each kind's signal groups as ((kind, group), weight), looked up once rather than per part."""
-    spec = load_toml("documents.toml")
-    return {kind: tuple(((kind, group), g["weight"]) for group, g in kind_spec.get("signals", {}).items())
-            for kind, kind_spec in spec["kinds"].items()}
-
-
-def _groups(spec: dict[str, Any], kind: str, texts: _PartText) -> int:
-    return sum(1 for g in spec["kinds"][kind].get("signals", {}) if texts.hit(kind, g))
+def _kinds() -> tuple[str, ...]:
+    return tuple(load_toml("documents.toml")["kinds"])
 
 
 class _PartText:
@@ -345,14 +344,23 @@ class _PartText:
         self._scans: dict[str, tuple[Found, set[int]]] = {}
         self.scan(text)  # the one scan: the other forms hold the needles of a few groups only
         signals = _signals()
-        self.hits: set[tuple[str, str]] = set()  # (kind, group) of the signal groups that occur
+        self.positions: set[int] = set()  # positions in `_signals()` of the signal groups that occur
+        self.hits: set[tuple[str, str]] = set()  # the same groups as (kind, group)
         for (case, first_page), positions in _signal_forms().items():
             target = self._target(case, first_page)
             scanned = self._scans.get(target)  # the first page of a one-page part is the text
+            if scanned is None and case and not first_page:
+                # The text as written (case kept) mostly reads as the folded text in lower case;
+                # then the one scan's case-insensitive needles hold for it and only its few
+                # case-sensitive ones are sought (NeedleIndex.rescan checks, else scans it whole).
+                index = _part_index()
+                found = index.rescan(target, text, self._scans[text][0])
+                scanned = found, index.live(found)
             found, live = scanned if scanned is not None else (None, positions)
             for i in live & positions:
                 signal = signals[i]
                 if signal.search.search(target, found) is not None:
+                    self.positions.add(i)
                     self.hits.add((signal.kind, signal.group))
 
     def _target(self, case: bool, first_page: bool) -> str:
@@ -403,6 +411,7 @@ class _PartText:
 class _Signal(NamedTuple):
     kind: str
     group: str
+    weight: float
     search: Alternation
     case_sensitive: bool
     first_page: bool
@@ -414,7 +423,8 @@ def _signals() -> tuple[_Signal, ...]:
     `search_patterns` hashes the patterns at each call."""
     spec = load_toml("documents.toml")
     return tuple(
-        _Signal(kind, group, search_patterns(*g["patterns"], case_sensitive=bool(g.get("case_sensitive", False))),
+        _Signal(kind, group, g["weight"],
+                search_patterns(*g["patterns"], case_sensitive=bool(g.get("case_sensitive", False))),
                 bool(g.get("case_sensitive", False)), bool(g.get("first_page")))
         for kind, kind_spec in spec["kinds"].items()
         for group, g in kind_spec.get("signals", {}).items()
@@ -483,7 +493,8 @@ def _page_types(spec: dict[str, Any], folded: list[str], texts: _PartText) -> li
         return []
     signals = _signals()
     pages = [[line.strip() for line in page.splitlines() if line.strip()] for page in folded]
-    seen = Counter(line for lines in pages for line in set(lines))
+    # Lines on several pages are running headers (a one-page part has none).
+    seen = Counter(line for lines in pages for line in set(lines)) if len(pages) > 1 else Counter()
     found: list[str] = []
     for page, lines in zip(folded, pages, strict=True):
         heads = [_SUBJECT_LABEL.sub("", line) for line in lines[:12]
@@ -605,7 +616,14 @@ def _owner(spec: dict[str, Any], kind_spec: dict[str, Any], folded: list[str], p
         return org.name if org else fixed
     best, best_hits = None, 0
     head, rest = folded[0][:2000], "\n".join(folded[1:])
+    # The head and the rest are pieces of the part's text: an owner whose marks cannot match in the
+    # text (the part's one scan says so) has no hits in them. Most parts name no owner, and then
+    # nothing is counted.
+    _, live = texts.scan(texts.text)
+    positions = _part_positions()
     for key, search in zip(spec["owners"], _owner_searches(), strict=True):
+        if positions[search] not in live:
+            continue
         hits = 3 * texts.count(search, head) + texts.count(search, rest)
         if hits > best_hits:
             best, best_hits = key, hits
@@ -625,19 +643,38 @@ def _count_rows(part: Part, findings: Sequence[Finding]) -> tuple[int, int, int]
         text = pages[page] if 0 <= page < len(pages) else ""
         return page, text.count("\n", 0, max(0, f.start))
 
-    row_entities = ROW_ENTITIES | ({"PERSON"} if part.kind in TABLE_KINDS else set())
-    rows = {line_of(f) for f in findings if f.entity in row_entities}
-    ids = {_norm_value(f.text) for f in findings if f.entity in IDENTIFIERS}
-    id_lines = {line_of(f) for f in findings if f.entity in ROW_ENTITIES}
-    named = {_norm_value(f.text) for f in findings if f.entity == "PERSON" and line_of(f) in id_lines}
-    names = {_norm_value(f.text) for f in findings if f.entity == "PERSON"}
+    # One pass over the findings: each one's line and normalised value are worked out once.
+    table = part.kind in TABLE_KINDS
+    rows: set[tuple[int, int]] = set()  # lines with an identifier or a date of birth (a name too in a table)
+    id_lines: set[tuple[int, int]] = set()  # lines with an identifier or a date of birth
+    ids: set[str] = set()
+    names: set[str] = set()
+    person_lines: list[tuple[tuple[int, int], str]] = []
+    for f in findings:
+        entity = f.entity
+        if entity == "PERSON":
+            line, value = line_of(f), _norm_value(f.text)
+            names.add(value)
+            person_lines.append((line, value))
+            if table:
+                rows.add(line)
+        elif entity in ROW_ENTITIES:
+            line = line_of(f)
+            rows.add(line)
+            id_lines.add(line)
+            if entity in IDENTIFIERS:
+                ids.add(_norm_value(f.text))
+    named = {value for line, value in person_lines if line in id_lines}
     subjects = max(len(ids), len(named))
     cases = len(ids) if ids else len(names)
     return len(rows), subjects, cases
 
 
+_NON_DIGIT = re.compile(r"\D")
+
+
 def _norm_value(text: str) -> str:
-    digits = re.sub(r"\D", "", text)
+    digits = _NON_DIGIT.sub("", text)
     if len(digits) >= 6:
         return digits
     return " ".join(fold(text).replace(".", " ").split())
@@ -646,10 +683,14 @@ def _norm_value(text: str) -> str:
 _ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+@cache
+def _from_line() -> re.Pattern[str]:
+    return re.compile(load_toml("rules.toml")["forward"]["from_line"], re.IGNORECASE | re.MULTILINE)
+
+
 def _quoted_addresses(raw: str) -> list[str]:
-    regex = re.compile(load_toml("rules.toml")["forward"]["from_line"], re.IGNORECASE | re.MULTILINE)
     out: list[str] = []
-    for m in regex.finditer(raw):
+    for m in _from_line().finditer(raw):
         for address in _ADDRESS.findall(m.group(1)):
             if address.lower() not in out:
                 out.append(address.lower())

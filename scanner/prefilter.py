@@ -38,6 +38,9 @@ MIN_NEEDLE = 3
 MAX_VARIANTS = 32
 # Distinct sets of live alternatives kept compiled per alternation (a bound against odd mails).
 MAX_SUBSETS = 64
+# A NeedleIndex tests up to this many needles one by one (substring tests) rather than in one
+# Aho-Corasick pass, which costs about as much as fifteen of them.
+FEW_NEEDLES = 8
 # Above one possible start per this many characters, the regex's own scan beats trying each start.
 CHARS_PER_START = 8
 # In a lower-cased text, a case-insensitive ASCII literal matches only itself, except that "i"
@@ -253,8 +256,8 @@ class NeedleIndex:
 
     def __init__(self, prefilters: Iterable[Prefilter]) -> None:
         prefilters = list(prefilters)
-        self._plain = _automaton(set().union(*(p._plain_keys for p in prefilters)))
-        self._folded = _automaton(set().union(*(p._folded_keys for p in prefilters)))
+        self._plain = _NeedleSet(set().union(*(p._plain_keys for p in prefilters)))
+        self._folded = _NeedleSet(set().union(*(p._folded_keys for p in prefilters)))
         # For `live`: which prefilters (by position) each needle lets run, which run always, and
         # which have case-insensitive needles (all of those may match in a text with a case twin).
         self._always = frozenset(i for i, p in enumerate(prefilters) if p._always)
@@ -270,7 +273,15 @@ class NeedleIndex:
     def scan(self, text: str) -> Found:
         """What to pass as `found` to the index's prefilters for `text`."""
         lowered = _lowered(text)
-        return Found(_occurring(self._plain, text), None if lowered is None else _occurring(self._folded, lowered))
+        return Found(self._plain.occurring(text), None if lowered is None else self._folded.occurring(lowered))
+
+    def rescan(self, text: str, other: str, found: Found) -> Found:
+        """`scan(text)`, given `found = scan(other)` of a text that may read the same in lower case
+        (a part's text as written and folded): when it does, the case-insensitive needles found
+        there are the same, and only the case-sensitive ones are sought in `text`."""
+        if _lowered(text) != _lowered(other):
+            return self.scan(text)
+        return Found(self._plain.occurring(text), found.folded)
 
     def live(self, found: Found) -> set[int]:
         """Positions (in the order given) of the prefilters that may match in the text `found` was
@@ -285,19 +296,24 @@ class NeedleIndex:
         return live
 
 
-def _automaton(needles: set[str]) -> Any:
-    automaton = ahocorasick.Automaton()
-    for needle in needles:
-        automaton.add_word(needle, needle)
-    if needles:
-        automaton.make_automaton()
-    return automaton
+class _NeedleSet:
+    """Which of a set of needles occur in a text: one Aho-Corasick pass for many needles, a
+    substring test of each (in C) for a few. A pass costs about as much as some fifteen substring
+    tests, so it does not pay for the index's few case-sensitive needles ("LSO", "LKO")."""
 
+    def __init__(self, needles: set[str]) -> None:
+        self.needles = tuple(sorted(needles))
+        self.automaton: Any = None
+        if len(needles) > FEW_NEEDLES:
+            self.automaton = ahocorasick.Automaton()
+            for needle in needles:
+                self.automaton.add_word(needle, needle)
+            self.automaton.make_automaton()
 
-def _occurring(automaton: Any, text: str) -> frozenset[str]:
-    if len(automaton) == 0:  # an automaton without words cannot be searched
-        return frozenset()
-    return frozenset(needle for _, needle in automaton.iter(text))
+    def occurring(self, text: str) -> frozenset[str]:
+        if self.automaton is None:
+            return frozenset(filter(text.__contains__, self.needles))
+        return frozenset(needle for _, needle in self.automaton.iter(text))
 
 
 @lru_cache(maxsize=8)
@@ -307,6 +323,8 @@ def _lowered(text: str) -> str | None:
     Cached (a few texts only): the many marker groups of one part (documents.py) test the same
     one or two texts in turn."""
     lowered = text.lower()
+    if lowered.isascii():  # no twin (they are not ASCII), known without a search (most texts)
+        return lowered
     return None if any(twin in lowered for twin in _CASE_TWINS) else lowered
 
 

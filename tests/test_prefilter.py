@@ -133,6 +133,19 @@ def test_a_needle_index_finds_what_each_prefilter_tests() -> None:
             # The index's own answer: which prefilters may match, without asking each.
             assert (i in live) == bool(search.live(text)), search.regex.pattern
     assert NeedleIndex([]).scan("tekst") == (frozenset(), frozenset())
+
+
+def test_a_rescan_equals_a_scan() -> None:
+    """`rescan` of a text as written, given the scan of its folded form, finds what `scan` finds
+    (also when the two do not read the same in lower case, or a case twin is in one of them)."""
+    from scanner.documents import fold
+
+    index = NeedleIndex(_all_marker_searches())
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(SAMPLES.glob("*.eml"))]
+    texts += ["Verslag LSO Ter Apel", "be\u017fchikking", "VERTROUWEL\u0130JK - intern", "", "x"]
+    for text in texts:
+        for other in (fold(text), text.upper(), "iets anders"):
+            assert index.rescan(text, other, index.scan(other)) == index.scan(text)
     assert NeedleIndex([]).live(NeedleIndex([]).scan("tekst")) == set()
 
 

@@ -129,10 +129,10 @@ def _merge(hits: list[Hit]) -> list[Hit]:
 
 def _render(ctx: RuleContext, hit: Hit) -> Violation:
     policy, lang = ctx.policy, ctx.lang
-    # The fields that have two names are made once.
+    # The fields that have two names are made once, and those of the sender once per message.
     recipients = join_words(hit.recipients, lang)
     organisations = join_words([policy.org_phrase(ctx.match(a), lang) for a in hit.recipients], lang)
-    your_org = policy.common("your_org", lang)
+    sender_fields, the_message = ctx.once(_sender_fields)
     fields: dict[str, object] = {
         "ontvanger": recipients,
         "adressen": ", ".join(hit.recipients),
@@ -140,15 +140,12 @@ def _render(ctx: RuleContext, hit: Hit) -> Violation:
         "n": len(hit.recipients),
         "ontvanger_org": organisations,
         "organisatie": organisations,
-        "afzender_org": policy.org_phrase(ctx.sender_match, lang, fallback=your_org)
-        if ctx.sender_match.organisation else your_org,
-        "privacy_office": policy.privacy_office(ctx.sender_org),
-        "infosec": policy.infosec(ctx.sender_org),
-        "bijlage": hit.attachment or policy.common("the_message", lang),
+        **sender_fields,
+        "bijlage": hit.attachment or the_message,
     }
     fields.update(hit.fields)
     message = fill(policy.template(hit.rule, hit.variant, lang), fields)
-    if message.startswith(policy.common("the_message", lang)):  # "{bijlage} lijkt …" without an attachment
+    if message.startswith(the_message):  # "{bijlage} lijkt …" without an attachment
         message = message[:1].upper() + message[1:]
     fix_template = policy.template(hit.rule, "fix", lang) if policy.has_template(hit.rule, "fix", lang) else ""
     return Violation(
@@ -160,6 +157,20 @@ def _render(ctx: RuleContext, hit: Hit) -> Violation:
         attachment=hit.attachment,
         fix=fill(fix_template, fields) or None,
     )
+
+
+def _sender_fields(ctx: RuleContext) -> tuple[dict[str, object], str]:
+    """The message fields about the sender (the same in every violation of a message), and the
+    phrase for the message itself ("het bericht")."""
+    policy, lang = ctx.policy, ctx.lang
+    your_org = policy.common("your_org", lang)
+    fields: dict[str, object] = {
+        "afzender_org": policy.org_phrase(ctx.sender_match, lang, fallback=your_org)
+        if ctx.sender_match.organisation else your_org,
+        "privacy_office": policy.privacy_office(ctx.sender_org),
+        "infosec": policy.infosec(ctx.sender_org),
+    }
+    return fields, policy.common("the_message", lang)
 
 
 def _suggestions(hits: list[Hit]) -> list[Suggestion]:

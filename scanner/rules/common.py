@@ -23,6 +23,7 @@ from scanner.rules.context import SUBJECT_ENTITIES, RuleContext
 # Entities that point at a data subject (lexicon.md §12).
 ANCHOR_ENTITIES = SUBJECT_ENTITIES
 ORG_FIELDS = frozenset({"afzender_org", "ontvanger_org", "organisatie", "bron"})
+_FIELD = re.compile(r"\{(\w+)\}")  # a field in a message template
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n|\n(?=\s*[-*•]|\s*\d+[.)]\s)")
 
 
@@ -61,12 +62,13 @@ def fill(template: str, fields: dict[str, Any]) -> str:
         if name not in fields:
             return m.group(0)
         value = str(fields[name])
-        before = template[: m.start()].rstrip(" ")
-        if name in ORG_FIELDS and (not before or before[-1] in ".?!:"):
-            value = value[:1].upper() + value[1:]
+        if name in ORG_FIELDS:  # the text before is looked at only for these
+            before = template[: m.start()].rstrip(" ")
+            if not before or before[-1] in ".?!:":
+                value = value[:1].upper() + value[1:]
         return value
 
-    return re.sub(r"\{(\w+)\}", put, template)
+    return _FIELD.sub(put, template)
 
 
 def sentence_bounds(text: str, start: int, end: int | None = None) -> tuple[int, int]:

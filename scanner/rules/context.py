@@ -206,7 +206,15 @@ class RuleContext:
         return any(f.entity in SUBJECT_ENTITIES for f in self.personal)
 
     def findings_in(self, part_index: int) -> list[Finding]:
-        return [f for f in self.personal if f.part_index == part_index]
+        return list(self._personal_by_part.get(part_index, ()))
+
+    @cached_property
+    def _personal_by_part(self) -> dict[int, list[Finding]]:
+        # Sorted out once: several rules ask for the findings of each part in turn.
+        by_part: dict[int, list[Finding]] = {}
+        for f in self.personal:
+            by_part.setdefault(f.part_index, []).append(f)
+        return by_part
 
     def indexed_parts(self, *, attachments: bool = True, bodies: bool = True, forwarded: bool = True,
                       subject: bool = False) -> Iterable[tuple[int, Part]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
 from redaction.pages import beschikking_pages
 from scanner.documents import Document, any_match, fold, load_toml, patterns
@@ -197,6 +198,12 @@ def _same_person(name: str, main: str) -> bool:
     return bool(a) and (a <= b or b <= a)
 
 
+@cache
+def _roles() -> re.Pattern[str]:
+    """The role words of third parties as one pattern (made once, not per message)."""
+    return patterns(r"\b(?:" + "|".join(load_toml("documents.toml")["third_party"]["roles"]) + r")\b")
+
+
 def third_party_data(ctx: RuleContext) -> list[Hit]:
     """Gespreksverslagen, PiP and incident reports that hold third parties' data (family, witnesses, victims)."""
     rule = "THIRD_PARTY_DATA"
@@ -204,7 +211,7 @@ def third_party_data(ctx: RuleContext) -> list[Hit]:
     if ctx.targets and not recipients:
         return []
     spec = load_toml("documents.toml")["third_party"]
-    roles = patterns(r"\b(?:" + "|".join(spec["roles"]) + r")\b")
+    roles = _roles()
     hits = []
     reports = ("gespreksverslag", "pip_verslag")
     for index, doc in enumerate(ctx.documents):

@@ -85,8 +85,9 @@ def banned_channel(ctx: RuleContext) -> list[Hit]:
 
     bodies = [(i, p) for i, p in ctx.indexed_parts(attachments=False) if not ctx.is_public(i)]
     urls: list[str] = list(ctx.message.links)
-    for _, part in bodies:
-        urls += [m.group(0) for m in _URL.finditer(part.text)]
+    body_urls = ctx.once(_body_urls)
+    for index, _ in bodies:
+        urls += body_urls[index]
     for _, part in ctx.indexed_parts(bodies=False):
         if part.kind == "calendar":  # an invitation's join link (an Outlook invite is an inline text/calendar)
             urls += [m.group(0) for m in _URL.finditer(part.text)]
@@ -130,6 +131,13 @@ def banned_channel(ctx: RuleContext) -> list[Hit]:
     return hits
 
 
+def _body_urls(ctx: RuleContext) -> dict[int, list[str]]:
+    """The links written in each body (by part index): BANNED_CHANNEL and `encrypted` both read
+    them, and the bodies are searched once."""
+    return {index: [m.group(0) for m in _URL.finditer(part.text)]
+            for index, part in ctx.indexed_parts(attachments=False)}
+
+
 def encrypted(ctx: RuleContext) -> bool:
     """Encrypted, or through the secure gateway or the Bestandenpostbus (rules.md §0)."""
     message = ctx.message
@@ -146,8 +154,7 @@ def encrypted(ctx: RuleContext) -> bool:
         if got is not None and (not value or value.lower() in got.lower()):
             return True
     hosts = tuple(h.lower() for h in secure["bestandenpostbus_hosts"])
-    urls = list(message.links) + [m.group(0) for _, p in ctx.indexed_parts(attachments=False)
-                                  for m in _URL.finditer(p.text)]
+    urls = list(message.links) + [url for urls in ctx.once(_body_urls).values() for url in urls]
     return any(_host(u) == h or _host(u).endswith("." + h) for u in urls for h in hosts)
 
 
@@ -179,7 +186,7 @@ def insecure_transport(ctx: RuleContext) -> list[Hit]:
     """Sensitive content unencrypted to a recipient outside the chain (H question 3)."""
     rule = "INSECURE_TRANSPORT"
     outside = [r for r in ctx.outside if ctx.match(r).category not in CHAIN_CATEGORIES]
-    if not outside or not ctx.has_subject or encrypted(ctx):  # an anonymised case is nobody's data
+    if not outside or not ctx.has_subject:  # an anonymised case is nobody's data
         return []
     policy = ctx.policy
     special = bool(ctx.special)
@@ -200,6 +207,10 @@ def insecure_transport(ctx: RuleContext) -> list[Hit]:
                             suggestions=[Suggestion("use_channel", {"channel": ["versleutelde e-mail",
                                                                                 "Bestandenpostbus"],
                                                                     "recipients": [r.address]})]))
+    # Whether the mail is encrypted (its bodies searched for PGP blocks and secure links) is asked
+    # only when there is a reason to report: most mails to outside recipients have none.
+    if hits and encrypted(ctx):
+        return []
     return hits
 
 
