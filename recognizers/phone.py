@@ -65,26 +65,6 @@ def _number_facts(number: FrozenPhoneNumber) -> tuple[bool, int, str | None]:
     return is_organisation_number(number), len(str(number.national_number)), phonenumbers.region_code_for_number(number)
 
 
-# What `_DutchMatcher._extract_number` reads of the text after a candidate: the character after a number
-# (`_parse_and_verify`) and a time stamp's ":ss" (phonenumbers' _TIME_STAMPS_SUFFIX, ":[0-5]\\d").
-EXTRACT_READS_AFTER = 3
-
-
-@lru_cache(maxsize=VERIFIED_CACHE_SIZE)
-def _extracted(candidate: str, before: str, after: str, region: str,
-               leniency: int) -> tuple[tuple[int, str, FrozenPhoneNumber] | None, int]:
-    """What `_DutchMatcher._extract_number` finds in `candidate` with `before` (one character, "" at the
-    text's start) and `after` (EXTRACT_READS_AFTER characters) around it: the match (its start in the
-    candidate, its text, its number) or None, and the tries it used of the matcher's budget. It reads no
-    more of the text (its parses read the character on each side of a number within the candidate,
-    `_verified_number`), so a matcher of those characters alone finds the same."""
-    matcher = _DutchMatcher(before + candidate + after, region, leniency)
-    budget = matcher._max_tries
-    match = matcher._extract_number(candidate, len(before))
-    found = None if match is None else (match.start - len(before), match.raw_string, match.number)
-    return found, budget - matcher._max_tries
-
-
 class _DutchMatcher(PhoneNumberMatcher):
     """phonenumbers' matcher without parsing the candidates that could only give a number PhoneRecognizer drops.
 
@@ -128,25 +108,7 @@ class _DutchMatcher(PhoneNumberMatcher):
             match = self._search(start + len(candidate))
         return None
 
-    def _extract_match(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
-        """`_extract_number`, remembered per candidate and its surroundings (`_extracted`): its steps (a
-        date or time stamp test, the whole candidate, then each way phonenumbers splits one) cost
-        some 10 us a candidate, and the candidates recur from mail to mail (a signature's number, a
-        letterhead's). phonenumbers' own steps when the budget of tries would run out on the way."""
-        end = offset + len(candidate)
-        found, tries = _extracted(candidate, self.text[offset - 1] if offset else "",
-                                  self.text[end:end + EXTRACT_READS_AFTER], self.preferred_region, self.leniency)
-        if tries >= self._max_tries:
-            return self._extract_number(candidate, offset)
-        self._max_tries -= tries
-        if found is None:
-            return None
-        start, raw_string, number = found
-        return PhoneNumberMatch(offset + start, raw_string, number)
-
-    def _extract_number(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
-        """phonenumbers' `_extract_match`, but a candidate that does not start with a lead and that it would
-        not split (see the class) gives no match at once."""
+    def _extract_match(self, candidate: str, offset: int):
         if candidate[0] not in PhoneRecognizer.LEADS and not any(inner.search(candidate) for inner in _INNER_MATCHES):
             return None
         return super()._extract_match(candidate, offset)
