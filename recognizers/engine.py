@@ -163,12 +163,6 @@ class LazyNlpArtifacts(NlpArtifacts):
         return list(map(self.nlp_engine.lemma_memo.__getitem__, self.tokens.to_array(LOWER).tolist()))
 
     @cached_property
-    def window(self) -> _Window | None:
-        """What the context enhancer reads for a result's lemma window (`_Window`); None when the lemma
-        table does not allow it (then it reads the lists below)."""
-        return _Window(self) if dutch_lemmas().plain else None
-
-    @cached_property
     def lemmas(self) -> list[str]:
         return list(map(itemgetter(0), self._words))
 
@@ -177,78 +171,6 @@ class LazyNlpArtifacts(NlpArtifacts):
         """Presidio's `set_keywords`: the lower-cased lemmas that are keywords, split on ":", in token order
         (each token's parts joined in C)."""
         return _Keywords(list(chain.from_iterable(map(itemgetter(1), self._words))))
-
-
-class _Window:
-    """Presidio's lemma window over a text without the lemma and keyword lists of all its tokens.
-
-    Presidio's `_extract_surrounding_words` reads `tokens`, `tokens_indices` (our binary search reads a
-    few), `lemmas[i]` of the tokens it walks (a few before the result) and asks `lemma.lower() in
-    keywords`, the lower-cased keyword lemmas of the whole text split on ":". Here a token's start and
-    lemma are read when asked (`_TokenStarts`, `_LemmaMemo`), and that question is answered without the
-    whole list: every lemma is lower case and holds a ":" only if the
-    word does (`DutchLemmas.plain`; a word not in the table is its own lower-case form), so
-    - a lemma with ":" is never in it (its parts are, each without ":");
-    - a keyword lemma is (its own token put it there);
-    - any other lemma (a stop word, punctuation) is only if it is a part of a keyword lemma with ":"
-      ("12:30", a link): those are found from the places of ":" in the text, mostly none.
-    """
-
-    def __init__(self, artifacts: LazyNlpArtifacts) -> None:
-        self.tokens = artifacts.tokens
-        self._engine = artifacts.nlp_engine
-        self.tokens_indices = _TokenStarts(self.tokens)
-        self.lemmas = _WindowLemmas(self.tokens, self._engine.lemma_memo)
-        self.keywords = self
-
-    def __contains__(self, lemma: object) -> bool:
-        if not isinstance(lemma, str) or ":" in lemma:
-            return False
-        return self._engine.is_keyword(lemma) or lemma in self._colon_parts
-
-    @cached_property
-    def _colon_parts(self) -> frozenset[str]:
-        """The parts of the keyword lemmas with ":" (a token holding a ":" in the text)."""
-        doc, memo = self.tokens, self._engine.lemma_memo
-        text = doc.user_data.get(SOURCE_TEXT_KEY) or doc.text
-        indices = self.tokens_indices
-        parts: set[str] = set()
-        found = text.find(":")
-        while found != -1:
-            token = doc[bisect_right(indices, found) - 1]  # a ":" is no space: always in a token
-            keyword_parts = memo[token.lower][1]
-            if len(keyword_parts) > 1:
-                parts.update(keyword_parts)
-            found = text.find(":", found + 1)
-        return frozenset(parts)
-
-
-class _TokenStarts:
-    """The start of token i, read when asked: the token search (a binary search) reads a few tokens,
-    not the start of all of them."""
-
-    def __init__(self, doc: Doc) -> None:
-        self._doc = doc
-
-    def __len__(self) -> int:
-        return len(self._doc)
-
-    def __getitem__(self, index: int) -> int:
-        return self._doc[index].idx
-
-
-class _WindowLemmas:
-    """The lemma of token i, looked up when read: the lemma window reads a few tokens, not all."""
-
-    def __init__(self, doc: Doc, memo: _LemmaMemo) -> None:
-        self._doc = doc
-        self._memo = memo
-
-    def __len__(self) -> int:
-        return len(self._doc)
-
-    def __getitem__(self, index: int) -> str:
-        return self._memo[self._doc[index].lower][0]
 
 
 class _RecognizerIndex:
@@ -311,11 +233,6 @@ class DutchContextEnhancer(LemmaContextAwareEnhancer):
         recognizer = by_id.get(result.recognition_metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
         return bool(recognizer and recognizer.context
                     and not result.recognition_metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY))
-
-    def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> list[str]:
-        """Presidio's, over a `_Window` of our artifacts when there is one (the same words)."""
-        window = nlp_artifacts.window if isinstance(nlp_artifacts, LazyNlpArtifacts) else None
-        return super()._extract_surrounding_words(window or nlp_artifacts, word, start)
 
     @staticmethod
     def _find_index_of_match_token(word: str, start: int, tokens, tokens_indices: list[int]) -> int:

@@ -22,9 +22,6 @@ class DutchLemmas:
     lookup: dict[str, str]  # inflected form -> lemma, as spaCy's lookup lemmatizer reads it
     lemmas: frozenset[str]  # lower-case lemmas of both tables
     inflected: frozenset[str]  # lower-case lemmas that have inflected forms in the lookup table
-    # Every lemma of the lookup table is lower case and holds no ":" (so is each word's own lower-case
-    # form, the lemma of a word not in the table): `recognizers.engine._Window` relies on it.
-    plain: bool
 
 
 def _table_paths() -> dict[str, Path]:
@@ -51,8 +48,7 @@ def _build() -> dict:
     lemmas = set(inflected)
     for words in load_language_data(paths["lemma_index"]).values():
         lemmas.update(intern(str(word).lower()) for word in words)
-    plain = all(lemma == lemma.lower() and ":" not in lemma for lemma in lookup.values())
-    return {"lookup": lookup, "lemmas": frozenset(lemmas), "inflected": frozenset(inflected), "plain": plain}
+    return {"lookup": lookup, "lemmas": frozenset(lemmas), "inflected": frozenset(inflected)}
 
 
 # What `python -m recognizers.fastload` builds into the package: (name, sources, build, serializer).

@@ -297,34 +297,6 @@ def test_token_search_finds_presidios_token() -> None:
                                                        artifacts.tokens_indices) == expected, (text, start)
 
 
-def test_lemma_window_gives_presidios_context_words() -> None:
-    """The `_Window` (lemmas read per token, keywords answered without the whole list) gives the words
-    Presidio's window gives over the lists of all tokens, at every offset, also with ":" in words."""
-    engine = get_analyzer().nlp_engine
-    enhancer = DutchContextEnhancer()
-    plain = LemmaContextAwareEnhancer()
-    texts = [*TEXTS, "Om 12:30 belde hij: https://de.nl/van:de en van de man, tel.: 06-12345678 de", "van:de de",
-             "be BE Be: het is zo. Ik heb gebeld met de  telefoon", ""]
-    for text in texts:
-        artifacts = engine._doc_to_nlp_artifact(engine.nlp[LANGUAGE](text), LANGUAGE)
-        assert artifacts.window is not None
-        for start in range(len(text)):
-            expected = plain._extract_surrounding_words(artifacts, "w", start)
-            assert sorted(enhancer._extract_surrounding_words(artifacts, "w", start)) == sorted(expected), (
-                text, start)
-
-
-def test_lower_case_is_stable_and_makes_no_colon() -> None:
-    """What `_Window` relies on besides the lemma table: a lower-cased word lower-cases to itself, and
-    only a ":" lower-cases to a ":" (so a lemma with ":" comes from a word with ":")."""
-    assert dutch_lemmas().plain
-    for code in range(0x110000):
-        char = chr(code)
-        low = char.lower()
-        assert low.lower() == low, hex(code)
-        assert (":" in low) == (char == ":"), hex(code)
-
-
 # -- faster helpers, same answers ------------------------------------------------------------
 
 
