@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.engine import ANALYSIS_LOCK, LANGUAGE, REGEX_FLAGS, SCORE_THRESHOLD
 from scanner.ingest.mail import URL
@@ -113,12 +114,39 @@ def _drop_unread(jobs: list[tuple[int, Part, int, int, str]]) -> None:
         part.pages = [*part.pages[:page_no - 1], part.pages[page_no - 1][:offset], *[""] * (len(part.pages) - page_no)]
 
 
-def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | None = None) -> list[Finding]:
+Artifacts = list[tuple[str, NlpArtifacts]]
+
+
+def shared_nlp(messages: Sequence[Message], analyzer: AnalyzerEngine) -> list[Artifacts | None]:
+    """The NLP pipeline's output for the messages whose text is one batch (at most BATCH chunks), made in
+    one run for all of them: None for a longer message (analysed batch by batch within its budget, as
+    alone) and when fewer than two share. `analyse_message` takes a message's share as `nlp`.
+
+    The pipeline handles each text on its own: a text's tokens and entities are the same in any batch
+    (tests/test_core.py compares); only spaCy's fixed cost per run is shared.
+    """
+    shared: list[Artifacts | None] = [None] * len(messages)
+    counts = [(index, len(jobs)) for index, jobs in enumerate(map(text_jobs, messages)) if 0 < len(jobs) <= BATCH]
+    if len(counts) < 2:
+        return shared
+    texts = [job[4] for index, _ in counts for job in text_jobs(messages[index])]
+    with ANALYSIS_LOCK:
+        # One NER prediction for all texts (it predicts in quarters of the batch size it is given).
+        made = list(analyzer.nlp_engine.process_batch(texts, LANGUAGE, batch_size=4 * len(texts)))
+    at = 0
+    for index, count in counts:
+        shared[index], at = made[at:at + count], at + count
+    return shared
+
+
+def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | None = None,
+                    nlp: Artifacts | None = None) -> list[Finding]:
     """Findings for all parts of a message, in part and page order.
 
     With a `budget` (seconds) the analysis stops once it is spent: every part with text left
     unread is marked `meta["truncated"]` (UNSCANNABLE_ATTACHMENT, "alleen het begin is
-    gecontroleerd"). Redaction passes no budget: it must see everything it removes.
+    gecontroleerd"). Redaction passes no budget: it must see everything it removes. `nlp` is the
+    message's share of `shared_nlp` (its texts already through the pipeline).
     """
     own_addresses = {a.lower() for a in [message.sender, *message.to, *message.cc, *message.bcc] if a}
     # The sender and the recipients (their display names) are not data subjects (rules.md §0).
@@ -136,7 +164,12 @@ def analyse_message(message: Message, analyzer: AnalyzerEngine, budget: float | 
             break
         batch = [job[4] for job in jobs[start:start + BATCH]]
         with ANALYSIS_LOCK:  # per batch, so concurrent scans take turns
-            artifacts = analyzer.nlp_engine.process_batch(batch, LANGUAGE, batch_size=SPACY_BATCH)
+            if nlp is not None and start == 0:
+                if [text for text, _ in nlp] != batch:
+                    raise ValueError("nlp was made for other texts than this message's")
+                artifacts = nlp
+            else:
+                artifacts = analyzer.nlp_engine.process_batch(batch, LANGUAGE, batch_size=SPACY_BATCH)
             analysed += [analyzer.analyze(text, LANGUAGE, nlp_artifacts=nlp_artifacts, regex_flags=REGEX_FLAGS,
                                           score_threshold=SCORE_THRESHOLD)
                          for text, nlp_artifacts in artifacts]

@@ -206,14 +206,19 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from recognizers.fastload import paused_gc
 
     with paused_gc(freeze=True):  # the imports make long-lived objects only (so does the analyzer's build)
-        from scanner.core import scan_message
-        from scanner.ingest import Limits, load_raw
+        import scanner.core  # noqa: F401  (scan_stream imports it on first use: the models' code, here)
+        from scanner.ingest import Limits
         from scanner.ingest.sources import iter_source, source_kind
         from scanner.policy import load_policy
         from scanner.report import render_html, render_text, separator
+        from scanner.tasks import scan_stream
 
     policy = load_policy(args.policy)
     limits = Limits.from_policy(policy)  # one time budget per message: ingest, OCR and analysis
+
+    def envelope(message):
+        return message.with_envelope(sender=args.sender, to=args.to, cc=args.cc, bcc=args.bcc)
+
     worst = EXIT_PASS
     missing = False
     results: list[Result] = []
@@ -229,14 +234,13 @@ def cmd_scan(args: argparse.Namespace) -> int:
             )
             missing = True
             continue
-        for raw in iter_source(path):
-            message = load_raw(raw, limits=limits).with_envelope(sender=args.sender, to=args.to, cc=args.cc,
-                                                                 bcc=args.bcc)
-            result = scan_message(message, policy, org=args.org, lang=args.lang)
+        # Short messages of a folder or mbox are scanned a few at once (their text shares one run of the NER).
+        for message, result in scan_stream(iter_source(path), policy, limits, org=args.org, lang=args.lang,
+                                           envelope=envelope):
             # File names can carry a person's name ("Besluit Karimi.pdf"): log a hash, never the name.
             log.info(
                 "scanned input=%s verdict=%s rules=%s",
-                hashlib.sha256(raw.name.encode()).hexdigest()[:12],
+                hashlib.sha256(message.input.encode()).hexdigest()[:12],
                 result.verdict,
                 ",".join(v.rule for v in result.violations),
             )

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from scanner.ingest.sources import RawMessage
 from scanner.model import Message, Result
 
 _policies: dict[str | None, object] = {}
@@ -79,6 +80,65 @@ def _parse_and_scan(data: bytes, name: str, *, sender: str | None = None, to: It
     if check is not None:
         check(message)
     return message, scan_message(message, policy, org=org, lang=lang)
+
+
+# A raw message of at most this size is scanned in a group of short ones (`scan_stream`): its parse and
+# scan take milliseconds, so the group keeps each message within its own budget, and the group's text
+# shares one run of the NER (`scanner.core.scan_messages`). A longer one (an attachment to read, perhaps
+# to OCR, whose time would count against the others' budgets) is scanned alone.
+SHORT_MESSAGE_BYTES = 64 * 1024
+# Short messages scanned together. spaCy's NER costs about 1 ms per run of the pipeline whatever the text
+# (its layers are called in Python): a quarter of a short mail's NER, which eight mails share.
+SHARED_MESSAGES = 8
+
+
+def is_short(raw: RawMessage) -> bool:
+    """Whether `raw` may be scanned in a group of short messages (`SHORT_MESSAGE_BYTES`)."""
+    return len(raw.data) <= SHORT_MESSAGE_BYTES
+
+
+def scan_stream(raws: Iterable[RawMessage], policy, limits, *, org: str | None = None, lang: str = "nl",
+                envelope: Callable[[Message], Message] | None = None) -> Iterator[tuple[Message, Result]]:
+    """(message, result) of each raw message, in order: runs of short ones (`is_short`) parsed in turn and
+    scanned together (`scan_messages`, up to SHARED_MESSAGES at once), a longer one alone.
+    `envelope` may add to each parsed message (the command line's --from/--to)."""
+    from scanner.core import scan_message, scan_messages
+    from scanner.ingest import load_raw
+
+    group: list[Message] = []
+
+    def flush() -> list[tuple[Message, Result]]:
+        done = list(zip(group, scan_messages(group, policy, org=org, lang=lang), strict=True)) if group else []
+        group.clear()
+        return done
+
+    for raw in raws:
+        short = is_short(raw)
+        if not short:
+            yield from flush()  # before this one's reading, which would eat into the group's budgets
+        message = load_raw(raw, limits=limits)
+        if envelope is not None:
+            message = envelope(message)
+        if not short:
+            yield message, scan_message(message, policy, org=org, lang=lang)
+            continue
+        group.append(message)
+        if len(group) == SHARED_MESSAGES:
+            yield from flush()
+    yield from flush()
+
+
+def scan_batch(items: list[tuple[bytes, str]], *, lang: str = "nl", policy_path: str | Path | None = None,
+               budget: float | None = None) -> list[Result]:
+    """`scan_bytes` of each (data, name), in order, for short messages (`is_short`): scanned together, so
+    their text shares one run of the NER (a fifth less time per mail). A caller whose batch fails (a
+    timeout, a crash) scans its messages again one by one, so one bad message cannot take the others along.
+    """
+    from scanner.ingest import Limits
+
+    policy = policy_for(policy_path)
+    raws = [RawMessage(key=name, name=name, data=data) for data, name in items]
+    return [result for _, result in scan_stream(raws, policy, Limits.from_policy(policy, budget), lang=lang)]
 
 
 def scan_unreadable(name: str, reason: str, *, lang: str = "nl", policy_path: str | Path | None = None) -> Result:

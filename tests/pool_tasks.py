@@ -50,3 +50,8 @@ def fail(text: str) -> None:
 
 def unpicklable_result():
     return lambda: None
+
+
+def crash_any(*args, **kwargs) -> None:
+    """A task that takes its worker down whatever it is given (a batch that crashes the worker)."""
+    os._exit(13)

@@ -2,8 +2,10 @@
 
 The loop reads one message at a time from the source, skips what the state file already holds,
 and keeps a bounded number of scans in flight, so memory stays flat whatever the archive's size.
-Every message ends as a result: one that could not be read, ran over its time budget or took
-its worker down is scanned as unreadable by the core (UNSCANNABLE_ATTACHMENT), never dropped.
+Short messages go to the workers in batches (`scan_batch`: their text shares one run of the NER);
+a batch that fails is scanned again message by message. Every message ends as a result: one that
+could not be read, ran over its time budget or took its worker down is scanned as unreadable by
+the core (UNSCANNABLE_ATTACHMENT), never dropped.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from scanner.ingest.imap import ImapError, count_imap, is_imap_url, iter_imap, p
 from scanner.ingest.sources import RawMessage, count_source, iter_source, source_kind
 from scanner.model import Result
 from scanner.pool import PoolError, TaskTimeout, WorkerDied, WorkerPool
-from scanner.tasks import budget_within, scan_bytes, scan_unreadable
+from scanner.tasks import SHARED_MESSAGES, budget_within, is_short, scan_batch, scan_bytes, scan_unreadable
 
 EXIT_INTERRUPTED = 130  # as for Ctrl-C anywhere in the command line
 DEFAULT_NAME = "verzendcheck-audit"
@@ -79,6 +81,7 @@ class Pending:
     month: str | None
     error: bool = False
     duplicate_keys: list[str] = field(default_factory=list)
+    data: bytes | None = None  # a batched message's bytes, to scan it alone if its batch fails
 
 
 class _Interrupted(Exception):
@@ -104,9 +107,11 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
     timeout = float(settings.get("timeout_seconds", 120.0))
     executor = _executor(args, settings, timeout)
     scan_kw = {"lang": args.lang, "policy_path": str(args.policy) if args.policy else None}
+    batch_size = int(settings.get("batch_messages", SHARED_MESSAGES))
     state.begin_run(source)
     scanned = skipped = 0
-    inflight: dict[Any, Pending] = {}
+    inflight: dict[Any, Pending | list[Pending]] = {}
+    batch: list[Pending] = []  # short messages waiting to go to a worker together
     by_content: dict[str, Pending] = {}
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     interrupted = False
@@ -114,21 +119,43 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
     try:
         with make_progress(total, every=float(settings.get("progress_seconds", 10.0))) as progress:
 
-            def finish(done: set) -> None:
+            def store(pending: Pending, result: Result) -> None:
                 nonlocal scanned
+                state.store(pending.key, pending.content_id, pending.seq, result.to_json(reveal=args.reveal),
+                            month=pending.month, error=pending.error)
+                for key in pending.duplicate_keys:
+                    state.mark_seen(key, pending.content_id)
+                by_content.pop(pending.content_id, None)
+                scanned += 1
+                progress.advance(result.verdict)
+
+            def finish(done: set) -> None:
                 for future in done:
                     pending = inflight.pop(future)
+                    if isinstance(pending, list):  # a batch: its results, or its messages sent again one by one
+                        try:
+                            results = future.result()
+                        except Exception:
+                            for one in pending:
+                                inflight[executor.submit(scan_bytes, one.data, one.name, budget=budget_within(timeout),
+                                                         **scan_kw)] = one
+                                one.data = None
+                            continue
+                        for one, result in zip(pending, results, strict=True):
+                            store(one, result)
+                        continue
                     result = _outcome(future, pending, executor, scan_kw, timeout)
                     if not isinstance(result, Result):  # the failure is now being scanned as unreadable
                         inflight[result] = pending
                         continue
-                    state.store(pending.key, pending.content_id, pending.seq, result.to_json(reveal=args.reveal),
-                                month=pending.month, error=pending.error)
-                    for key in pending.duplicate_keys:
-                        state.mark_seen(key, pending.content_id)
-                    by_content.pop(pending.content_id, None)
-                    scanned += 1
-                    progress.advance(result.verdict)
+                    store(pending, result)
+
+            def send_batch() -> None:
+                if batch:
+                    future = executor.submit(scan_batch, [(one.data, one.name) for one in batch],
+                                             budget=budget_within(timeout), **scan_kw)
+                    inflight[future] = list(batch)
+                    batch.clear()
 
             for seq, raw in enumerate(messages, start=1):
                 pending = _pending(raw, seq)
@@ -142,15 +169,22 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
                     skipped += 1
                     progress.advance(None)
                     continue
+                by_content[pending.content_id] = pending
                 if raw.error:
                     pending.error = True
-                    future = executor.submit(scan_unreadable, raw.name, raw.error, **scan_kw)
+                    inflight[executor.submit(scan_unreadable, raw.name, raw.error, **scan_kw)] = pending
+                elif batch_size > 1 and is_short(raw):
+                    pending.data = raw.data
+                    batch.append(pending)
+                    if len(batch) >= batch_size:
+                        send_batch()
                 else:
-                    future = executor.submit(scan_bytes, raw.data, raw.name, budget=budget_within(timeout), **scan_kw)
-                inflight[future] = by_content[pending.content_id] = pending
+                    inflight[executor.submit(scan_bytes, raw.data, raw.name, budget=budget_within(timeout),
+                                             **scan_kw)] = pending
                 del raw
                 while len(inflight) >= executor.capacity:
                     finish(executor.wait_any(list(inflight)))
+            send_batch()
             while inflight:
                 finish(executor.wait_any(list(inflight)))
     except (KeyboardInterrupt, _Interrupted):
