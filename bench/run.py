@@ -5,7 +5,9 @@ copy them into bench/RESULTS.md. All contenders see the same mails (samples/*.em
 messages of samples/sent.mbox; their text-only mails; the hand-written mails of
 evaluation/issue18), in the same process,
 interleaved per round so that the shared machine's noise hits them alike; ratios matter more than
-absolute numbers. Then the start (first result of `python -m scanner scan one.eml` from process
+absolute numbers. Then the text-only and hand-written mails in groups of 8 (`scan_messages`, as the
+audit takes them) against the PER model and Presidio's BatchAnalyzerEngine batched the same way.
+Then the start (first result of `python -m scanner scan one.eml` from process
 start) and the peak resident memory of that process, each the median of a few fresh processes.
 """
 
@@ -75,16 +77,11 @@ def ner_texts(data: bytes, name: str) -> list[str]:
     return [job[4] for job in text_jobs(load_bytes(data, name))]
 
 
-_ner_only: list[object] = []
-
-
-def ner_alone(texts: list[str]) -> None:
+def ner_alone(texts: list[str], batch_size: int | None = None) -> None:
     """Only the PER model (its tokenizer and NER, `nlp.pipe`) over the already extracted text."""
-    if not _ner_only:
-        from recognizers.person_model import load_person_model
+    from recognizers.person_model import load_person_model
 
-        _ner_only.append(load_person_model())
-    for _ in _ner_only[0].pipe(texts):
+    for _ in load_person_model().pipe(texts, batch_size=batch_size):
         pass
 
 
@@ -276,6 +273,65 @@ def _table(mails: list[tuple[str, bytes]], rounds: int, title: str) -> None:
     print(f"- verzendcheck vs floor: {ours_s / best['parse+extract floor']:.2f}x the floor's time\n")
 
 
+def _batched_table(mails: list[tuple[str, bytes]], rounds: int, title: str, size: int = 8) -> None:
+    """Mails in groups of `size`, as an audit worker and `scan` of a folder take them (`scan_messages`: one run
+    of the NLP pipeline for the group), against the same contenders batched the same way: the PER model over
+    the group's texts in one `nlp.pipe`, and Presidio's own BatchAnalyzerEngine (one `process_batch`) on the
+    Dutch NER. The one-by-one rows are the per-mail table's, measured again here in the same rounds."""
+    from presidio_analyzer import BatchAnalyzerEngine
+
+    from scanner.core import scan_message, scan_messages
+    from scanner.ingest import load_bytes
+
+    parsed = [load_bytes(data, name) for name, data in mails]
+    texts = [ner_texts(data, name) for name, data in mails]
+    groups = [list(range(i, min(i + size, len(mails)))) for i in range(0, len(mails), size)]
+    # As in _table: the one-by-one scan takes the mails half a round away from the batched scan's.
+    other = [(g + len(groups) // 2) % len(groups) for g in range(len(groups))]
+    batch_presidio = BatchAnalyzerEngine(analyzer_engine=_presidio("nl"))
+
+    def ner_batched(g: int) -> None:
+        flat = [t for i in groups[g] for t in texts[i]]
+        ner_alone(flat, batch_size=4 * len(flat))  # one NER prediction, as scan_messages makes
+
+    def presidio_batched(g: int) -> None:
+        flat = [t for i in groups[g] for t in texts[i]]
+        batch_presidio.analyze_iterator(flat, language="en", batch_size=4 * len(flat))
+
+    contenders = {
+        "verzendcheck scan_messages, groups of 8 (parsed mails)": lambda g: scan_messages([parsed[i] for i in groups[g]]),
+        "verzendcheck scan_message, one by one (parsed mails)": lambda g: [scan_message(parsed[i]) for i in groups[other[g]]],
+        "PER model alone, groups of 8 (one nlp.pipe)": ner_batched,
+        "PER model alone, one by one": lambda g: [ner_alone(texts[i]) for i in groups[g]],
+        "plain Presidio BatchAnalyzerEngine, Dutch NER, groups of 8": presidio_batched,
+    }
+    for fn in contenders.values():
+        for g in range(len(groups)):
+            fn(g)
+    seconds: dict[str, list[float]] = {k: [] for k in contenders}
+    for _ in range(rounds):
+        spent = dict.fromkeys(contenders, 0.0)
+        for g in range(len(groups)):
+            for label, fn in contenders.items():
+                start = time.perf_counter()
+                fn(g)
+                spent[label] += time.perf_counter() - start
+        for label, total in spent.items():
+            seconds[label].append(total)
+    best = {k: statistics.median(v) for k, v in seconds.items()}
+    ours_s = best["verzendcheck scan_messages, groups of 8 (parsed mails)"]
+    print(f"### {title}, in groups of {size}: {len(mails)} mails, median of {rounds} rounds\n")
+    print("| contender | mails/s | ms/mail | time vs verzendcheck in groups |")
+    print("|---|---|---|---|")
+    for label, s in best.items():
+        print(f"| {label} | {len(mails) / s:.1f} | {1000 * s / len(mails):.2f} | {s / ours_s:.2f}x |")
+    print(f"\n- in groups vs one by one: {ours_s / best['verzendcheck scan_message, one by one (parsed mails)']:.2f}x "
+          f"the time; vs the PER model alone one by one: {ours_s / best['PER model alone, one by one']:.2f}x; "
+          f"vs the PER model alone in the same groups: {ours_s / best['PER model alone, groups of 8 (one nlp.pipe)']:.2f}x")
+    print(f"- vs plain Presidio's BatchAnalyzerEngine on the Dutch NER, same groups, same text: "
+          f"{best['plain Presidio BatchAnalyzerEngine, Dutch NER, groups of 8'] / ours_s:.2f}x as fast\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -296,6 +352,9 @@ def main() -> None:
     _table(text_mails(), args.rounds, "Text-only mails")
     if realistic := realistic_mails():
         _table(realistic, args.rounds, "Realistic hand-written mails (evaluation/issue18)")
+    _batched_table(text_mails(), args.rounds, "Text-only mails")
+    if realistic:
+        _batched_table(realistic, args.rounds, "Realistic hand-written mails")
     lat = sorted(text_mail_latency(mails, args.rounds))
     if lat:
         p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]

@@ -163,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-score", type=float, default=0.5, help="lowest recognizer score counted as found")
     parser.add_argument("--errors", action="store_true", help="print missed and spurious spans (for tuning)")
     args = parser.parse_args(argv)
+    if not args.file.is_file():
+        parser.error(f"no such file: {args.file}")
 
     documents = read_conll(args.file)
     nlp = build_person_pipeline()

@@ -460,3 +460,11 @@ def test_word_kinds_kept_per_word_agree_with_each_token() -> None:
         name_word = lexicon.is_name_word(token.text) and not token.like_num
         assert bool(kinds & NAME_WORD) == name_word, token.text
         assert bool(kinds & NAME_TOKEN) == (name_word and not token.is_stop), token.text
+
+
+def test_the_evaluation_names_a_missing_file_instead_of_a_traceback(tmp_path, capsys) -> None:
+    from scanner.eval_ner import main
+
+    with pytest.raises(SystemExit) as stop:
+        main([str(tmp_path / "ned.testb")])
+    assert stop.value.code == 2 and "no such file" in capsys.readouterr().err
