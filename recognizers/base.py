@@ -121,6 +121,20 @@ def remove_duplicates(results: list[RecognizerResult]) -> list[RecognizerResult]
     return results
 
 
+# A date at the start of a run of digit groups, day first or year first (not a loosely grouped number).
+_DATE_FIRST = (r"(?:(?:0?[1-9]|[12]\d|3[01])([-./])(?:0?[1-9]|1[0-2])\1(?:\d{4}|\d{2})"
+               r"|\d{4}([-./])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01]))(?!\d)")
+
+
+def loose_number(digits: int) -> str:
+    """A number of `digits` digits in any grouping: digit groups split by one space, dot or hyphen
+    ("123-456-782", "12 345 678 90"), never glued to a word or a further group at either end, and not
+    opening with a date ("op 12-03-2024 10:30" after a V-nummer label holds ten digits, but no V-nummer)."""
+    exactly = r"(?=(?:\d[ .\u00a0-]?){" + str(digits) + r"}(?![ .\u00a0-]?\d))"  # that many digits, no more
+    return (r"(?<![\w+]|\d[.,/ -])(?!" + _DATE_FIRST + ")" + exactly
+            + r"\d{1,6}(?:[ .\u00a0-]\d{1,6}){1,9}(?![\w]|[.,/ -]\d)")
+
+
 def _matches_at(compiled: regex.Pattern, text: str, starts: Iterable[int], endpos: int) -> Iterator[regex.Match]:
     """`compiled.finditer(text, pos, endpos)` when a match can start only at `starts` (ascending, from pos):
     the match at the first start that has one, then at the next start from where it ends, as the search
@@ -167,6 +181,11 @@ class DutchPatternRecognizer(PatternRecognizer):
     REQUIRES_WORDS names, per pattern, lower-case words of which any text with a match holds one, in
     any case (`fold_case`): a case-insensitive alternation of labels is one of the slowest searches of
     the `regex` module, while the text is put in lower case once and a word found with `in` in no time.
+
+    LOOSE_DIGITS (with LABELS) adds a pattern for the number typed in any other grouping ("BSN
+    123-456-782", "V-nummer 12 345 678 90"): it counts only with its own label before it, and only with
+    that many digits; it is sought only after such a label (LOOSE_WORDS: words of which every own label
+    holds one, in lower case).
     """
 
     PATTERNS: ClassVar[list[Pattern]] = []
@@ -180,6 +199,9 @@ class DutchPatternRecognizer(PatternRecognizer):
     LABELS: ClassVar[re.Pattern[str] | None] = None
     LABEL_WINDOW: ClassVar[int] = LABEL_WINDOW
     LABELLED_SCORE: ClassVar[float] = 0.95
+    LOOSE_DIGITS: ClassVar[int | None] = None
+    LOOSE_WORDS: ClassVar[tuple[str, ...]] = ()
+    LOOSE_PATTERN: ClassVar[str] = "labelled, any grouping"
 
     def __init__(
         self,
@@ -189,9 +211,11 @@ class DutchPatternRecognizer(PatternRecognizer):
         supported_entity: str | None = None,
         name: str | None = None,
     ) -> None:
+        loose = ([Pattern(self.LOOSE_PATTERN, loose_number(self.LOOSE_DIGITS), 0.3)]
+                 if self.LOOSE_DIGITS and not patterns else [])
         super().__init__(
             supported_entity=supported_entity or self.ENTITY,
-            patterns=patterns if patterns else self.PATTERNS,
+            patterns=patterns if patterns else [*self.PATTERNS, *loose],
             context=context if context else self.CONTEXT,
             supported_language=supported_language,
             name=name,
@@ -205,12 +229,13 @@ class DutchPatternRecognizer(PatternRecognizer):
         self._plan = tuple(
             (
                 pattern,
-                self.REQUIRES_WORDS.get(pattern.name),
+                self.LOOSE_WORDS if pattern in loose else self.REQUIRES_WORDS.get(pattern.name),
                 self._fragments(self.REQUIRES.get(pattern.name)),
                 pattern.name in self.SEARCH_FROM_REQUIRED,
             )
             for pattern in self.patterns
         )
+        self._loose = loose[0] if loose else None
         self._needs_digit = self.NEEDS_DIGIT and not patterns
         # Whether a subclass narrows the search (`search_spans`); else the text is searched whole, from `begin`.
         self._narrows = type(self).search_spans is not DutchPatternRecognizer.search_spans
@@ -258,7 +283,9 @@ class DutchPatternRecognizer(PatternRecognizer):
                             break
                     else:
                         continue
-            if self._narrows:
+            if pattern is self._loose:
+                spans = self._after_own_labels(text)
+            elif self._narrows:
                 spans = self.search_spans(pattern, text)
                 if begin:
                     spans = [(max(pos, begin), endpos) for pos, endpos in spans if endpos > begin]
@@ -285,6 +312,21 @@ class DutchPatternRecognizer(PatternRecognizer):
                 logger.warning("Regex pattern '%s' timed out after %s seconds, skipping.", pattern.name,
                                REGEX_TIMEOUT_SECONDS, exc_info=True)
         return remove_duplicates(results)
+
+    def _after_own_labels(self, text: str) -> list[tuple[int, int]]:
+        """The stretches from each own label to the label window and the longest loosely grouped number
+        (a digit and a separator per digit) past it, merged where they overlap: where such a number with
+        its own label before it can lie."""
+        stretches: list[tuple[int, int]] = []
+        for label in self.LABELS.finditer(text):
+            if label.lastgroup != "own":
+                continue
+            start, end = label.end(), min(len(text), label.end() + self.LABEL_WINDOW + 2 * self.LOOSE_DIGITS)
+            if stretches and start <= stretches[-1][1]:
+                stretches[-1] = (stretches[-1][0], end)
+            else:
+                stretches.append((start, end))
+        return stretches
 
     def search_spans(self, pattern: Pattern, text: str) -> Iterable[tuple[int, int]]:
         """The (pos, endpos) stretches of `text`, in order and apart, to search with `pattern`: the whole
@@ -347,6 +389,10 @@ class DutchPatternRecognizer(PatternRecognizer):
             label = nearest_label(self.LABELS, text, result.start, self.LABEL_WINDOW)
             if label == "other" or is_amount(text, result.start, self.LABEL_WINDOW):
                 continue
+            explanation = result.analysis_explanation
+            if label != "own" and self._loose is not None and explanation is not None \
+                    and explanation.pattern_name == self._loose.name:
+                continue  # a number in an unusual grouping counts only with its own label
             if label == "own":
                 result.score = max(result.score, self.LABELLED_SCORE)
             elif not self.keep_unlabelled(text, result):

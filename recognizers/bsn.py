@@ -50,6 +50,10 @@ class BsnRecognizer(DutchPatternRecognizer):
 
     # The last label before a number names it; the label of another number rules it out.
     LABELS = number_labels(r"(?:bsn|burgerservice|sofi)(?:-?(?:nummer|nr))?s?")
+    # With its label, the nine digits in any other grouping ("BSN 123-456-782"); every own label holds
+    # one of these words.
+    LOOSE_DIGITS = 9
+    LOOSE_WORDS = ("bsn", "burgerservice", "sofi")
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Rule out numbers failing the 11-proef; a pass leaves the score to the label."""

@@ -58,6 +58,10 @@ class VNumberRecognizer(DutchPatternRecognizer):
     # The last label before a number names it; the window is short so a label
     # of the previous sentence does not reach, and the label of another number rules it out.
     LABELS = number_labels(r"(?:vreemdelingen-?nummer|vreemdelingennr|v-?nummer|v-?nr)s?")
+    # With its label, the ten digits in any other grouping ("V-nummer 12 345 678 90"); every own label
+    # holds one of these words.
+    LOOSE_DIGITS = 10
+    LOOSE_WORDS = ("vnummer", "v-nummer", "vnr", "v-nr", "vreemdelingen")
 
     # Acronyms are matched in capitals only: "ind" is part of many Dutch words.
     IMMIGRATION_WORDS = re.compile(

@@ -192,6 +192,68 @@ def test_bsn_label_raises_the_score(analyzer: AnalyzerEngine) -> None:
     assert score(analyzer, "BSN: 123456782", "BSN") > score(analyzer, "Zijn nummer is 123456782.", "BSN")
 
 
+# --- a labelled number in any grouping ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "expected"),
+    [
+        ("V-nummer 12 345 678 90", "V_NUMBER", ["12 345 678 90"]),
+        ("V-nr: 12345-67890 graag", "V_NUMBER", ["12345-67890"]),
+        ("vreemdelingennummer 1234 56 78 90", "V_NUMBER", ["1234 56 78 90"]),
+        ("Het V-nummer van mevrouw is 123 456 78 90.", "V_NUMBER", ["123 456 78 90"]),
+        ("BSN 123-456-782", "BSN", ["123-456-782"]),
+        ("bsn: 12345 6782", "BSN", ["12345 6782"]),
+        ("burgerservicenummer 12.34.56.782", "BSN", ["12.34.56.782"]),
+        ("Sofinummer 1234-56-782.", "BSN", ["1234-56-782"]),
+    ],
+)
+def test_a_labelled_number_is_found_in_any_grouping(analyzer: AnalyzerEngine, text: str, entity: str,
+                                                    expected: list[str]) -> None:
+    assert found(analyzer, text, entity) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("Het nummer is 12 345 678 90.", "V_NUMBER"),  # no label: could be any number
+        ("De IND noteerde 12345-67890.", "V_NUMBER"),
+        ("V-nummer onbekend, telefoon 06 12 34 56 78", "V_NUMBER"),  # the nearest label is another number's
+        ("V-nummer aangevraagd op 12-03-2024 10:30", "V_NUMBER"),  # a date and a time
+        ("V-nummer aangevraagd op 2024-03-12 10:30", "V_NUMBER"),
+        ("V-nummer 12 345 678 901", "V_NUMBER"),  # eleven digits
+        ("V-nummer 12 345 678 90 12", "V_NUMBER"),
+        ("BSN 123-456-789", "BSN"),  # fails the 11-proef
+        ("BSN 12 345 678", "BSN"),  # eight digits
+        ("BSN opgevraagd, zaaknummer 123-456-782", "BSN"),
+        ("Zijn nummer is 123-456-782.", "BSN"),
+    ],
+)
+def test_a_number_in_an_unusual_grouping_needs_its_own_label(analyzer: AnalyzerEngine, text: str, entity: str) -> None:
+    assert found(analyzer, text, entity) == []
+
+
+@pytest.mark.parametrize("recognizer", ["recognizers.v_number.VNumberRecognizer", "recognizers.bsn.BsnRecognizer"])
+def test_every_own_label_holds_a_loose_word(recognizer: str) -> None:
+    """The loosely grouped number is sought only in a text with one of LOOSE_WORDS: every own label must hold one."""
+    import importlib
+    import itertools
+
+    from recognizers.base import fold_case
+
+    module, _, name = recognizer.rpartition(".")
+    cls = getattr(importlib.import_module(module), name)
+    pieces = ["v", "V", "vreemdelingen", "Vreemdelingen", "bsn", "BSN", "burgerservice", "Burgerservice", "sofi",
+              "SOFI", "-", "", "nummer", "Nummer", "nr", "NR", "s", " "]
+    labels = 0
+    for parts in itertools.product(pieces, repeat=3):
+        text = "".join(parts) + " 123"
+        if any(m.lastgroup == "own" for m in cls.LABELS.finditer(text)):
+            labels += 1
+            assert any(word in fold_case(text) for word in cls.LOOSE_WORDS), text
+    assert labels > 20
+
+
 # --- KLANTNUMMER ------------------------------------------------------------------------
 
 
@@ -602,23 +664,27 @@ def test_fold_case_reads_every_case_insensitive_match_of_a_required_word() -> No
         "Cliënt-nummer: K-123456; geboren te Aleppo op 3 maart 1990; paſpoort nr AB1234567",
         "mail:a.b@c.nl,x@y.org\tz@\u00a0q.nl (p@q.com) 'jan@voorbeeld.nl' jan@@x.nl @ a@b",
         "Naam - 2718293645 - 03-02-1995 | 123.456.7890 | 1234.56.782 | 12 3456 7890 | Postbus 1234 2500 AA",
+        "V-nummer: 12 345 678 90, BSN 123-456-782; zaaknummer 123-456-782, V-nr 1234-56-78-90 / 27 18 29 36 45",
         "Kerkstraat 12, 1234 AB Amsterdam; huisnummer: 5, postcode 3511 AB; III-V123AL568; W-12345678",
     ],
 )
 def test_prefilters_change_no_result(text: str) -> None:
-    """REQUIRES, REQUIRES_WORDS and search_spans only skip work: the results equal Presidio's own analysis."""
+    """REQUIRES, REQUIRES_WORDS and search_spans only skip work: the results equal Presidio's own analysis,
+    after the recognizer's own context step (which drops a loosely grouped number without its own label:
+    such numbers are sought only after one)."""
     from presidio_analyzer import PatternRecognizer
 
     from recognizers.base import DutchPatternRecognizer
     from recognizers.iban import IbanRecognizer
 
-    def key(results):
+    def key(recognizer, results):
+        results = recognizer.enhance_using_context(text, results, [], None)
         return sorted((r.entity_type, r.start, r.end, r.score) for r in results)
 
     found = 0
     for recognizer in engine.get_analyzer().registry.recognizers:
         if isinstance(recognizer, DutchPatternRecognizer) and not isinstance(recognizer, IbanRecognizer):
-            ours = key(DutchPatternRecognizer.analyze(recognizer, text, []))
-            assert ours == key(PatternRecognizer.analyze(recognizer, text, []))
+            ours = key(recognizer, DutchPatternRecognizer.analyze(recognizer, text, []))
+            assert ours == key(recognizer, PatternRecognizer.analyze(recognizer, text, []))
             found += len(ours)
     assert found
