@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -214,6 +215,23 @@ def text_mail_latency(mails: list[tuple[str, bytes]], rounds: int) -> list[float
     return times
 
 
+def _interleaved(contenders: dict[str, Callable[[int], object]], count: int, rounds: int) -> dict[str, float]:
+    """Median seconds of each contender over items 0..count-1, in `rounds` rounds. Interleaved per item:
+    each contender takes item i right after the others did, so a burst of load from other processes
+    hits all of them alike."""
+    seconds: dict[str, list[float]] = {k: [] for k in contenders}
+    for _ in range(rounds):
+        spent = dict.fromkeys(contenders, 0.0)
+        for i in range(count):
+            for label, fn in contenders.items():
+                start = time.perf_counter()
+                fn(i)
+                spent[label] += time.perf_counter() - start
+        for label, total in spent.items():
+            seconds[label].append(total)
+    return {k: statistics.median(v) for k, v in seconds.items()}
+
+
 def _table(mails: list[tuple[str, bytes]], rounds: int, title: str) -> None:
     """One interleaved run of every contender over `mails`; prints a table of medians and the ratios."""
     from scanner.core import scan_message
@@ -242,19 +260,7 @@ def _table(mails: list[tuple[str, bytes]], rounds: int, title: str) -> None:
     for label in sorted(contenders, key=lambda k: not k.startswith("plain Presidio")):
         for i in range(len(mails)):
             contenders[label](i)
-    # Interleaved per mail: each contender scans mail i right after the others did, so a burst
-    # of load from other processes hits all of them alike.
-    seconds: dict[str, list[float]] = {k: [] for k in contenders}
-    for _ in range(rounds):
-        spent = dict.fromkeys(contenders, 0.0)
-        for i in range(len(mails)):
-            for label, fn in contenders.items():
-                start = time.perf_counter()
-                fn(i)
-                spent[label] += time.perf_counter() - start
-        for label, total in spent.items():
-            seconds[label].append(total)
-    best = {k: statistics.median(v) for k, v in seconds.items()}
+    best = _interleaved(contenders, len(mails), rounds)
     ours_s = best["verzendcheck scan_message"]
     total_bytes = sum(len(d) for _, d in mails)
     print(f"### {title}: {len(mails)} mails, {total_bytes / 1e6:.2f} MB, median of {rounds} rounds\n")
@@ -308,17 +314,7 @@ def _batched_table(mails: list[tuple[str, bytes]], rounds: int, title: str, size
     for fn in contenders.values():
         for g in range(len(groups)):
             fn(g)
-    seconds: dict[str, list[float]] = {k: [] for k in contenders}
-    for _ in range(rounds):
-        spent = dict.fromkeys(contenders, 0.0)
-        for g in range(len(groups)):
-            for label, fn in contenders.items():
-                start = time.perf_counter()
-                fn(g)
-                spent[label] += time.perf_counter() - start
-        for label, total in spent.items():
-            seconds[label].append(total)
-    best = {k: statistics.median(v) for k, v in seconds.items()}
+    best = _interleaved(contenders, len(groups), rounds)
     ours_s = best["verzendcheck scan_messages, groups of 8 (parsed mails)"]
     print(f"### {title}, in groups of {size}: {len(mails)} mails, median of {rounds} rounds\n")
     print("| contender | mails/s | ms/mail | time vs verzendcheck in groups |")
