@@ -136,3 +136,20 @@ def test_a_batch_that_takes_its_worker_down_is_scanned_message_by_message(tmp_pa
     leave_out = ("elapsed_ms", "input")
     expected = {comparable(scan_bytes((SAMPLES / n).read_bytes(), n), False, leave_out) for n in names}
     assert {comparable(r, False, leave_out) for r in results} == expected
+
+
+def test_a_batch_out_of_time_reads_no_further_message_and_the_audit_sends_the_rest_again(tmp_path: Path) -> None:
+    overlay = tmp_path / "policy.toml"
+    overlay.write_text("[limits]\nmessage_seconds = 1e-9\n")  # half of it is gone after the first message
+    items = [(data, name) for name, data in sample_mails()[:3]]
+    results = scan_batch(items, policy_path=str(overlay))
+    assert len(results) == 1 and results[0].input == items[0][1]
+
+    (tmp_path / "in").mkdir()
+    for data, name in items:
+        (tmp_path / "in" / name).write_bytes(data)
+    out = tmp_path / "r.jsonl"
+    cli(["audit", str(tmp_path / "in"), "--workers", "1", "--policy", str(overlay), "--db", str(tmp_path / "s.sqlite"),
+         "--jsonl", str(out)])
+    stored = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(Path(r["input"]).name for r in stored) == sorted(name for _, name in items)

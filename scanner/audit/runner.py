@@ -141,8 +141,10 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
                                                          **scan_kw)] = one
                                 one.data = None
                             continue
-                        for one, result in zip(pending, results, strict=True):
+                        for one, result in zip(pending, results):
                             store(one, result)
+                        if len(results) < len(pending):  # the batch ran short of time: the rest again
+                            send_batch(pending[len(results):])
                         continue
                     result = _outcome(future, pending, executor, scan_kw, timeout)
                     if not isinstance(result, Result):  # the failure is now being scanned as unreadable
@@ -150,12 +152,12 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
                         continue
                     store(pending, result)
 
-            def send_batch() -> None:
-                if batch:
-                    future = executor.submit(scan_batch, [(one.data, one.name) for one in batch],
+            def send_batch(pendings: list[Pending]) -> None:
+                if pendings:
+                    future = executor.submit(scan_batch, [(one.data, one.name) for one in pendings],
                                              budget=budget_within(timeout), **scan_kw)
-                    inflight[future] = list(batch)
-                    batch.clear()
+                    inflight[future] = list(pendings)
+                    pendings.clear()
 
             for seq, raw in enumerate(messages, start=1):
                 pending = _pending(raw, seq)
@@ -177,14 +179,14 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
                     pending.data = raw.data
                     batch.append(pending)
                     if len(batch) >= batch_size:
-                        send_batch()
+                        send_batch(batch)
                 else:
                     inflight[executor.submit(scan_bytes, raw.data, raw.name, budget=budget_within(timeout),
                                              **scan_kw)] = pending
                 del raw
                 while len(inflight) >= executor.capacity:
                     finish(executor.wait_any(list(inflight)))
-            send_batch()
+            send_batch(batch)
             while inflight:
                 finish(executor.wait_any(list(inflight)))
     except (KeyboardInterrupt, _Interrupted):
