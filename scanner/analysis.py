@@ -123,19 +123,19 @@ def shared_nlp(messages: Sequence[Message], analyzer: AnalyzerEngine) -> list[Ar
     alone) and when fewer than two share. `analyse_message` takes a message's share as `nlp`.
 
     The pipeline handles each text on its own: a text's tokens and entities are the same in any batch
-    (tests/test_core.py compares); only spaCy's fixed cost per run is shared.
+    (tests/test_batch.py compares); only spaCy's fixed cost per run is shared.
     """
     shared: list[Artifacts | None] = [None] * len(messages)
-    counts = [(index, len(jobs)) for index, jobs in enumerate(map(text_jobs, messages)) if 0 < len(jobs) <= BATCH]
-    if len(counts) < 2:
+    fitting = [(index, jobs) for index, jobs in enumerate(map(text_jobs, messages)) if 0 < len(jobs) <= BATCH]
+    if len(fitting) < 2:
         return shared
-    texts = [job[4] for index, _ in counts for job in text_jobs(messages[index])]
+    texts = [job[4] for _, jobs in fitting for job in jobs]
     with ANALYSIS_LOCK:
         # One NER prediction for all texts (it predicts in quarters of the batch size it is given).
         made = list(analyzer.nlp_engine.process_batch(texts, LANGUAGE, batch_size=4 * len(texts)))
     at = 0
-    for index, count in counts:
-        shared[index], at = made[at:at + count], at + count
+    for index, jobs in fitting:
+        shared[index], at = made[at:at + len(jobs)], at + len(jobs)
     return shared
 
 

@@ -135,6 +135,8 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
                     if isinstance(pending, list):  # a batch: its results, or its messages sent again one by one
                         try:
                             results = future.result()
+                            if not results:  # never: scan_batch answers for one message at least
+                                raise ValueError("empty batch")
                         except Exception:
                             for one in pending:
                                 inflight[executor.submit(scan_bytes, one.data, one.name, budget=budget_within(timeout),
