@@ -402,3 +402,22 @@ def test_a_comment_line_in_a_term_list_is_no_term():
 
     text = "astma, epilepsie\n# ziektes, aandoeningen en andere\ndiabetes"
     assert split_items(text) == ["astma", "epilepsie", "diabetes"]
+
+
+@pytest.mark.parametrize("text", [
+    "Meneer Yilmaz heeft contact genomen met de IND.",
+    "Mevrouw Haddad heeft het besluit genomen om terug te keren.",
+    "Hij is gisteren in bewaring genomen.",
+])
+def test_genomen_is_taken_not_genomes(analyzer, text):
+    """The generated plural of "genoom" is the past participle of "nemen": no genetic data (genetic.toml)."""
+    assert not [f for f in special(analyzer, text) if f.label == "genetic"]
+
+
+def test_a_genome_is_still_genetic_data(analyzer):
+    assert [f.label for f in special(analyzer, "Het genoom van meneer Yilmaz is onderzocht.")] == ["genetic"]
+
+
+def test_in_de_luren_leggen_is_no_ethnicity(analyzer):
+    assert not special(analyzer, "Meneer Yilmaz heeft ons in de luren gelegd.")
+    assert [f.label for f in special(analyzer, "Meneer Yilmaz is een Lur uit Iran.")] == ["ethnicity"]
