@@ -421,3 +421,15 @@ def test_a_genome_is_still_genetic_data(analyzer):
 def test_in_de_luren_leggen_is_no_ethnicity(analyzer):
     assert not special(analyzer, "Meneer Yilmaz heeft ons in de luren gelegd.")
     assert [f.label for f in special(analyzer, "Meneer Yilmaz is een Lur uit Iran.")] == ["ethnicity"]
+
+
+@pytest.mark.parametrize("text", [
+    "Geloof me, mevrouw Haddad is echt op tijd.",
+    "Geloof het of niet, meneer Yilmaz kwam op tijd.",
+])
+def test_geloof_me_is_no_religion(analyzer, text):
+    assert not special(analyzer, text)
+
+
+def test_a_persons_faith_is_still_religion(analyzer):
+    assert [f.label for f in special(analyzer, "Meneer Yilmaz heeft zijn geloof afgezworen.")] == ["religion"]
