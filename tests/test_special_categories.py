@@ -426,6 +426,7 @@ def test_in_de_luren_leggen_is_no_ethnicity(analyzer):
 @pytest.mark.parametrize("text", [
     "Geloof me, mevrouw Haddad is echt op tijd.",
     "Geloof het of niet, meneer Yilmaz kwam op tijd.",
+    "Meneer Yilmaz is op tijd, geloof ik.",
 ])
 def test_geloof_me_is_no_religion(analyzer, text):
     assert not special(analyzer, text)
