@@ -27,7 +27,7 @@ def scan_message(message: Message, policy: Policy | None = None, *, org: str | N
 def scan_messages(messages: Sequence[Message], policy: Policy | None = None, *, org: str | None = None,
                   lang: str = "nl") -> list[Result]:
     """`scan_message` of each message (the same results), the short ones' text through the NLP pipeline in
-    one run (`analysis.shared_nlp`): for a batch of short mails, a fifth less time per mail. For a caller
+    one run (`analysis.shared_nlp`): for a batch of short mails, a quarter less time per mail. For a caller
     with several messages at hand (an audit worker, `scan` of a folder); each message keeps its own budget.
     """
     policy = policy or load_policy()

@@ -137,7 +137,7 @@ def scan_stream(raws: Iterable[RawMessage], policy, limits, *, org: str | None =
 def scan_batch(items: list[tuple[bytes, str]], *, lang: str = "nl", policy_path: str | Path | None = None,
                budget: float | None = None) -> list[Result]:
     """`scan_bytes` of the first of the (data, name) items, in order, for short messages (`is_short`):
-    scanned together, so their text shares one run of the NER (a fifth less time per mail).
+    scanned together, so their text shares one run of the NER (a quarter less time per mail).
 
     Once half the message budget is spent reading them (short mails with images to OCR), no further one
     is read: the results are those of the first len(results) items (one at least), and the caller sends

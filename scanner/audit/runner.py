@@ -139,8 +139,7 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
                                 raise ValueError("empty batch")
                         except Exception:
                             for one in pending:
-                                inflight[executor.submit(scan_bytes, one.data, one.name, budget=budget_within(timeout),
-                                                         **scan_kw)] = one
+                                send_one(one, one.data)
                                 one.data = None
                             continue
                         for one, result in zip(pending, results):
@@ -153,6 +152,10 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
                         inflight[result] = pending
                         continue
                     store(pending, result)
+
+            def send_one(pending: Pending, data: bytes) -> None:
+                inflight[executor.submit(scan_bytes, data, pending.name, budget=budget_within(timeout),
+                                         **scan_kw)] = pending
 
             def send_batch(pendings: list[Pending]) -> None:
                 if pendings:
@@ -183,8 +186,7 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
                     if len(batch) >= batch_size:
                         send_batch(batch)
                 else:
-                    inflight[executor.submit(scan_bytes, raw.data, raw.name, budget=budget_within(timeout),
-                                             **scan_kw)] = pending
+                    send_one(pending, raw.data)
                 del raw
                 while len(inflight) >= executor.capacity:
                     finish(executor.wait_any(list(inflight)))
