@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.tokens import Doc
 
-from recognizers.base import DutchPatternRecognizer
+from recognizers.base import DutchPatternRecognizer, has_digit, remove_duplicates
 from recognizers.engine import REGEX_FLAGS
+from recognizers.person_model import source_text
 
 _MONTHS = {
     "januari": 1, "january": 1, "jan": 1,
@@ -30,10 +33,18 @@ _MONTHS = {
 _MONTH_NAME = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
+_DAY2 = r"(?:0[1-9]|[12]\d|3[01])"
+_MONTH2 = r"(?:0[1-9]|1[0-2])"
 _DATE = (
-    rf"(?:{_DAY}([-./]){_MONTH}\1(?:(?:19|20)\d{{2}}|['\u2019]?\d{{2}})"
-    rf"|(?:19|20)\d{{2}}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-    rf"|{_DAY}[ \u00a0]+{_MONTH_NAME}(?:[ \u00a0]+|[ \t]*\r?\n[ \t]*)(?:(?:19|20)\d{{2}}|['\u2019]\d{{2}}))"
+    # 01-02-1990, 1.2.90, 3-2-'95, and typed with spaces around the separators: "12 - 03 - 1990"
+    rf"(?:{_DAY}[ ]?([-./])[ ]?{_MONTH}[ ]?\1[ ]?(?:(?:19|20)\d{{2}}|['\u2019]?\d{{2}})"
+    # year first: 1990-02-01, 1990/02/01, 1990.02.01
+    rf"|(?:19|20)\d{{2}}([-./])(?:0[1-9]|1[0-2])\2(?:0[1-9]|[12]\d|3[01])"
+    # no separators, as clerks type it and systems export it: 01021990, 19900201
+    rf"|{_DAY2}{_MONTH2}(?:19|20)\d{{2}}|(?:19|20)\d{{2}}{_MONTH2}{_DAY2}"
+    # 1 februari 1990, 1e feb. '90, the year on the next line
+    rf"|{_DAY}(?:e|ste|de)?[ \u00a0]+{_MONTH_NAME}(?:[ \u00a0]+|[ \t]*\r?\n[ \t]*)"
+    rf"(?:(?:19|20)\d{{2}}|['\u2019]\d{{2}}))"
     r"(?![\w]|[-./]\d)"
 )
 _LABEL = (
@@ -55,11 +66,13 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
     A date is personal data here only as a birth date, so the pattern demands a
     label right before it: "geboren (op)", "geb.", "geboortedatum", "geb. datum",
     "d.d. geboorte", "geboren te <plaats> op", "date of birth", "DOB". Dates are
-    numeric (01-02-1990, 1.2.1990, 1990-02-01, two-digit years as in "3-2-'95") or use
-    Dutch or English month names ("1 februari 1990", "1 feb. 1990", "1 feb. '90", the year
-    on the next line), day first as is usual in Dutch, or year first as in ISO 8601. In a list row a date right after a
-    V-nummer is a birth date too. A date that does not exist, lies in
-    the future or before 1900 is ruled out.
+    numeric (01-02-1990, 1.2.1990, "01 - 02 - 1990", 1990-02-01, 1990/02/01, two-digit years as
+    in "3-2-'95", no separators as in 01021990 or 19900201) or use Dutch or English month names
+    ("1 februari 1990", "1e feb. 1990", "1 feb. '90", the year on the next line), day first as is
+    usual in Dutch, or year first as in ISO 8601. In a list row a date right after a V-nummer is
+    a birth date too, and so is one right after a person's name ("A. Rahimi (01-02-1990)") unless
+    it lies within the last year. A date that does not exist, lies in the future or before 1900 is
+    ruled out.
     """
 
     COUNTRY_CODE = "nl"
@@ -119,7 +132,7 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
 
     # Where a date can start: one or two digits and a separator (a day), or a year of 19xx or 20xx and a dash
     # (ISO): what each of _DATE's forms opens with, tested as a look-ahead at each place.
-    DATE_START = regex.compile(r"(?=\d\d?[-./ \u00a0]|(?:19|20)\d\d-)", REGEX_FLAGS)
+    DATE_START = regex.compile(r"(?=\d\d?(?:e|ste|de)?[-./ \u00a0]|(?:19|20)\d\d[-./]|\d{8}(?!\d))", REGEX_FLAGS)
     # The date alone: the labelled pattern without its look-behind (its group is the pattern's group 1).
     DATE = regex.compile(_DATE, REGEX_FLAGS)
 
@@ -140,9 +153,43 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
         return [start.start() for start in self.DATE_START.finditer(text, pos, limit)
                 if date(text, start.start(), endpos) is not None]
 
-    NUMERIC = re.compile(r"(\d{1,4})[-./](\d{1,2})[-./]['\u2019]?(\d{1,4})")
-    WRITTEN = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+['\u2019]?(\d{4}|\d{2})")
+    NUMERIC = re.compile(r"(\d{1,4}) ?[-./] ?(\d{1,2}) ?[-./] ?['\u2019]?(\d{1,4})")
+    COMPACT = re.compile(r"\d{8}")
+    WRITTEN = re.compile(r"(\d{1,2})(?:e|ste|de)?\s+([A-Za-z]+)\.?\s+['\u2019]?(\d{4}|\d{2})")
     EARLIEST_YEAR = 1900
+
+    # "A. Rahimi (12-03-1990)", "Rahimi, 12-03-1990", "Rahimi - 12031990": a date right after a person's
+    # name (in brackets, or after a comma or a dash) is how clerks write a birth date. A date of the last
+    # year there is an appointment or a letter ("gesprek met Rahimi (3-11-2026)"), not a birth date.
+    AFTER_NAME_GAP = regex.compile(r"[ \t]*[(,\u2013-][ \t]*(?=\d)")
+    AFTER_NAME = Pattern("Date right after a person's name", AFTER_NAME_GAP.pattern + _DATE, 0.6)  # at a name's end
+    AFTER_NAME_MIN_AGE = timedelta(days=365)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        """The labelled dates and list rows (the patterns), and a date right after a person's name: the
+        names are the PERSON recognizer's (`person_offsets`, worked out once per text)."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
+        if not isinstance(doc, Doc) or not has_digit(text) or source_text(doc) != text:
+            return results
+        from recognizers.person import person_offsets  # the person rules import the engine, as this module
+
+        latest = date.today() - self.AFTER_NAME_MIN_AGE
+        added = []
+        for _, end in person_offsets(doc):
+            if (gap := self.AFTER_NAME_GAP.match(text, end)) is None:
+                continue
+            if (found := self.DATE.match(text, gap.end())) is None:
+                continue
+            born = self.parse(found.group())
+            if born is None or born > latest:
+                continue
+            result = self._pattern_result(self.AFTER_NAME, found.group(), *found.span(),
+                                          regex_flags or self.global_regex_flags)
+            if result is not None:
+                added.append(result)
+        return remove_duplicates(results + added) if added else results
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Rule out dates that do not exist or lie in the future; a real date keeps the label's score."""
@@ -154,6 +201,10 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
         if numeric := self.NUMERIC.fullmatch(pattern_text):
             first, month, last = (int(part) for part in numeric.groups())
             year, day = (first, last) if len(numeric.group(1)) == 4 else (last, first)
+        elif self.COMPACT.fullmatch(pattern_text):  # day first, as in Dutch, else year first
+            digits = pattern_text
+            return (_day(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
+                    or _day(int(digits[:4]), int(digits[4:6]), int(digits[6:])))
         elif written := self.WRITTEN.fullmatch(pattern_text):
             day, year = int(written.group(1)), int(written.group(3))
             month = _MONTHS[written.group(2).lower()]
@@ -162,7 +213,11 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
         if year < 100:
             century = 2000 if 2000 + year <= date.today().year else 1900
             year += century
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
+        return _day(year, month, day)
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from presidio_analyzer import AnalyzerEngine
 
@@ -427,6 +429,8 @@ def test_address_not_found(analyzer: AnalyzerEngine, text: str) -> None:
 
 # --- DATE_OF_BIRTH ----------------------------------------------------------------------
 
+RECENT = date.today() - timedelta(days=40)
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -444,6 +448,16 @@ def test_address_not_found(analyzer: AnalyzerEngine, text: str) -> None:
         ("Geboortedatum/-plaats: 01-02-1990 / Khartoem", ["01-02-1990"]),
         ("Ahmad Rahimi - 2718293645 - 03-02-1995", ["03-02-1995"]),
         ("Karimi\tAhmad\t2718293645\t03-02-1995\tBudel", ["03-02-1995"]),
+        # typed as clerks type it: no separators, spaces around them, year first with slashes, "12e"
+        ("geb. 12031990", ["12031990"]),
+        ("Geboortedatum: 19900312", ["19900312"]),
+        ("geb.: 12 - 03 - 1990", ["12 - 03 - 1990"]),
+        ("geb. 1990/03/12", ["1990/03/12"]),
+        ("geboren op 12e maart 1990", ["12e maart 1990"]),
+        # right after the person's name
+        ("De heer A. Rahimi (12-03-1990) is verhuisd.", ["12-03-1990"]),
+        ("Betreft: Yusuf Demir, 12-03-1990, V-nummer 2718293645", ["12-03-1990"]),
+        ("Fatima el Amrani - 01021985 - woont in Budel", ["01021985"]),
     ],
 )
 def test_date_of_birth_found(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:
@@ -460,6 +474,13 @@ def test_date_of_birth_found(analyzer: AnalyzerEngine, text: str, expected: list
         "geboren op 01-02-2090",
         "Het gebied is op 01-02-2020 ontruimd.",
         "Zaak 2718293645, besluit van 03-02-2024.",
+        "geb. 31021990",  # no such day
+        "Kenmerk 12031990 in de brief van 03-02-2024.",
+        # after a name, a date of the last year is an appointment or a letter; after a word no name
+        f"Gesprek met dhr. Rahimi ({RECENT:%d-%m-%Y}) verliep goed.",
+        f"De brief aan Yusuf Demir, {RECENT:%d-%m-%Y}, is verstuurd.",
+        "Het besluit van de IND (12-03-2023) is verstuurd.",
+        "De vergadering (12-03-1990) was lang geleden.",
     ],
 )
 def test_date_without_birth_context_is_no_date_of_birth(analyzer: AnalyzerEngine, text: str) -> None:
