@@ -70,6 +70,13 @@ _STREET_ENDS_BY_TAIL = {
     tail: tuple(end for end in _STREET_ENDS if end.endswith(tail)) for tail in {end[-2:] for end in _STREET_ENDS}
 }
 _START = r"(?<![\w'\u2019-])"
+# Typed in lower case ("adres: kerkstraat 12a", "woont op de dorpsweg 3"), a street is read only right after
+# an address label: a lower-case word ending in "weg" or "hof" before a number is too often something else.
+_ADDRESS_LABEL = (
+    r"(?<![\w])(?i:(?:woon|verblijfs?|post|huis)?adres(?:[ ]is)?"
+    r"|(?:woon(?:t|achtig|ende)|verblijft)[ ]+(?:op|aan|in)(?:[ ]+de|[ ]+het)?)[ \t]*:?[ \t]*"
+)
+_LOWER_STREET_WORD = rf"[a-z](?:{_LOWER}|-[a-z])*(?<={_LOWER}(?:{'|'.join(_SUFFIXES)}))"
 # Cheap tests first: a street starts with a capital and has a number within 60 characters.
 _STREET_REACH = 60
 _STREET_START = rf"(?=['\u2019A-Z])(?=[^\n\d]{{0,{_STREET_REACH}}}[ ]\d)" + _START
@@ -115,6 +122,11 @@ class AddressRecognizer(DutchPatternRecognizer):
             + _POSTCODE,
             0.85,
         ),
+        Pattern(
+            "Street in lower case after an address label",
+            _ADDRESS_LABEL + r"\K(?:[a-z.'\u2019-]+[ ]){0,3}?" + _LOWER_STREET_WORD + r"[ ]" + _HOUSE_NUMBER,
+            0.7,
+        ),
     ]
 
     # What every match contains: a space and a digit (the street start's look-ahead), "Postbus" and its
@@ -126,6 +138,11 @@ class AddressRecognizer(DutchPatternRecognizer):
         "Postbus and postcode": r"Postbus[ ]\d",
         **{name: r"[1-9]\d{3}[ ]?[A-Z]{2}" for name in ("Street, house number and postcode",
                                                          "Postcode and house number", "House number and postcode")},
+    }
+
+    # Every address label holds one of these.
+    REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "Street in lower case after an address label": ("adres", "woon", "verblijf"),
     }
 
     CONTEXT: ClassVar[list[str]] = ["adres", "woont", "wonende", "woonachtig", "verblijft", "verhuisd", "address"]

@@ -404,6 +404,10 @@ def test_email_not_found(analyzer: AnalyzerEngine, text: str) -> None:
         ("postcode 1234 AB, huisnummer 5", ["1234 AB, huisnummer 5"]),
         ("Adres: Kerkstraat 12\n2595 AA Den Haag\n", ["Kerkstraat 12\n2595 AA Den Haag"]),
         ("Kerkstraat 12, 2611 SS Delft", ["Kerkstraat 12"]),
+        # typed in lower case, right after an address label
+        ("adres: kerkstraat 12a", ["kerkstraat 12a"]),
+        ("hij woont op de dorpsweg 3 in budel", ["dorpsweg 3"]),
+        ("Verblijfsadres burg. de vlugtlaan 12-3", ["burg. de vlugtlaan 12-3"]),
     ],
 )
 def test_address_found(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:
@@ -421,6 +425,8 @@ def test_address_found(analyzer: AnalyzerEngine, text: str, expected: list[str])
         "Rechtbank Den Haag 12 maart",
         "in de straat 12 mensen",
         "KERKSTRAAT 12",
+        "de snelweg 12 keer afgesloten",  # lower case without an address label
+        "adres volgt, de snelweg 12 kilometer",
     ],
 )
 def test_address_not_found(analyzer: AnalyzerEngine, text: str) -> None:
