@@ -406,6 +406,21 @@ def extract_csv(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     return ["\n".join(rows)], {"rows": len(rows), "truncated": truncated}
 
 
+def _upright(img):
+    """The transposition (`Image.Transpose`) that turns an image's frames upright by its EXIF Orientation
+    tag, None when they are upright: a phone stores a picture as the sensor saw it and says in the tag
+    how to show it. The turns of `PIL.ImageOps.exif_transpose`, which handles only the current frame."""
+    from PIL import ExifTags, Image
+
+    t = Image.Transpose
+    turns = {2: t.FLIP_LEFT_RIGHT, 3: t.ROTATE_180, 4: t.FLIP_TOP_BOTTOM, 5: t.TRANSPOSE, 6: t.ROTATE_270,
+             7: t.TRANSVERSE, 8: t.ROTATE_90}
+    try:
+        return turns.get(img.getexif().get(ExifTags.Base.Orientation, 1))
+    except Exception:  # a broken EXIF block: the pixels are still there, read as stored
+        return None
+
+
 def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     """An image: its size, the faces on it, and its text by OCR (every frame of a multi-page TIFF).
 
@@ -432,9 +447,14 @@ def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
         count = min(getattr(img, "n_frames", 1), limits.max_pages) if img.format in ("TIFF", "MPO") else 1
         meta["frames"] = count
 
-        def frame(number: int) -> Image.Image:  # one page at a time in memory, flattened on white, grey
+        # A phone photo read as stored (sideways, upside down) gives noise that may pass for text.
+        turn = _upright(img)
+
+        def frame(number: int) -> Image.Image:  # one page at a time in memory, upright, flattened on white, grey
             img.seek(number - 1)
             page = img.convert("RGBA")
+            if turn is not None:
+                page = page.transpose(turn)
             flat = Image.new("RGBA", page.size, "white")
             flat.alpha_composite(page)
             return flat.convert("L")
