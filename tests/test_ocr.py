@@ -128,6 +128,20 @@ def test_wrong_check_digit_gives_no_document_number():
     assert find_zones("P<NLDDE<VRIES<<JAN\nnothing like a second line") == []
 
 
+
+@pytest.mark.parametrize(("lines", "data_line"), [(TD3, 1), (TD2, 1), (TD1, 0), (TD1, 1)])
+def test_a_filler_lost_or_doubled_in_a_data_line_keeps_its_fields(lines, data_line):
+    """OCR of a photographed passport drops or doubles a `<` in a long run of them: the fields before the
+    run keep their places and their check digits; only the composite check digit cannot be trusted."""
+    for change in (lambda line: line.replace("<<", "<", 1), lambda line: line.replace("<<", "<<<", 1)):
+        mangled = [change(line) if k == data_line else line for k, line in enumerate(lines)]
+        (zone,) = find_zones("\n".join(mangled))
+        assert not zone.valid and zone.values["DATE_OF_BIRTH"] == "12-08-74", mangled
+        assert zone.values["ID_DOCUMENT"] in ("L898902C3", "D23145890")
+    three_short = [line.replace("<<<<", "<", 1) if k == data_line else line for k, line in enumerate(lines)]
+    assert find_zones("\n".join(three_short)) == []
+
+
 # -- Scanned PDFs -----------------------------------------------------------------------------------
 
 
