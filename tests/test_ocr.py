@@ -520,3 +520,38 @@ def test_few_shaky_words_with_a_long_number_are_not_read_not_noise(monkeypatch):
     monkeypatch.setattr(ocr, "_run", lambda args, png, timeout: tsv("~~", "ii", "2024"))
     page = ocr.ocr_image(image)
     assert page.error is None and page.text == ""
+
+
+HEIC = REPO / "tests" / "data" / "brief_foto.heic"  # 30 kB, made by make_heic() below with Debian's heif-enc
+
+
+def make_heic(path: Path) -> None:  # pragma: no cover - how the fixture was made; heif-enc needs the x265 encoder
+    """A shaded phone photo (1200x1600) of a letter to a made-up person (Noor Osman, V-nummer 3659060959,
+    BSN 672758842), as an iPhone stores it: HEIC. pi-heif decodes it but cannot encode HEVC."""
+    import random
+
+    photos = _photos()
+    rng = random.Random("heic")
+    p = photos.person(rng)
+    png = path.with_suffix(".png")
+    photos._shade(photos._phone(photos.document("letter", p, 200), rng, 1600), rng, 0.5).convert("RGB").save(png)
+    subprocess.run(["heif-enc", "-q", "35", "-o", str(path), str(png)], check=True)
+
+
+@needs_tesseract
+def test_heic_photo_is_read_with_pi_heif():
+    pytest.importorskip("pi_heif", reason="pi-heif (HEIC decoder) is not installed")
+    result = scan(HEIC.read_bytes(), "IMG_0412.HEIC")
+    found = {(f.entity, re.sub(r"\W", "", f.text)) for f in result.findings}
+    assert {("V_NUMBER", "3659060959"), ("BSN", "672758842")} <= found, found
+    assert "UNSCANNABLE_ATTACHMENT" not in fired(result)
+
+
+def test_heic_photo_without_a_decoder_is_unsupported_never_passed(monkeypatch):
+    from scanner.ingest import documents
+
+    monkeypatch.setattr(documents, "_heif_opener", lambda: False)
+    monkeypatch.setattr(Image, "open", lambda *a, **k: (_ for _ in ()).throw(Image.UnidentifiedImageError("heic")))
+    result = scan(HEIC.read_bytes(), "IMG_0412.HEIC")
+    assert "UNSCANNABLE_ATTACHMENT" in fired(result) and result.verdict != "pass"
+    assert documents.sniff_kind("foto", None, HEIC.read_bytes()[:64]) == "image"  # by its magic, without a name
