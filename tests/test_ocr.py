@@ -475,6 +475,21 @@ def test_shaded_phone_photo_keeps_the_labels_in_the_shade():
     assert p.bsn in found.get("BSN", set()) and p.v_number in found.get("V_NUMBER", set()), found
 
 
+@needs_tesseract
+def test_photographed_letter_keeps_its_column_of_labels():
+    """A letter photographed on a desk: Tesseract's page layout took the page's edge and the column of
+    labels beside it for a picture and dropped "Geboortedatum:"; read again as one block, it is there."""
+    import random
+
+    photos = _photos()
+    rng = random.Random("7-whatsapp")
+    p = photos.person(rng)
+    data, name = photos.degrade("letter", p, "whatsapp", rng)
+    found = _found(data, name)
+    day, month, year = p.birth
+    assert f"{day:02d}{month:02d}{year}" in found.get("DATE_OF_BIRTH", set()), found
+
+
 def test_even_light_leaves_an_evenly_lit_page_alone_and_lifts_a_shadow():
     from scanner.ingest.ocr import even_light
 

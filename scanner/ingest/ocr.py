@@ -45,6 +45,12 @@ SMALL_TEXT = 14
 TEXT_HEIGHT = 24
 MAX_UPSCALE = 3.0
 MAX_OCR_PIXELS = 36_000_000
+# Lost text (`ocr_image`): Tesseract's page layout (`--psm 3`) took a block of at least this part of the page
+# for a picture and read nothing in it: on a photographed letter, the page's edge against the desk made it
+# drop the column of labels ("Geboortedatum:", "BSN:") beside the values. The page is then read again as one
+# block of text (`--psm 6`), kept when it has more words at a confidence at most the slack lower.
+BLANK_BLOCK = 0.3
+BLOCK_CONFIDENCE_SLACK = 5.0
 # What may be an identifier among a few shaky words: a long number (BSN, V-nummer, document number) or an MRZ.
 _IDENTIFIER_LIKE = re.compile(r"\d(?:[ .-]?\d){5,}|<<")
 # OCR noise in numbers: letters that look like digits, inside a token that is mostly digits.
@@ -110,6 +116,7 @@ class _Reading(NamedTuple):
     confidence: float  # mean word confidence, 0-100
     words: int
     height: float  # median height of a word box in pixels
+    blank: float = 0.0  # the largest part of the page in one block without a word (what Tesseract took for a picture)
 
 
 def _read_tsv(tsv: str) -> _Reading:
@@ -122,10 +129,21 @@ def _read_tsv(tsv: str) -> _Reading:
     units: dict[tuple[int, int, int], _Line] = {}
     confs: list[float] = []
     heights: list[int] = []
+    page_area, blocks, read_blocks = 1, {}, set()
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         word = (row.get("text") or "").strip()
+        if row.get("level") in ("1", "2"):
+            try:
+                area = int(row["width"]) * int(row["height"])
+            except (TypeError, ValueError):
+                continue
+            if row["level"] == "1":
+                page_area = max(1, area)
+            else:
+                blocks[row["block_num"]] = area
         if row.get("level") != "5" or not word:
             continue
+        read_blocks.add(row["block_num"])
         try:
             conf = float(row["conf"])
             left, top, width, height = (int(row[k]) for k in ("left", "top", "width", "height"))
@@ -160,7 +178,8 @@ def _read_tsv(tsv: str) -> _Reading:
         out.append(text)
         previous = row
     mean = sum(confs) / len(confs) if confs else 0.0
-    return _Reading("\n".join(out), mean, len(confs), statistics.median(heights) if heights else 0.0)
+    blank = max((area for block, area in blocks.items() if block not in read_blocks), default=0) / page_area
+    return _Reading("\n".join(out), mean, len(confs), statistics.median(heights) if heights else 0.0, blank)
 
 
 def fix_digits(text: str) -> str:
@@ -244,8 +263,8 @@ def ocr_image(img: Image, *, timeout: float = 20.0, dpi: int | None = None,
         return OcrPage(error="ocr_missing")
     started = time.monotonic()
 
-    def args(resolution: float | None) -> list[str]:
-        return ["-l", LANGUAGES, "--psm", "3", *(["--dpi", str(round(resolution))] if resolution else []), "tsv"]
+    def args(resolution: float | None, psm: str = "3") -> list[str]:
+        return ["-l", LANGUAGES, "--psm", psm, *(["--dpi", str(round(resolution))] if resolution else []), "tsv"]
 
     def left() -> float:
         return timeout - (time.monotonic() - started)
@@ -269,7 +288,11 @@ def ocr_image(img: Image, *, timeout: float = 20.0, dpi: int | None = None,
             larger = _png(gray.resize(size, PILImage.Resampling.LANCZOS))
             reading = _read_tsv(_run(args(dpi and dpi * scale), larger, left()))
             if reading.words and reading.confidence > best.confidence:
-                best, png = reading, larger
+                best, png, dpi = reading, larger, dpi and dpi * scale
+        if best.blank >= BLANK_BLOCK and left() > 0:  # text taken for a picture: read as one block of text
+            reading = _read_tsv(_run(args(dpi, "6"), png, left()))
+            if reading.words > best.words and reading.confidence >= best.confidence - BLOCK_CONFIDENCE_SLACK:
+                best = reading
     except subprocess.TimeoutExpired:
         return OcrPage(error="ocr_timeout", seconds=time.monotonic() - started)
     except (RuntimeError, OSError):
