@@ -88,6 +88,7 @@ def find_zones(text: str) -> list[Zone]:
 
 
 def _data_lines(fmt: str) -> slice:
+    """The lines of a format whose fields sit at fixed places (all but the name line)."""
     return slice(0, 2) if fmt == "TD1" else slice(1, 2)
 
 

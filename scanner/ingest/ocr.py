@@ -1,10 +1,11 @@
 """OCR of scanned pages and images through Debian's Tesseract (`nld+eng`), one subprocess per page.
 
 Every call has a time budget: a page over it is killed and reported as not read, never waited for.
-Pages that look upside down or sideways (few words, low confidence) are turned upright with
-Tesseract's orientation detection (`--psm 0`) and read again. Nothing here raises for a bad page:
-the result carries a reason key (`ocr_missing`, `ocr_timeout`, `ocr_poor`, `ocr_failed`) that the
-UNSCANNABLE_ATTACHMENT rule turns into a Dutch sentence.
+A phone photo's shadows are evened out before reading; pages that look upside down or sideways (few
+words, low confidence) are turned upright with Tesseract's orientation detection (`--psm 0`) and read
+again, and so are pages with small print (enlarged) or text that the page layout dropped (`--psm 6`).
+Nothing here raises for a bad page: the result carries a reason key (`ocr_missing`, `ocr_timeout`,
+`ocr_poor`, `ocr_failed`) that the UNSCANNABLE_ATTACHMENT rule turns into a Dutch sentence.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ RECHECK_CONFIDENCE = 80.0  # below this (or with few words) the orientation is c
 RECHECK_WORDS = 25
 TESSERACT = "tesseract"
 # Uneven light (`even_light`): the paper's brightness is estimated on a copy of about this many pixels a
-# side, as the brightest pixel in a window of this many (wider than a printed letter); a page whose paper
-# is nowhere darker than this part of its brightest is lit evenly and left alone.
+# side, by a closing in a window of this many (wider than a printed letter); a page whose paper is nowhere
+# darker than this part of its brightest is lit evenly and left alone.
 PAPER_SIDE = 400
 PAPER_WINDOW = 9
 EVEN_LIGHT = 0.85
