@@ -20,7 +20,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageStat
 
 from samples import SAMPLES_DIR
 from scanner.core import scan_message
@@ -126,6 +126,20 @@ def test_wrong_check_digit_gives_no_document_number():
     assert zone.values["DATE_OF_BIRTH"] == "12-08-74"  # its own check digit still holds
     assert looks_like_mrz("\n".join(broken))  # still a copy of an ID document
     assert find_zones("P<NLDDE<VRIES<<JAN\nnothing like a second line") == []
+
+
+
+@pytest.mark.parametrize(("lines", "data_line"), [(TD3, 1), (TD2, 1), (TD1, 0), (TD1, 1)])
+def test_a_filler_lost_or_doubled_in_a_data_line_keeps_its_fields(lines, data_line):
+    """OCR of a photographed passport drops or doubles a `<` in a long run of them: the fields before the
+    run keep their places and their check digits; only the composite check digit cannot be trusted."""
+    for change in (lambda line: line.replace("<<", "<", 1), lambda line: line.replace("<<", "<<<", 1)):
+        mangled = [change(line) if k == data_line else line for k, line in enumerate(lines)]
+        (zone,) = find_zones("\n".join(mangled))
+        assert not zone.valid and zone.values["DATE_OF_BIRTH"] == "12-08-74", mangled
+        assert zone.values["ID_DOCUMENT"] in ("L898902C3", "D23145890")
+    three_short = [line.replace("<<<<", "<", 1) if k == data_line else line for k, line in enumerate(lines)]
+    assert find_zones("\n".join(three_short)) == []
 
 
 # -- Scanned PDFs -----------------------------------------------------------------------------------
@@ -391,3 +405,168 @@ def test_a_scan_read_too_poorly_is_unscannable_not_passed(monkeypatch, pages):
     assert any("(pagina 1 is een scan die niet gelezen kon worden)" in m for m in messages), messages
     assert not [f for f in result.findings if f.part == "attachment"]
     assert result.verdict != "pass"
+
+
+# -- Phone photos (bench/photos.py draws the documents and degrades them as clerks send them) ----------
+
+
+def _photos():
+    """bench/photos.py as a module: its fake people, documents and degradations."""
+    import importlib.util
+
+    if "bench_photos" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("bench_photos", REPO / "bench" / "photos.py")
+        sys.modules["bench_photos"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules["bench_photos"])
+    return sys.modules["bench_photos"]
+
+
+def _found(data: bytes, name: str) -> dict[str, set[str]]:
+    result = scan(data, name)
+    found: dict[str, set[str]] = {}
+    for f in result.findings:
+        found.setdefault(f.entity, set()).add(re.sub(r"\W", "", f.text))
+    return found
+
+
+def _exif_jpeg(img: Image.Image, orientation: int) -> bytes:
+    """A JPEG as a phone stores it: the pixels as the sensor saw them, the turn in the EXIF Orientation tag."""
+    stored = {3: img.rotate(180), 6: img.rotate(90, expand=True), 8: img.rotate(-90, expand=True)}[orientation]
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    stored.convert("RGB").save(buf, "JPEG", quality=85, exif=exif.tobytes())
+    return buf.getvalue()
+
+
+@needs_tesseract
+@pytest.mark.parametrize("orientation", [6, 3])
+def test_phone_photo_turned_by_its_exif_tag_is_read_upright(orientation):
+    """Read as stored, the passport came out as mirrored noise (no MRZ, no number) or not at all."""
+    import random
+
+    photos = _photos()
+    p = photos.person(random.Random(orientation))
+    page = photos.document("passport", p, 200)
+    found = _found(_exif_jpeg(page, orientation), "foto.jpg")
+    assert p.passport in found.get("ID_DOCUMENT", set()), found
+
+
+def test_face_on_a_photo_turned_by_its_exif_tag_is_found():
+    message = load_bytes(mail("l.bakker@coa.nl", "burgerzaken@venlo.nl", PHOTO_BODY,
+                              [("bijlage.jpg", _exif_jpeg(_face(), 6))]), "bericht.eml")
+    assert message.attachments[0].meta["faces"] == 1  # sideways, the face detector saw none
+    assert "PHOTO_ATTACHMENT" in fired(scan_message(message, load_policy()))
+
+
+@needs_tesseract
+def test_shaded_phone_photo_keeps_the_labels_in_the_shade():
+    """A shadow across a photographed letter: with one threshold for the page, the labels in the shade
+    ("Geboortedatum:") were lost and the date beside them was no date of birth."""
+    import random
+
+    photos = _photos()
+    rng = random.Random("7-shadow")
+    p = photos.person(rng)
+    data, name = photos.degrade("letter", p, "shadow", rng)
+    found = _found(data, name)
+    day, month, year = p.birth
+    assert f"{day:02d}{month:02d}{year}" in found.get("DATE_OF_BIRTH", set()), found
+    assert p.bsn in found.get("BSN", set()) and p.v_number in found.get("V_NUMBER", set()), found
+
+
+@needs_tesseract
+def test_photographed_letter_keeps_its_column_of_labels():
+    """A letter photographed on a desk: Tesseract's page layout took the page's edge and the column of
+    labels beside it for a picture and dropped "Geboortedatum:"; read again as one block, it is there."""
+    import random
+
+    photos = _photos()
+    rng = random.Random("7-whatsapp")
+    p = photos.person(rng)
+    data, name = photos.degrade("letter", p, "whatsapp", rng)
+    found = _found(data, name)
+    day, month, year = p.birth
+    assert f"{day:02d}{month:02d}{year}" in found.get("DATE_OF_BIRTH", set()), found
+
+
+def test_even_light_leaves_an_evenly_lit_page_alone_and_lifts_a_shadow():
+    from scanner.ingest.ocr import even_light
+
+    page = Image.new("L", (1200, 1600), 235)
+    ImageDraw.Draw(page).text((100, 100), "V-nummer 2909117765", fill=20, font=ImageFont.truetype(SANS, 40))
+    assert even_light(page) is page
+    shaded = Image.linear_gradient("L").resize(page.size).point(lambda v: 90 + v * 0.6)  # 90 at the top, 243 below
+    dark = Image.composite(page, shaded, page.point(lambda v: 255 if v < 128 else 0))  # ink stays, paper shaded
+    lifted = even_light(dark)
+    top, bottom = (ImageStat.Stat(lifted.crop(box)).mean[0] for box in ((0, 0, 1200, 50), (0, 1550, 1200, 1600)))
+    assert abs(top - bottom) < 10, (top, bottom)  # the paper as bright at the top as below
+    assert lifted.crop((100, 100, 700, 150)).getextrema()[0] < 60  # the ink still dark
+
+
+@needs_tesseract
+def test_small_print_is_read_enlarged():
+    """A letter at 70 dpi (a far-off photo, a poor fax): read as it is, its numbers come out wrong."""
+    import random
+
+    photos = _photos()
+    p = photos.person(random.Random(70))
+    buf = io.BytesIO()
+    photos.document("letter", p, 70).save(buf, "PNG")
+    found = _found(buf.getvalue(), "scan.png")
+    assert p.bsn in found.get("BSN", set()) and p.v_number in found.get("V_NUMBER", set()), found
+
+
+def test_few_shaky_words_with_a_long_number_are_not_read_not_noise(monkeypatch):
+    """A photo on which Tesseract sees only a few low-confidence words, one of them a BSN-like number: the
+    page is reported as not read (`ocr_poor`), never dropped as noise (which passed it in silence)."""
+    from scanner.ingest import ocr
+
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+
+    def tsv(*words: str) -> str:
+        return header + "".join(f"5\t1\t1\t1\t1\t{i}\t{100 * i}\t40\t80\t30\t41.0\t{w}\n" for i, w in enumerate(words))
+
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(ocr, "_orientation", lambda png, timeout: 0)
+    image = Image.new("L", (800, 600), 255)
+    monkeypatch.setattr(ocr, "_run", lambda args, png, timeout: tsv("BSN", "1234S6782", "xx"))
+    assert ocr.ocr_image(image).error == "ocr_poor"
+    monkeypatch.setattr(ocr, "_run", lambda args, png, timeout: tsv("~~", "ii", "2024"))
+    page = ocr.ocr_image(image)
+    assert page.error is None and page.text == ""
+
+
+HEIC = REPO / "tests" / "data" / "brief_foto.heic"  # 30 kB, made by make_heic() below with Debian's heif-enc
+
+
+def make_heic(path: Path) -> None:  # pragma: no cover - how the fixture was made; heif-enc needs the x265 encoder
+    """A shaded phone photo (1200x1600) of a letter to a made-up person (Noor Osman, V-nummer 3659060959,
+    BSN 672758842), as an iPhone stores it: HEIC. pi-heif decodes it but cannot encode HEVC."""
+    import random
+
+    photos = _photos()
+    rng = random.Random("heic")
+    p = photos.person(rng)
+    png = path.with_suffix(".png")
+    photos._shade(photos._phone(photos.document("letter", p, 200), rng, 1600), rng, 0.5).convert("RGB").save(png)
+    subprocess.run(["heif-enc", "-q", "35", "-o", str(path), str(png)], check=True)
+
+
+@needs_tesseract
+def test_heic_photo_is_read_with_pi_heif():
+    pytest.importorskip("pi_heif", reason="pi-heif (HEIC decoder) is not installed")
+    result = scan(HEIC.read_bytes(), "IMG_0412.HEIC")
+    found = {(f.entity, re.sub(r"\W", "", f.text)) for f in result.findings}
+    assert {("V_NUMBER", "3659060959"), ("BSN", "672758842")} <= found, found
+    assert "UNSCANNABLE_ATTACHMENT" not in fired(result)
+
+
+def test_heic_photo_without_a_decoder_is_unsupported_never_passed(monkeypatch):
+    from scanner.ingest import documents
+
+    monkeypatch.setattr(documents, "_heif_opener", lambda: False)
+    monkeypatch.setattr(Image, "open", lambda *a, **k: (_ for _ in ()).throw(Image.UnidentifiedImageError("heic")))
+    result = scan(HEIC.read_bytes(), "IMG_0412.HEIC")
+    assert "UNSCANNABLE_ATTACHMENT" in fired(result) and result.verdict != "pass"
+    assert documents.sniff_kind("foto", None, HEIC.read_bytes()[:64]) == "image"  # by its magic, without a name

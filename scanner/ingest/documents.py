@@ -9,6 +9,7 @@ import re
 import time
 import zipfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import PurePosixPath
 
 from lxml import etree
@@ -17,7 +18,8 @@ from scanner.ingest.limits import DEFAULT_LIMITS, Limits
 from scanner.model import Part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".webp"}
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".webp"}
+HEIF_BRANDS = (b"ftypheic", b"ftypheix", b"ftypheim", b"ftypheis", b"ftyphevc", b"ftypmif1", b"ftypmsf1")
 TEXT_EXTENSIONS = {".txt", ".text", ".md", ".log"}
 CALENDAR_EXTENSIONS = {".ics", ".ifb", ".vcs", ".vcf"}  # iCalendar and vCard: text with folded lines (RFC 5545)
 CALENDAR_TYPES = ("text/calendar", "text/x-vcalendar", "text/vcard", "text/x-vcard", "application/ics")
@@ -59,7 +61,7 @@ def sniff_kind(name: str | None, content_type: str | None, data: bytes) -> str:
         if ext in (".docx", ".xlsx", ".pptx"):
             return "encrypted_office"
         return "ole"
-    if ext in IMAGE_EXTENSIONS or ctype.startswith("image/") or _image_magic(head):
+    if ext in IMAGE_EXTENSIONS or ctype.startswith("image/") or _image_magic(data[:12]):
         return "image"
     if ext == ".eml" or ctype == "message/rfc822":
         return "eml"
@@ -79,7 +81,19 @@ def sniff_kind(name: str | None, content_type: str | None, data: bytes) -> str:
 
 
 def _image_magic(head: bytes) -> bool:
-    return head.startswith((b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"RIFF"))
+    return head.startswith((b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"RIFF")) or (
+        head[4:12] in HEIF_BRANDS)
+
+
+@cache
+def _heif_opener() -> bool:
+    """Whether Pillow can open HEIC photos (an iPhone's default format): pi-heif registers its opener."""
+    try:
+        from pi_heif import register_heif_opener
+    except ImportError:
+        return False
+    register_heif_opener()
+    return True
 
 
 def _zip_flavour(data: bytes) -> str | None:
@@ -406,6 +420,21 @@ def extract_csv(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     return ["\n".join(rows)], {"rows": len(rows), "truncated": truncated}
 
 
+def _upright(img):
+    """The transposition (`Image.Transpose`) that turns an image's frames upright by its EXIF Orientation
+    tag, None when they are upright: a phone stores a picture as the sensor saw it and says in the tag
+    how to show it. The turns of `PIL.ImageOps.exif_transpose`, which handles only the current frame."""
+    from PIL import ExifTags, Image
+
+    t = Image.Transpose
+    turns = {2: t.FLIP_LEFT_RIGHT, 3: t.ROTATE_180, 4: t.FLIP_TOP_BOTTOM, 5: t.TRANSPOSE, 6: t.ROTATE_270,
+             7: t.TRANSVERSE, 8: t.ROTATE_90}
+    try:
+        return turns.get(img.getexif().get(ExifTags.Base.Orientation, 1))
+    except Exception:  # a broken EXIF block: the pixels are still there, read as stored
+        return None
+
+
 def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     """An image: its size, the faces on it, and its text by OCR (every frame of a multi-page TIFF).
 
@@ -417,13 +446,16 @@ def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     from scanner.ingest import ocr, photo
     from scanner.ingest.mrz import looks_like_mrz
 
+    heif = data[4:12] in HEIF_BRANDS
+    if heif:
+        _heif_opener()
     try:
         img = Image.open(io.BytesIO(data))
         img.load()
     except Image.DecompressionBombError as exc:
         raise Unreadable("afbeelding is te groot om te controleren", "too_large") from exc
     except Exception as exc:  # Pillow raises many types for a broken or unknown image
-        if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypmsf1"):
+        if heif:  # without pi-heif, or a HEIF it cannot decode (AVIF)
             raise Unreadable("HEIC-foto kan hier niet worden geopend", "unsupported") from exc
         raise Unreadable("afbeelding is beschadigd of geen geldige afbeelding", "corrupt") from exc
     with img:
@@ -432,9 +464,14 @@ def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
         count = min(getattr(img, "n_frames", 1), limits.max_pages) if img.format in ("TIFF", "MPO") else 1
         meta["frames"] = count
 
-        def frame(number: int) -> Image.Image:  # one page at a time in memory, flattened on white, grey
+        # A phone photo read as stored (sideways, upside down) gives noise that may pass for text.
+        turn = _upright(img)
+
+        def frame(number: int) -> Image.Image:  # one page at a time in memory, upright, flattened on white, grey
             img.seek(number - 1)
             page = img.convert("RGBA")
+            if turn is not None:
+                page = page.transpose(turn)
             flat = Image.new("RGBA", page.size, "white")
             flat.alpha_composite(page)
             return flat.convert("L")

@@ -19,6 +19,7 @@ FORMATS = {"TD3": (2, 44), "TD2": (2, 36), "TD1": (3, 30)}
 _LINE = re.compile(r"^[A-Z0-9<]{26,48}$")
 _LOOKALIKE = str.maketrans({"\u00ab": "<", "\u2039": "<", "\u3008": "<", "(": "<", "[": "<", "{": "<"})
 WEIGHTS = (7, 3, 1)
+SLACK = 2  # characters a data line may be short or long (lost or doubled filler) and still give its fields
 
 
 def check_digit(value: str) -> str:
@@ -86,15 +87,22 @@ def find_zones(text: str) -> list[Zone]:
     return zones
 
 
+def _data_lines(fmt: str) -> slice:
+    """The lines of a format whose fields sit at fixed places (all but the name line)."""
+    return slice(0, 2) if fmt == "TD1" else slice(1, 2)
+
+
 def _matches(fmt: str, group: list[str], length: int) -> bool:
-    exact = group[:2] if fmt == "TD1" else group[1:2]  # the data lines; a name line may gain or lose filler
-    return group[0][0] in "PIAVC" and all(len(line) == length for line in exact)
+    """A name line may gain or lose any filler; a data line up to SLACK characters (OCR drops or doubles a
+    `<` in a long run of them, mostly in a photo): its fields up to the first filler are at their places."""
+    return group[0][0] in "PIAVC" and all(abs(len(line) - length) <= SLACK for line in group[_data_lines(fmt)])
 
 
 def _parse(fmt: str, group: list[tuple[str, list[int]]], length: int) -> Zone:
     name_line = 2 if fmt == "TD1" else 0
     texts = [_fit(t, length) if k == name_line else t for k, (t, _) in enumerate(group)]
     offs = [o for _, o in group]
+    exact = all(len(line) == length for line in texts[_data_lines(fmt)])  # else no composite check digit
 
     def span(line: int, start: int, end: int) -> tuple[int, int]:
         positions = offs[line]
@@ -106,7 +114,7 @@ def _parse(fmt: str, group: list[tuple[str, list[int]]], length: int) -> Zone:
         number, number_cd = l1[5:14], l1[14]
         dob, dob_cd = l2[0:6], l2[6]
         composite = l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]
-        valid = check_digit(composite) == l2[29]
+        valid = exact and check_digit(composite) == l2[29]
         where = {"ID_DOCUMENT": (0, 5, 14), "DATE_OF_BIRTH": (1, 0, 6), "PERSON": (2, 0, len(group[2][0]))}
         names, doc_type = l3, l1[:2]
     else:
@@ -114,7 +122,7 @@ def _parse(fmt: str, group: list[tuple[str, list[int]]], length: int) -> Zone:
         number, number_cd = l2[0:9], l2[9]
         dob, dob_cd = l2[13:19], l2[19]
         composite = l2[0:10] + l2[13:20] + l2[21:length - 1]
-        valid = check_digit(composite) == l2[length - 1]
+        valid = exact and check_digit(composite) == l2[length - 1]
         where = {"ID_DOCUMENT": (1, 0, 9), "DATE_OF_BIRTH": (1, 13, 19), "PERSON": (0, 5, len(group[0][0]))}
         names, doc_type = l1[5:], l1[:2]
     zone = Zone(fmt, doc_type.strip("<"), valid)
