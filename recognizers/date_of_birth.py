@@ -19,7 +19,7 @@ from recognizers.person_model import source_text
 _MONTHS = {
     "januari": 1, "january": 1, "jan": 1,
     "februari": 2, "february": 2, "febr": 2, "feb": 2,
-    "maart": 3, "march": 3, "mrt": 3, "mar": 3,
+    "maart": 3, "march": 3, "mrt": 3, "maa": 3, "mar": 3,
     "april": 4, "apr": 4,
     "mei": 5, "may": 5,
     "juni": 6, "june": 6, "jun": 6,
@@ -30,7 +30,9 @@ _MONTHS = {
     "november": 11, "nov": 11,
     "december": 12, "dec": 12,
 }  # fmt: skip
-_MONTH_NAME = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_WORD = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
+# "maart", "mrt.", and as a Dutch passport prints it, in Dutch and English: "MAA/MAR"
+_MONTH_NAME = rf"{_MONTH_WORD}\.?(?:/{_MONTH_WORD}\b)?"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 _DAY2 = r"(?:0[1-9]|[12]\d|3[01])"
@@ -49,7 +51,7 @@ _DATE = (
 )
 _LABEL = (
     r"\b(?i:geboren|geb\.?|geboortedatum(?:[ ]en[ ]-?plaats|[ ]?/[ ]?-?plaats)?|geboorte-?[ ]?datum|geb\.?[ ]?datum"
-    r"|d\.d\.[ ]?geboorte|datum[ ]van[ ]geboorte|date[ ]of[ ]birth|birth[ ]?date|born(?:[ ]on)?"
+    r"|d\.d\.[ ]?geboorte|datum[ ]van[ ]geboorte|date[ ]of[ ]birth|birth[ ]?date|born(?:[ ]on)?|date[ ]de[ ]naissance"
     r"|dob|d\.o\.b\.)"
 )
 # "geboren te Khartoem (Soedan) op", "geboren in Aleppo, Syrië, op": capitalised
@@ -91,7 +93,9 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
     REQUIRES: ClassVar[dict[str, str]] = {PATTERNS[1].name: r"\d{10}"}
     SEARCH_FROM_REQUIRED: ClassVar[frozenset[str]] = frozenset({PATTERNS[1].name})
     # Every alternative of _LABEL holds one of these ("geb" in "geboren", "d.d. geboorte", "datum van geboorte").
-    REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {PATTERNS[0].name: ("geb", "birth", "born", "dob", "d.o.b")}
+    REQUIRES_WORDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        PATTERNS[0].name: ("geb", "birth", "born", "dob", "d.o.b", "naissance"),
+    }
 
     CONTEXT: ClassVar[list[str]] = ["geboren", "geboortedatum", "birth"]
 
@@ -155,7 +159,7 @@ class DateOfBirthRecognizer(DutchPatternRecognizer):
 
     NUMERIC = re.compile(r"(\d{1,4}) ?[-./] ?(\d{1,2}) ?[-./] ?['\u2019]?(\d{1,4})")
     COMPACT = re.compile(r"\d{8}")
-    WRITTEN = re.compile(r"(\d{1,2})(?:e|ste|de)?\s+([A-Za-z]+)\.?\s+['\u2019]?(\d{4}|\d{2})")
+    WRITTEN = re.compile(r"(\d{1,2})(?:e|ste|de)?\s+([A-Za-z]+)\.?(?:/[A-Za-z]+)?\s+['\u2019]?(\d{4}|\d{2})")
     EARLIEST_YEAR = 1900
 
     # "A. Rahimi (12-03-1990)", "Rahimi, 12-03-1990", "Rahimi - 12031990": a date right after a person's

@@ -460,6 +460,9 @@ RECENT = date.today() - timedelta(days=40)
         ("geb.: 12 - 03 - 1990", ["12 - 03 - 1990"]),
         ("geb. 1990/03/12", ["1990/03/12"]),
         ("geboren op 12e maart 1990", ["12e maart 1990"]),
+        # the visual zone of a Dutch passport: labels in three languages, the month in two
+        ("Geboortedatum / Date of birth / Date de naissance\n10 MAA/MAR 1965\nGeslacht", ["10 MAA/MAR 1965"]),
+        ("Date de naissance: 21 AUG 1960", ["21 AUG 1960"]),
         # right after the person's name
         ("De heer A. Rahimi (12-03-1990) is verhuisd.", ["12-03-1990"]),
         ("Betreft: Yusuf Demir, 12-03-1990, V-nummer 2718293645", ["12-03-1990"]),
