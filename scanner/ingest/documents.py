@@ -38,6 +38,7 @@ class Unreadable(Exception):
 
 
 BINARY_MESSAGE = "bestand bevat binaire gegevens en geen leesbare tekst"
+NO_TEXT_MESSAGE = "document bevat geen leesbare tekst (alleen afbeeldingen, figuren of lege pagina's)"
 
 
 def sniff_kind(name: str | None, content_type: str | None, data: bytes) -> str:
@@ -544,6 +545,9 @@ def document_part(
     base.meta.update(meta)
     if kind in ("pdf", "docx", "xlsx") and not any(p.strip() for p in pages):
         base.meta["no_text"] = True
+        if not meta.get("ocr_unread"):  # pages OCR could not read are reported as such
+            # Text drawn as curves, a pasted picture, a damaged content stream: nothing was read.
+            base.error, base.meta["reason"] = NO_TEXT_MESSAGE, "no_text"
     return [base]
 
 

@@ -52,12 +52,14 @@ def display_names(values: list[str]) -> list[str]:
 
 
 def addresses(values: list[str]) -> list[str]:
-    out: list[str] = []
+    """The addresses of an address header, lower case, each once, in order (linear: a mass mail's To
+    line holds tens of thousands)."""
+    out: dict[str, None] = {}
     for _name, addr in getaddresses([header_text(v) for v in values]):
         addr = addr.strip().strip("<>").lower()
-        if "@" in addr and addr not in out:
-            out.append(addr)
-    return out
+        if "@" in addr:
+            out[addr] = None
+    return list(out)
 
 
 def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAULT_LIMITS, depth: int = 0) -> Message:
@@ -161,7 +163,26 @@ def _payload(part: email.message.Message) -> bytes:
     if cte is not None and str(cte) != _transfer_encoding(part):
         part.replace_header("content-transfer-encoding", _transfer_encoding(part))
     payload = part.get_payload(decode=True)
-    return payload if isinstance(payload, bytes) else b""
+    payload = payload if isinstance(payload, bytes) else b""
+    if _transfer_encoding(part) not in DECODED_ENCODINGS:
+        payload = _unlabelled_base64(payload)
+    return payload
+
+
+DECODED_ENCODINGS = ("base64", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue")
+BASE64_BODY = re.compile(rb"\s*(?:[A-Za-z0-9+/]{16,76}\r?\n)*[A-Za-z0-9+/]{4,76}={0,2}\s*")
+
+
+def _unlabelled_base64(payload: bytes) -> bytes:
+    """Base64 sent with no, an unknown or a wrong transfer encoding ("7bit", "x-unknown"): decoded, as
+    mail clients guess it. Read as text it would be letters that hide what they encode. Only a payload
+    made of nothing but full base64 lines that decodes cleanly counts."""
+    if len(payload) < 24 or not BASE64_BODY.fullmatch(payload[:8 * 1024 * 1024]):
+        return payload
+    try:
+        return binascii.a2b_base64(payload, strict_mode=False)
+    except binascii.Error:
+        return payload
 
 
 def _recover_multipart(part: email.message.Message) -> email.message.Message:
