@@ -38,7 +38,7 @@ def _load(data: bytes, name: str, limits: Limits) -> Message:
                     error="bestand is geen e-mailbericht (geen afzender of ontvangers); de tekst is als document "
                           "gecontroleerd")
         return Message(input=name, parts=[*document_part(data, Path(name).name, "text/plain", limits=limits), note])
-    if kind == "eml" or (kind in ("text", "other") and _looks_like_mail(data)):
+    if kind == "eml" or (kind in ("text", "csv", "other") and _looks_like_mail(data)):
         return parse_eml(data, name, limits=limits)
     if kind == "msg":
         try:

@@ -173,6 +173,7 @@ def extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
 
 def _extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     repaired = False
     try:
@@ -187,8 +188,9 @@ def _extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     deadline = time.monotonic() + limits.max_part_seconds
     try:
         n = len(pdf)
+        form = _form_handle(pdf)
         pages: list[str] = []
-        total = 0
+        total = drawn = 0
         for i in range(min(n, limits.max_pages)):
             if total >= limits.max_chars or time.monotonic() > deadline:
                 break
@@ -196,17 +198,91 @@ def _extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
             textpage = page.get_textpage()
             text = textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n")
             textpage.close()
+            notes = _annotation_text(page, form)
+            text = f"{text}\n{notes}" if notes else text
+            if not text.strip() and pdfium_c.FPDFPage_CountObjects(page.raw) > 0:
+                drawn += 1  # not blank, yet no text: drawn as curves, or a font without its letters
             page.close()
             total += len(text)
             if total > limits.max_chars:
                 text = text[: max(0, limits.max_chars - (total - len(text)))]
             pages.append(text)
         meta = {"page_count": n, "truncated": len(pages) < n or total > limits.max_chars, "repaired": repaired,
-                "images": _count_images(pdf, min(n, IMAGE_COUNT_PAGES))}
+                "images": _count_images(pdf, min(n, IMAGE_COUNT_PAGES)), "embedded": _pdf_attachments(pdf),
+                "drawn_pages": drawn}
         _ocr_scanned_pages(pdf, pages, meta, limits)
         return pages, meta
     finally:
         pdf.close()
+
+
+def _form_handle(pdf):
+    """The form environment's handle (field values are read through it), None when it cannot be made."""
+    try:
+        pdf.init_forms()
+        return pdf.formenv.raw if pdf.formenv is not None else None
+    except Exception:  # a broken AcroForm: the page text is still read, the fields' values are not
+        return None
+
+
+_FIELD_TYPES_WITH_TEXT = (6, 4, 5)  # FPDF_FORMFIELD_TEXTFIELD, _COMBOBOX, _LISTBOX (not buttons, not boxes)
+_ANNOTS_WITHOUT_TEXT = (2, 16)  # FPDF_ANNOT_LINK; FPDF_ANNOT_POPUP repeats its parent's contents
+
+
+def _annotation_text(page, form) -> str:
+    """The values typed into a page's form fields and the text of its comments (notes, free text,
+    highlights' remarks): a filled-in form keeps them outside the page's text layer."""
+    import pypdfium2.raw as pdfium_c
+
+    out: list[str] = []
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
+        if not annot:
+            continue
+        try:
+            subtype = pdfium_c.FPDFAnnot_GetSubtype(annot)
+            if subtype == pdfium_c.FPDF_ANNOT_WIDGET:
+                if form is None or pdfium_c.FPDFAnnot_GetFormFieldType(form, annot) not in _FIELD_TYPES_WITH_TEXT:
+                    continue
+                text = _utf16_value(lambda buf, size: pdfium_c.FPDFAnnot_GetFormFieldValue(form, annot, buf, size))
+            elif subtype in _ANNOTS_WITHOUT_TEXT:
+                continue
+            else:
+                text = _utf16_value(lambda buf, size: pdfium_c.FPDFAnnot_GetStringValue(annot, b"Contents", buf, size))
+            if text.strip():
+                out.append(text.strip())
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+    return "\n".join(out)
+
+
+def _utf16_value(get) -> str:
+    """A string PDFium writes as UTF-16LE with a closing NUL: `get(buffer, size)` answers the size needed."""
+    import ctypes
+
+    size = get(None, 0)
+    if size <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(size)
+    get(ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), size)
+    return buf.raw[: size - 2].decode("utf-16-le", errors="replace")
+
+
+def _pdf_attachments(pdf) -> list[tuple[str, bytes | None]]:
+    """Files embedded in a PDF (a portfolio, an attached spreadsheet): (name, bytes or None if unreadable)."""
+    out: list[tuple[str, bytes | None]] = []
+    for i in range(pdf.count_attachments()):
+        try:
+            attachment = pdf.get_attachment(i)
+            name = attachment.get_name() or f"bijlage{i + 1}"
+        except Exception:
+            out.append((f"bijlage{i + 1}", None))
+            continue
+        try:
+            out.append((name, bytes(attachment.get_data())))
+        except Exception:
+            out.append((name, None))
+    return out
 
 
 OCR_TEXT_BELOW = 40  # a page with fewer characters of text layer than this, and an image on it, is a scan
@@ -358,8 +434,36 @@ def extract_docx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
             if total > limits.max_chars:
                 break
         meta = {"parts": [n.rsplit("/", 1)[-1] for n in order], "comments": "word/comments.xml" in names,
-                "truncated": total > limits.max_chars}
+                "truncated": total > limits.max_chars, "embedded": _docx_embedded(zf, limits),
+                "drawings": any(tag in zf.read("word/document.xml") for tag in DOCX_DRAWINGS)}
     return ["\n".join(c for c in chunks if c)], meta
+
+
+DOCX_DRAWINGS = (b"<w:drawing", b"<w:pict", b"<w:object")  # pictures, shapes and objects in the text
+DOCX_PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")  # raster pictures OCR can read
+
+
+def _docx_embedded(zf: zipfile.ZipFile, limits: Limits) -> list[tuple[str, bytes | None]]:
+    """A Word file's embedded objects (a spreadsheet, a PDF, another document) and pasted pictures (a
+    scanned passport): read like an archive's members, under the same size limits. Vector drawings
+    (EMF/WMF logos) are left out: nothing here can read them, and every letterhead has one."""
+    out: list[tuple[str, bytes | None]] = []
+    total = 0
+    for info in zf.infolist():
+        name = info.filename
+        if not (name.startswith("word/embeddings/") or
+                (name.startswith("word/media/") and name.lower().endswith(DOCX_PICTURES))) or info.is_dir():
+            continue
+        total += info.file_size
+        if (len(out) >= limits.max_zip_members or total > limits.max_zip_total
+                or info.file_size / max(info.compress_size, 1) > limits.max_zip_ratio):
+            out.append((name.rsplit("/", 1)[-1], None))
+            break
+        try:
+            out.append((name.rsplit("/", 1)[-1], zf.read(info)))
+        except Exception:  # CRC errors, unsupported compression
+            out.append((name.rsplit("/", 1)[-1], None))
+    return out
 
 
 def extract_xlsx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
@@ -540,15 +644,38 @@ def document_part(
     except Exception:  # a hostile file must not crash the scan; its exception's name means nothing to a clerk
         base.error = "bijlage is beschadigd en kon niet worden gelezen"
         return [base]
+    embedded = meta.pop("embedded", None) or []
     base.pages = [squeeze_blank_lines(p) for p in pages]
     base.paged = kind == "pdf" or (kind == "image" and len(pages) > 1)
     base.meta.update(meta)
     if kind in ("pdf", "docx", "xlsx") and not any(p.strip() for p in pages):
         base.meta["no_text"] = True
-        if not meta.get("ocr_unread"):  # pages OCR could not read are reported as such
-            # Text drawn as curves, a pasted picture, a damaged content stream: nothing was read.
+        # Text drawn as curves or in a font without its letters (PDF pages with content that OCR did not
+        # look at), a Word file of drawings none of which could be read: nothing was read. Blank is blank.
+        if kind == "pdf" and meta.get("repaired") and "ocr_pages" not in meta:  # its pages lost in the damage
+            base.error, base.meta["reason"] = "PDF is beschadigd; er kon geen tekst uit worden gelezen", "corrupt"
+        elif ((kind == "pdf" and meta.get("drawn_pages") and "ocr_pages" not in meta)
+                or (kind == "docx" and meta.get("drawings") and not embedded)):
             base.error, base.meta["reason"] = NO_TEXT_MESSAGE, "no_text"
-    return [base]
+    return [base, *_embedded_parts(embedded, name, limits, depth)]
+
+
+def _embedded_parts(embedded: list[tuple[str, bytes | None]], name: str | None, limits: Limits,
+                    depth: int) -> list[Part]:
+    """Parts for the files a document carries inside it (a PDF's attachments, a Word file's embedded
+    objects), named "document/file" like an archive's members, and under the same nesting limit."""
+    parts: list[Part] = []
+    for inner_name, data in embedded:
+        inner = f"{name or 'document'}/{inner_name}"
+        if data is None:
+            parts.append(Part(part="attachment", kind="other", name=inner,
+                              error="ingesloten bestand kon niet worden gelezen"))
+        elif depth >= limits.max_depth:
+            parts.append(Part(part="attachment", kind="other", name=inner, size=len(data),
+                              error="ingesloten bestanden zijn te diep genest om te controleren"))
+        else:
+            parts.extend(document_part(data, inner, None, limits=limits, depth=depth + 1))
+    return parts
 
 
 def _zip_parts(data: bytes, name: str | None, limits: Limits, depth: int) -> list[Part]:

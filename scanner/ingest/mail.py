@@ -68,6 +68,8 @@ def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAUL
     `depth` is the nesting of an attached mail: attached mails, archives and forwards count together.
     """
     out = Message(input=name)
+    repaired = repair_header_block(data)
+    data, repaired = repaired, repaired != data
     try:
         msg = email.message_from_bytes(data)
     except RecursionError:  # thousands of nested multiparts: read the raw body as text, say it was not parsed
@@ -87,7 +89,7 @@ def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAUL
     out.headers = {h: header_text(msg.get(h)) for h in KEPT_HEADERS if msg.get(h) is not None}
     if out.subject:
         out.parts.append(Part(part="subject", kind="subject", pages=[out.subject]))
-    if msg.defects:
+    if msg.defects or repaired:
         # The parser's defect class names mean nothing to a clerk: one plain sentence instead.
         out.errors.append(MALFORMED)
     try:
@@ -96,6 +98,26 @@ def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAUL
         out.parts.append(Part(part="attachment", kind="other", name="(rest van het bericht)",
                               error="bericht is beschadigd en kon niet volledig worden gelezen"))
     return out
+
+
+HEADER_BLOCK_END = re.compile(rb"\r?\n\r?\n")
+LONE_CR = re.compile(rb"\r(?!\n)")
+STRAY_HEADER_LINE = re.compile(rb"(\n)(?![!-9;-~]+[ \t]*:|[ \t]|\r?\n|$)")
+
+
+def repair_header_block(data: bytes) -> bytes:
+    """Headers broken by a lone CR or a line that is no field (a wrapped address without its indent).
+
+    The parser would end the headers there and read the rest of them, the MIME structure and the
+    attachments' base64 as one plain-text body: nothing after it would be decoded. A lone CR in headers
+    whose lines end in LF is dropped, and a stray line is read as the continuation of the field above it.
+    """
+    end = HEADER_BLOCK_END.search(data)
+    if end is None or b"\n" not in data[:end.start() + 1]:
+        return data  # no body, or CR-only line ends (old Mac mail): the parser copes
+    head = LONE_CR.sub(b"", data[:end.start()])
+    head = head[:1] + STRAY_HEADER_LINE.sub(rb"\1 ", head[1:]) if b"\n" in head else head
+    return head + data[end.start():]
 
 
 def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: int, forwarded: bool,
@@ -162,6 +184,11 @@ def _payload(part: email.message.Message) -> bytes:
     cte = part.get("content-transfer-encoding")
     if cte is not None and str(cte) != _transfer_encoding(part):
         part.replace_header("content-transfer-encoding", _transfer_encoding(part))
+    raw = part.get_payload()
+    if _transfer_encoding(part) == "quoted-printable" and isinstance(raw, str):
+        # Trailing blanks after a soft line break ("= " at a line's end, added by gateways) are to be
+        # dropped (RFC 2045 6.7); the decoder would keep "=" and the break, splitting a number in two.
+        part.set_payload(QP_SOFT_BREAK.sub("=", raw))
     payload = part.get_payload(decode=True)
     payload = payload if isinstance(payload, bytes) else b""
     if _transfer_encoding(part) not in DECODED_ENCODINGS:
@@ -169,6 +196,7 @@ def _payload(part: email.message.Message) -> bytes:
     return payload
 
 
+QP_SOFT_BREAK = re.compile(r"=[ \t]+(?=\r?\n|$)")
 DECODED_ENCODINGS = ("base64", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue")
 BASE64_BODY = re.compile(rb"\s*(?:[A-Za-z0-9+/]{16,76}\r?\n)*[A-Za-z0-9+/]{4,76}={0,2}\s*")
 
