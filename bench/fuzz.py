@@ -37,7 +37,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("VERZENDCHECK_SHARED", ROOT.parent / "shared"))
 CANARY = "Het BSN van de client is 111222333 en zijn V-nummer is 2345678901."
 CANARY_ENTITIES = {"BSN", "V_NUMBER"}
 HEAD = "From: a.jansen@ind.nl\r\nTo: b.bakker@coa.nl\r\nSubject: Overdracht\r\nMessage-ID: <f@ind.nl>\r\n"
@@ -88,6 +88,43 @@ def _docx(text: str, entity_bomb: str | None = None) -> bytes:
     return buf.getvalue()
 
 
+def _pdf_form(text: str) -> bytes:
+    """A form whose typed-in field value is `text` (outside the page's text layer)."""
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(_pdf("Aanvraagformulier")))
+    field = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget,
+                                                 FT=pikepdf.Name.Tx, T="opmerking", V=text,
+                                                 Rect=[50, 600, 500, 620], P=pdf.pages[0].obj))
+    pdf.pages[0].obj.Annots = pikepdf.Array([field])
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([field]))
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
+def _pdf_attached(text: str) -> bytes:
+    """A PDF that carries `text` as an embedded file."""
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(_pdf("Zie de bijlage")))
+    pdf.attachments["notitie.txt"] = pikepdf.AttachedFileSpec(pdf, text.encode(), filename="notitie.txt")
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
+def _docx_embedding(text: str) -> bytes:
+    """A Word file with `text` in an embedded spreadsheet only."""
+    base = zipfile.ZipFile(io.BytesIO(_docx("Zie de tabel.")))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for item in base.infolist():
+            zf.writestr(item, base.read(item))
+        zf.writestr("word/embeddings/Werkblad1.xlsx", _xlsx(text))
+    return buf.getvalue()
+
+
 def _xlsx(text: str) -> bytes:
     import openpyxl
 
@@ -132,7 +169,11 @@ def carriers() -> list[tuple[str, bytes, str]]:
                               ("lijst.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                _xlsx(CANARY)),
                               ("dossier.zip", "application/zip", _zip({"a/notitie.txt": CANARY.encode(),
-                                                                       "b.pdf": _pdf(CANARY)}))):
+                                                                       "b.pdf": _pdf(CANARY)})),
+                              ("formulier.pdf", "application/pdf", _pdf_form(CANARY)),
+                              ("portfolio.pdf", "application/pdf", _pdf_attached(CANARY)),
+                              ("memo.docx", "application/vnd.openxmlformats-officedocument."
+                                            "wordprocessingml.document", _docx_embedding(CANARY))):
         out.append((f"att-{name}.eml", _mail(plain, [(name, ctype, data)]), "attachment"))
         out.append((name, data, "bare"))
     return out
@@ -282,12 +323,21 @@ def m_deep_rfc822(rng, d, n):
     return d, n
 
 
-def m_deep_multipart(rng, d, n):
+def m_deep_multipart(rng, d, n):  # the carrier (its own headers and all) as the innermost of nested multiparts
     depth = rng.choice((50, 200, 2000))
-    head, sep, body = d.partition(b"\r\n\r\n")
+    if b"\r\n\r\n" not in d:
+        d = b"Content-Type: text/plain\r\n\r\n" + d
     pre = b"".join(b'Content-Type: multipart/mixed; boundary="d%d"\r\n\r\n--d%d\r\n' % (i, i) for i in range(depth))
     post = b"".join(b"\r\n--d%d--\r\n" % i for i in reversed(range(depth)))
-    return HEAD.encode() + b"MIME-Version: 1.0\r\n" + pre + b"Content-Type: text/plain\r\n\r\n" + body + post, n
+    return HEAD.encode() + b"MIME-Version: 1.0\r\n" + pre + d + post, n
+
+
+def m_identity(rng, d, n):  # the carrier as built: what the scanner reads of intact input
+    return d, n
+
+
+def m_no_ctype(rng, d, n):  # the top-level Content-Type line lost
+    return d.replace(b'Content-Type: multipart/mixed; boundary="b1"\r\n', b"", 1), n
 
 
 def m_name_lies(rng, d, n):  # an attachment's name and type say one thing, its bytes another
@@ -389,6 +439,7 @@ def m_wrap_attachment(rng, d, n):  # a corpus file (flipped or cut) attached to 
 
 
 MUTATIONS = {
+    "identity": m_identity, "no_ctype": m_no_ctype,
     "truncate": m_truncate, "flip": m_flip, "chunk": m_chunk, "drop_boundary": m_drop_boundary,
     "mismatch_boundary": m_mismatch_boundary, "dup_boundary": m_dup_boundary, "no_close": m_no_close,
     "cte": m_cte, "b64_garbage": m_b64_garbage, "charset": m_charset, "utf16_body": m_utf16_body, "qp": m_qp,
@@ -399,7 +450,7 @@ MUTATIONS = {
     "xml_bomb": m_xml_bomb, "encrypted_pdf": m_encrypted_pdf, "wrap_attachment": m_wrap_attachment,
 }
 # After these the canary must be found or its part reported unreadable.
-KEEPS = {"drop_boundary", "mismatch_boundary", "dup_boundary", "no_close", "cte", "b64_garbage", "charset",
+KEEPS = {"identity", "no_ctype", "drop_boundary", "mismatch_boundary", "dup_boundary", "no_close", "cte", "b64_garbage", "charset",
          "utf16_body", "qp", "encoded_words", "lone_cr", "big_header", "many_parts", "deep_rfc822",
          "deep_multipart", "name_lies", "rename_bare", "zip_bomb", "xml_bomb", "encrypted_pdf", "nul_cr"}
 CANARY_ONLY = {"zip_bomb", "xml_bomb", "encrypted_pdf"}  # built from the canary itself

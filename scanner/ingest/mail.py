@@ -138,6 +138,13 @@ def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: i
     if ctype.startswith("multipart/") and not part.is_multipart():
         part = _recover_multipart(part)
         ctype = part.get_content_type()
+    elif part.get("content-type") is None and _opens_with_boundary(part):
+        # The Content-Type line is lost (a gateway, a script): the body is MIME parts all the same.
+        part.add_header("Content-Type", "multipart/mixed")
+        part = _recover_multipart(part)
+        ctype = part.get_content_type()
+        if MALFORMED not in out.errors:
+            out.errors.append(MALFORMED)
     if ctype == "message/rfc822" and _transfer_encoding(part) in ("base64", "quoted-printable"):
         _decode_embedded(part)
     if ctype == "message/rfc822" or (ctype.startswith("message/") and isinstance(part.get_payload(), list)):
@@ -211,6 +218,15 @@ def _unlabelled_base64(payload: bytes) -> bytes:
         return binascii.a2b_base64(payload, strict_mode=False)
     except binascii.Error:
         return payload
+
+
+def _opens_with_boundary(part: email.message.Message) -> bool:
+    """A body that starts (after at most a short preamble) with a boundary line and a part's headers."""
+    raw = part.get_payload()
+    if not isinstance(raw, str):
+        return False
+    found = BOUNDARY_LINE.search(raw[:1024])
+    return bool(found and f"--{found.group(1)}--" in raw)
 
 
 def _recover_multipart(part: email.message.Message) -> email.message.Message:
