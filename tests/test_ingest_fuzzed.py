@@ -169,3 +169,17 @@ def test_the_scan_of_a_mail_with_an_unread_part_does_not_pass():
                       base64.encodebytes(_pdf("0 0 m 100 100 l S")))
     result = scan_message(load_bytes(data, "mail.eml"))
     assert result.verdict != "pass" and "UNSCANNABLE_ATTACHMENT" in {v.rule for v in result.violations}
+
+
+def test_a_huge_image_is_scaled_down_before_it_is_flattened_for_ocr(monkeypatch):
+    from PIL import Image
+
+    from scanner.ingest import documents, photo
+
+    seen = []
+    monkeypatch.setattr(photo, "faces", lambda image: seen.append(image.size) or 0)
+    buf = io.BytesIO()
+    Image.new("1", (20_000, 300), 1).save(buf, "PNG")  # a few KB; flattened at full size it took gigabytes
+    part = document_part(buf.getvalue(), "scan.png")[0]
+    assert part.error is None and part.meta["width"] == 20_000
+    assert seen and max(seen[0]) <= documents.IMAGE_MAX_SIDE

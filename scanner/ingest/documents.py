@@ -22,6 +22,8 @@ TEXT_EXTENSIONS = {".txt", ".text", ".md", ".log"}
 CALENDAR_EXTENSIONS = {".ics", ".ifb", ".vcs", ".vcf"}  # iCalendar and vCard: text with folded lines (RFC 5545)
 CALENDAR_TYPES = ("text/calendar", "text/x-vcalendar", "text/vcard", "text/x-vcard", "application/ics")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGE_MAX_SIDE = 7000  # pixels a side an image is read at (OCR, faces); larger ones are scaled down first
+REDUCIBLE_MODES = ("L", "LA", "I", "F", "RGB", "RGBA", "PA", "CMYK", "YCbCr")  # modes Image.reduce takes
 IMAGE_COUNT_PAGES = 20  # pages searched for images (signatures, photos)
 
 
@@ -539,7 +541,13 @@ def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
 
         def frame(number: int) -> Image.Image:  # one page at a time in memory, flattened on white, grey
             img.seek(number - 1)
-            page = img.convert("RGBA")
+            page = img
+            factor = -(-max(img.size) // IMAGE_MAX_SIDE)
+            if factor > 1:  # a poster or a pixel bomb (a 46 KB PNG of 13000 x 13000 took 2.2 GB flattened)
+                if page.mode not in REDUCIBLE_MODES:
+                    page = page.convert("RGBA" if "transparency" in page.info else "L")
+                page = page.reduce(factor)
+            page = page.convert("RGBA")
             flat = Image.new("RGBA", page.size, "white")
             flat.alpha_composite(page)
             return flat.convert("L")
