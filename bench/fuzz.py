@@ -11,6 +11,7 @@ loaded once), under an address-space limit, killed after `--timeout` seconds. Ou
 - memory       MemoryError, or the child died (the address-space limit, a signal)
 - schema       the result does not validate against ../shared/contract/result.schema.json
 - pass_unread  verdict "pass" while a part carries an error or is marked truncated / not OCR'd
+- walk_aborted an exception inside the MIME walk: reported, but the parts after it were not read
 - lost         the canary (a labelled BSN and V-nummer planted in a carrier's body or attachment) was
                neither found nor reported unreadable (no UNSCANNABLE_ATTACHMENT), after a mutation that
                leaves it readable or at least detectably damaged (`keeps` mutations)
@@ -433,6 +434,44 @@ def m_encrypted_pdf(rng, d, n):
     return _mail("Zie bijlage.", [("brief.pdf", "application/pdf", buf.getvalue())]), n
 
 
+def m_image_bomb(rng, d, n):  # a few KB of PNG that is 13000 x 13000 pixels
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new(rng.choice(["1", "L"]), (13000, rng.choice((13000, 9000))), 1).save(buf, "PNG")
+    return _mail("Zie bijlage.", [("scan.png", "image/png", buf.getvalue())]), n
+
+
+def m_many_attachments(rng, d, n):  # the carrier's attachment 300 times
+    head, sep, rest = d.partition(b"--b1\r\nContent-Type: text/plain; charset=utf-8")
+    att = rest[rest.find(b"--b1\r\n"):rest.rfind(b"--b1--")]
+    return (head + sep + rest.replace(b"--b1--", att * 300 + b"--b1--", 1), n) if att and sep else (d, n)
+
+
+def m_long_line(rng, d, n):  # a body of megabytes on one line
+    words = " ".join(rng.choice(["dossier", "1234567", "client", "Amsterdam", "06-12345678", "a@b.nl", "x" * 40])
+                     for _ in range(rng.choice((50_000, 400_000))))
+    return (HEAD + "\r\n" + words + " " + CANARY + "\r\n").encode(), n
+
+
+def m_many_pages(rng, d, n):  # a PDF of 3000 pages
+    page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>"
+    count = rng.choice((1500, 3000))
+    stream = f"BT /F1 11 Tf 50 750 Td ({CANARY}) Tj ET"
+    objs = ["<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [" + " ".join(f"{5 + i} 0 R" for i in range(count)) + f"] /Count {count} >>",
+            f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", *[page] * count]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{obj}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode() + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return _mail("Zie bijlage.", [("dossier.pdf", "application/pdf", bytes(out))]), n
+
+
 def m_wrap_attachment(rng, d, n):  # a corpus file (flipped or cut) attached to a mail under its name
     d2, _ = rng.choice([m_flip, m_truncate, m_chunk])(rng, d, n)
     return _mail("Zie bijlage.", [(n, "application/octet-stream", d2)]), "wrap-" + n + ".eml"
@@ -448,12 +487,14 @@ MUTATIONS = {
     "name_lies": m_name_lies, "rename_bare": m_rename_bare, "uuencode": m_uuencode, "smime": m_smime,
     "tnef": m_tnef, "msg_not_ole": m_msg_not_ole, "bad_ole": m_bad_ole, "zip_bomb": m_zip_bomb,
     "xml_bomb": m_xml_bomb, "encrypted_pdf": m_encrypted_pdf, "wrap_attachment": m_wrap_attachment,
+    "image_bomb": m_image_bomb, "many_attachments": m_many_attachments, "long_line": m_long_line,
+    "many_pages": m_many_pages,
 }
 # After these the canary must be found or its part reported unreadable.
 KEEPS = {"identity", "no_ctype", "drop_boundary", "mismatch_boundary", "dup_boundary", "no_close", "cte", "b64_garbage", "charset",
          "utf16_body", "qp", "encoded_words", "lone_cr", "big_header", "many_parts", "deep_rfc822",
-         "deep_multipart", "name_lies", "rename_bare", "zip_bomb", "xml_bomb", "encrypted_pdf", "nul_cr"}
-CANARY_ONLY = {"zip_bomb", "xml_bomb", "encrypted_pdf"}  # built from the canary itself
+         "deep_multipart", "name_lies", "rename_bare", "zip_bomb", "xml_bomb", "encrypted_pdf", "nul_cr",
+         "many_attachments", "long_line", "many_pages"}
 
 
 def variants(count: int, seed: int):
@@ -559,6 +600,8 @@ def classify(out: dict, canary: bool, validator) -> list[str]:
     unread = [p for p in out["parts"] if p["error"] or p["truncated"] or p["ocr_unread"]]
     if result["verdict"] == "pass" and unread:
         classes.append("pass_unread")
+    if any(p["name"] == "(rest van het bericht)" for p in out["parts"]):
+        classes.append("walk_aborted")  # reported, but the parts after the failure were not read
     rules = {v["rule"] for v in result["violations"]}
     found = {f["entity"] for f in result["findings"]} & CANARY_ENTITIES
     if canary and not found and "UNSCANNABLE_ATTACHMENT" not in rules:
@@ -573,7 +616,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds before a variant counts as a hang")
     ap.add_argument("--budget", type=float, default=10.0, help="the message's time budget (Limits)")
-    ap.add_argument("--mem-gb", type=float, default=4.0, help="address-space limit of each child")
+    ap.add_argument("--mem-gb", type=float, default=2.0, help="address-space limit of each child")
     ap.add_argument("--only", help="comma-separated mutations to run")
     ap.add_argument("--out", help="JSON Lines of every variant's outcome")
     ap.add_argument("--save", help="folder to write the failing variants to")

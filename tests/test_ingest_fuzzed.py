@@ -183,3 +183,26 @@ def test_a_huge_image_is_scaled_down_before_it_is_flattened_for_ocr(monkeypatch)
     part = document_part(buf.getvalue(), "scan.png")[0]
     assert part.error is None and part.meta["width"] == 20_000
     assert seen and max(seen[0]) <= documents.IMAGE_MAX_SIDE
+
+
+def test_a_picture_pasted_into_the_html_alternative_is_read():
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buf, "PNG")
+    related = MIMEMultipart("related")
+    related.attach(MIMEText('<p>Zie de kopie:</p><img src="cid:pas">', "html"))
+    picture = MIMEImage(buf.getvalue(), "png")
+    picture.add_header("Content-ID", "<pas>")
+    related.attach(picture)
+    alternative = MIMEMultipart("alternative")
+    alternative.attach(MIMEText("Zie de kopie:", "plain"))
+    alternative.attach(related)  # as Apple Mail and Thunderbird send a pasted picture
+    alternative["From"], alternative["To"] = "a.jansen@ind.nl", "b.bakker@coa.nl"
+    message = load_bytes(alternative.as_bytes(), "mail.eml")
+    assert [p.kind for p in message.parts if p.part == "attachment"] == ["image"]
+    assert sum(p.part == "body" for p in message.parts) == 1  # the HTML text is not read twice

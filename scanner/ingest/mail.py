@@ -75,6 +75,7 @@ def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAUL
     except RecursionError:  # thousands of nested multiparts: read the raw body as text, say it was not parsed
         msg = email.parser.BytesParser().parsebytes(data, headersonly=True)
         del msg["content-type"], msg["content-transfer-encoding"]
+        msg["Content-Type"] = "text/plain"  # said, so its boundary lines are not taken for lost MIME parts
         out.parts.append(Part(part="attachment", kind="other", name="(opbouw van het bericht)",
                               error="bericht is te diep genest; de tekst is zonder MIME-opbouw gecontroleerd"))
     sender_name, sender = parseaddr(header_text(msg.get("from", "")))
@@ -280,9 +281,13 @@ def _preferred_alternative(children: list, out: Message) -> list:
     plain = [c for c in children if c.get_content_type() == "text/plain"]
     others = [c for c in children if c.get_content_type() != "text/plain"]
     if plain and _payload(plain[0]).strip():
-        for html in (c for c in others if c.get_content_type() == "text/html"):
+        for html in (p for c in others for p in c.walk() if p.get_content_type() == "text/html"):
             out.links.extend(html_to_text(decode_text(_payload(html), html.get_content_charset()))[1])
-        return plain[:1] + calendars
+        # Pictures pasted into the HTML (multipart/related, as Apple Mail and Thunderbird send them) are
+        # in no other alternative: a screenshot of a passport would go unread.
+        pasted = [p for c in others if c.is_multipart() for p in c.walk()
+                  if not p.is_multipart() and p.get_content_maintype() not in ("text", "multipart")]
+        return plain[:1] + calendars + pasted
     return (others[-1:] if others else plain[:1]) + calendars
 
 
