@@ -206,3 +206,10 @@ def test_a_picture_pasted_into_the_html_alternative_is_read():
     message = load_bytes(alternative.as_bytes(), "mail.eml")
     assert [p.kind for p in message.parts if p.part == "attachment"] == ["image"]
     assert sum(p.part == "body" for p in message.parts) == 1  # the HTML text is not read twice
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "UTF-16LE", "utf-32", "punycode", "undefined"])
+def test_a_lying_or_failing_charset_label_does_not_hide_the_text(charset):
+    data = HDR + b'Content-Type: text/plain; charset="' + charset.encode() + b'"\r\n\r\n' + SECRET.encode() + b"\r\n"
+    message = load_bytes(data, "mail.eml")
+    assert SECRET in _text(message) and not [p for p in message.parts if p.error]

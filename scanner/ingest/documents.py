@@ -113,14 +113,31 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
     utf16 = _utf16(data)
     if utf16:
         return data.decode(utf16, errors="replace")
+    if charset and WIDE_CHARSET.match(charset) and _narrow_text(data[:4096]):
+        charset = None  # a UTF-16/32 label on 8-bit text lies: decoded so, it is all CJK signs
     for enc in (charset, "utf-8-sig"):
         if not enc:
             continue
         try:
             return data.decode(enc)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # UnicodeError: codecs such as punycode raise no DecodeError
             continue
     return data.decode("cp1252", errors="replace")
+
+
+def _narrow_text(sample: bytes) -> bool:
+    """Text in UTF-8 or ASCII (no zero byte, words apart), not in UTF-16 (every other byte zero for
+    Latin script)."""
+    if b"\x00" in sample or not (b" " in sample or b"\n" in sample):
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(sample) - 4  # a character cut at the sample's end
+    return True
+
+
+WIDE_CHARSET = re.compile(r"\s*\"?(?:utf-?(?:16|32)|ucs-?[24]|unicode\b)", re.IGNORECASE)
 
 
 def _utf16(data: bytes) -> str | None:
