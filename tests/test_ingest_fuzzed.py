@@ -213,3 +213,29 @@ def test_a_lying_or_failing_charset_label_does_not_hide_the_text(charset):
     data = HDR + b'Content-Type: text/plain; charset="' + charset.encode() + b'"\r\n\r\n' + SECRET.encode() + b"\r\n"
     message = load_bytes(data, "mail.eml")
     assert SECRET in _text(message) and not [p for p in message.parts if p.error]
+
+
+def test_cell_comments_of_a_workbook_are_read():
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Cliënt 12"
+    wb.active["A1"].comment = Comment(f"Let op: {SECRET}", "IND")
+    buf = io.BytesIO()
+    wb.save(buf)
+    part = document_part(buf.getvalue(), "lijst.xlsx")[0]
+    assert "Cliënt 12" in part.text and SECRET in part.text
+
+
+def test_an_html_chunk_shown_inside_a_word_file_is_read():
+    chunk = f"<html><body><p>Verslag: {SECRET}</p></body></html>".encode()
+    parts = document_part(_docx("Zie hieronder.", {"word/afchunk1.htm": chunk}), "verslag.docx")
+    assert [p.name for p in parts] == ["verslag.docx", "verslag.docx/afchunk1.htm"] and SECRET in parts[1].text
+
+
+def test_a_web_page_saved_as_mht_is_read_as_mime():
+    mht = (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="W"\r\n\r\n--W\r\n'
+           b"Content-Type: text/html; charset=utf-8\r\n\r\n<p>" + SECRET.encode() + b"</p>\r\n--W--\r\n")
+    parts = document_part(mht, "pagina.mht")
+    assert not [p for p in parts if p.error] and SECRET in "\n".join(p.text for p in parts)

@@ -64,7 +64,7 @@ def sniff_kind(name: str | None, content_type: str | None, data: bytes) -> str:
         return "ole"
     if ext in IMAGE_EXTENSIONS or ctype.startswith("image/") or _image_magic(head):
         return "image"
-    if ext == ".eml" or ctype == "message/rfc822":
+    if ext in (".eml", ".mht", ".mhtml") or ctype in ("message/rfc822", "multipart/related"):  # MHT: a web page as MIME
         return "eml"
     if ext == ".csv" or ctype == "text/csv":
         return "csv"
@@ -453,7 +453,7 @@ def extract_docx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
             if total > limits.max_chars:
                 break
         meta = {"parts": [n.rsplit("/", 1)[-1] for n in order], "comments": "word/comments.xml" in names,
-                "truncated": total > limits.max_chars, "embedded": _docx_embedded(zf, limits),
+                "truncated": total > limits.max_chars, "embedded": _office_embedded(zf, "word", limits),
                 "drawings": any(tag in zf.read("word/document.xml") for tag in DOCX_DRAWINGS)}
     return ["\n".join(c for c in chunks if c)], meta
 
@@ -462,16 +462,21 @@ DOCX_DRAWINGS = (b"<w:drawing", b"<w:pict", b"<w:object")  # pictures, shapes an
 DOCX_PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")  # raster pictures OCR can read
 
 
-def _docx_embedded(zf: zipfile.ZipFile, limits: Limits) -> list[tuple[str, bytes | None]]:
-    """A Word file's embedded objects (a spreadsheet, a PDF, another document) and pasted pictures (a
-    scanned passport): read like an archive's members, under the same size limits. Vector drawings
-    (EMF/WMF logos) are left out: nothing here can read them, and every letterhead has one."""
+def _office_embedded(zf: zipfile.ZipFile, folder: str, limits: Limits) -> list[tuple[str, bytes | None]]:
+    """An Office file's embedded objects (a spreadsheet, a PDF, another document), pasted pictures (a
+    scanned passport) and, in Word, the chunks of other formats it shows inline (altChunk: HTML, MHT,
+    RTF, text), read like an archive's members under the same size limits. `folder` is "word" or "xl".
+    Vector drawings (EMF/WMF logos) are left out: nothing here can read them, and every letterhead has one."""
     out: list[tuple[str, bytes | None]] = []
     total = 0
     for info in zf.infolist():
         name = info.filename
-        if not (name.startswith("word/embeddings/") or
-                (name.startswith("word/media/") and name.lower().endswith(DOCX_PICTURES))) or info.is_dir():
+        inside, _, rest = name.partition(f"{folder}/")
+        if inside or info.is_dir():
+            continue
+        chunk = "/" not in rest and not rest.lower().endswith((".xml", ".rels", ".bin", ".odttf", ".fntdata"))
+        if not (chunk or rest.startswith("embeddings/") or
+                (rest.startswith("media/") and rest.lower().endswith(DOCX_PICTURES))):
             continue
         total += info.file_size
         if (len(out) >= limits.max_zip_members or total > limits.max_zip_total
@@ -515,7 +520,38 @@ def extract_xlsx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
                 break
     finally:
         wb.close()
-    return ["\n".join(lines)], {"rows": rows, "truncated": truncated}
+    embedded: list[tuple[str, bytes | None]] = []
+    if not truncated:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            notes = _xlsx_notes(zf, limits)
+            embedded = _office_embedded(zf, "xl", limits)
+        if notes:
+            lines += ["[opmerkingen]", *notes]
+    return ["\n".join(lines)], {"rows": rows, "truncated": truncated, "embedded": embedded}
+
+
+XLSX_NOTES = re.compile(r"xl/(?:comments/?[^/]*|threadedComments/[^/]+|drawings/drawing[^/]*)\.xml")
+
+
+def _xlsx_notes(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
+    """The text of a workbook's cell comments (notes and threaded comments) and text boxes: outside the
+    cells, so openpyxl's cell reader never sees them."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    out: list[str] = []
+    for info in zf.infolist():
+        if not XLSX_NOTES.fullmatch(info.filename) or info.file_size > limits.max_part_bytes:
+            continue
+        try:
+            root = etree.fromstring(zf.read(info), parser)
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, ValueError):
+            out.append("")  # a damaged note part: the cells are still read
+            continue
+        # A comment's text runs are <t> (notes), <a:t> (text boxes) or <text> (threaded comments).
+        for node in root.iter("{*}comment", "{*}threadedComment", "{*}txBody"):
+            text = "".join(t.text or "" for t in node.iter("{*}t", "{*}text")).strip()
+            if text:
+                out.append(text)
+    return out
 
 
 def extract_csv(data: bytes, limits: Limits) -> tuple[list[str], dict]:
