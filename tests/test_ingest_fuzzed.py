@@ -239,3 +239,20 @@ def test_a_web_page_saved_as_mht_is_read_as_mime():
            b"Content-Type: text/html; charset=utf-8\r\n\r\n<p>" + SECRET.encode() + b"</p>\r\n--W--\r\n")
     parts = document_part(mht, "pagina.mht")
     assert not [p for p in parts if p.error] and SECRET in "\n".join(p.text for p in parts)
+
+
+def _zip_of(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_a_zip_of_zips_of_many_files_stops_at_the_document_limit_and_says_so():
+    inner = _zip_of({f"f{i}.txt": SECRET.encode() for i in range(60)})
+    outer = _zip_of({f"map{i}.zip": inner for i in range(60)})  # 3600 files; 150 x 150 x 150 took 22 GB
+    message = load_bytes(outer, "dossier.zip")
+    assert len(message.parts) <= 1100
+    archive = message.parts[0]
+    assert archive.name == "dossier.zip" and archive.error and archive.meta["reason"] == "too_large"

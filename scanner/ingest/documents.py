@@ -40,6 +40,7 @@ class Unreadable(Exception):
 
 
 BINARY_MESSAGE = "bestand bevat binaire gegevens en geen leesbare tekst"
+TOO_MANY_DOCUMENTS = "bevat te veel bestanden (ook in geneste archieven) of kost te veel tijd; de rest is niet gecontroleerd"
 NO_TEXT_MESSAGE = "document bevat geen leesbare tekst (alleen afbeeldingen, figuren of lege pagina's)"
 
 
@@ -728,6 +729,10 @@ def _embedded_parts(embedded: list[tuple[str, bytes | None]], name: str | None, 
     parts: list[Part] = []
     for inner_name, data in embedded:
         inner = f"{name or 'document'}/{inner_name}"
+        if not limits.take_document():
+            parts.append(Part(part="attachment", kind="other", name=inner, error=TOO_MANY_DOCUMENTS,
+                              meta={"reason": "too_large"}))
+            break
         if data is None:
             parts.append(Part(part="attachment", kind="other", name=inner,
                               error="ingesloten bestand kon niet worden gelezen"))
@@ -766,6 +771,9 @@ def _zip_parts(data: bytes, name: str | None, limits: Limits, depth: int) -> lis
                 archive.error = "zip-bestand pakt uit tot een verdacht grote omvang (zip-bom?)"
                 return [archive]
         for info in members:
+            if not limits.take_document():
+                archive.error, archive.meta["reason"] = TOO_MANY_DOCUMENTS, "too_large"
+                break
             inner = f"{name or 'archief.zip'}/{info.filename}"
             try:
                 payload = zf.read(info)

@@ -11,7 +11,7 @@ import re
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parseaddr
 
-from scanner.ingest.documents import BINARY_MESSAGE, decode_text, document_part, is_binary, squeeze_blank_lines
+from scanner.ingest.documents import BINARY_MESSAGE, TOO_MANY_DOCUMENTS, decode_text, document_part, is_binary, squeeze_blank_lines
 from scanner.ingest.html import html_to_text
 from scanner.ingest.limits import DEFAULT_LIMITS, Limits
 from scanner.ingest.smime import signed_content
@@ -306,6 +306,10 @@ def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forw
     text = text[: limits.max_chars]
     text = squeeze_blank_lines(text)
     for match in UUENCODE.finditer(text):
+        if not limits.take_document():
+            out.parts.append(Part(part="attachment", kind="other", name=match.group("name").strip(),
+                                  error=TOO_MANY_DOCUMENTS, meta={"reason": "too_large"}))
+            break
         data = _uudecode(match.group("body"))
         if data is not None:
             out.parts.extend(document_part(data, match.group("name").strip(), None, limits=limits, depth=depth + 1))
@@ -437,6 +441,10 @@ def _fill_from_msg(msg, out: Message, limits: Limits, depth: int = 0) -> None:
                   limits=limits, depth=depth)
     for att in _safe(lambda: msg.attachments) or []:
         att_name = _safe(lambda a=att: a.longFilename or a.shortFilename or a.name) or "bijlage"
+        if not limits.take_document():
+            out.parts.append(Part(part="attachment", kind="other", name=att_name, error=TOO_MANY_DOCUMENTS,
+                                  meta={"reason": "too_large"}))
+            break
         payload = _safe(lambda a=att: a.data)
         if isinstance(payload, bytes):
             out.parts.extend(document_part(payload, att_name, _safe(lambda a=att: a.mimetype), limits=limits,
