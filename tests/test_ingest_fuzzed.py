@@ -256,3 +256,20 @@ def test_a_zip_of_zips_of_many_files_stops_at_the_document_limit_and_says_so():
     assert len(message.parts) <= 1100
     archive = message.parts[0]
     assert archive.name == "dossier.zip" and archive.error and archive.meta["reason"] == "too_large"
+
+
+def test_rfc2231_pieces_the_standard_library_cannot_decode_lose_neither_the_part_nor_the_rest():
+    broken = (b"Content-Type: text/plain; charset*=\x00; name*=''\r\nContent-Disposition: attachment; "
+              b"filename*=a.txt; filename*0*=''\r\nContent-Transfer-Encoding: base64")
+    data = _mail_with(broken, base64.encodebytes(SECRET.encode()))
+    data = data.replace(b"--G--", b"--G\r\nContent-Type: text/plain\r\n\r\nTweede deel\r\n--G--")
+    message = load_bytes(data, "mail.eml")
+    assert SECRET in _text(message) and "Tweede deel" in _text(message)
+
+
+def test_a_multipart_whose_parameters_crash_the_parser_is_read_as_text_and_reported():
+    inner = (b'Content-Type: multipart/mixed; filename*=(); filename*0*=*; boundary="I"\r\n\r\n--I\r\n'
+             b"Content-Type: text/plain\r\n\r\n" + SECRET.encode() + b"\r\n--I--")
+    data = _mail_with(inner.split(b"\r\n\r\n", 1)[0], inner.split(b"\r\n\r\n", 1)[1])
+    message = load_bytes(data, "mail.eml")  # the parser raised TypeError out of load_bytes
+    assert SECRET in _text(message) and [p for p in message.parts if p.error]

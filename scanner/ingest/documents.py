@@ -121,7 +121,7 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
             continue
         try:
             return data.decode(enc)
-        except (LookupError, UnicodeError):  # UnicodeError: codecs such as punycode raise no DecodeError
+        except (LookupError, ValueError):  # punycode raises a plain UnicodeError, a NUL in the label ValueError
             continue
     return data.decode("cp1252", errors="replace")
 

@@ -72,12 +72,15 @@ def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAUL
     data, repaired = repaired, repaired != data
     try:
         msg = email.message_from_bytes(data)
-    except RecursionError:  # thousands of nested multiparts: read the raw body as text, say it was not parsed
+    except Exception as exc:  # read the raw body as text, say it was not parsed
+        # Thousands of nested multiparts (RecursionError), or parameters the parser trips over (a boundary
+        # in RFC 2231 pieces numbered and not: TypeError).
         msg = email.parser.BytesParser().parsebytes(data, headersonly=True)
         del msg["content-type"], msg["content-transfer-encoding"]
         msg["Content-Type"] = "text/plain"  # said, so its boundary lines are not taken for lost MIME parts
+        why = "te diep genest" if isinstance(exc, RecursionError) else "beschadigd"
         out.parts.append(Part(part="attachment", kind="other", name="(opbouw van het bericht)",
-                              error="bericht is te diep genest; de tekst is zonder MIME-opbouw gecontroleerd"))
+                              error=f"bericht is {why}; de tekst is zonder MIME-opbouw gecontroleerd"))
     sender_name, sender = parseaddr(header_text(msg.get("from", "")))
     out.sender = sender.lower() or None
     out.sender_name = sender_name or None
@@ -131,7 +134,7 @@ def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: i
         return
     ctype = part.get_content_type()
     if ctype == "multipart/signed":
-        protocol = (part.get_param("protocol") or "").lower()
+        protocol = str(_safe(lambda: part.get_param("protocol")) or "").lower()
         out.smime |= "pkcs7" in protocol
         out.pgp |= "pgp" in protocol
     elif ctype == "multipart/encrypted":
@@ -156,7 +159,14 @@ def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: i
         if ctype == "multipart/alternative" and isinstance(children, list):
             children = _preferred_alternative(children, out)
         for child in children if isinstance(children, list) else []:
-            _walk(child, out, limits, depth=depth, forwarded=forwarded, counter=counter)
+            try:
+                _walk(child, out, limits, depth=depth, forwarded=forwarded, counter=counter)
+            except RecursionError:
+                raise
+            except Exception:  # malformed parameters (RFC 2231 pieces): this part is lost, not its siblings
+                out.parts.append(Part(part="attachment", kind="other", name="(beschadigd deel)",
+                                      error="deel van het bericht is beschadigd en kon niet worden gelezen",
+                                      meta={"reason": "corrupt"}))
         return
     if ctype in ("application/pkcs7-mime", "application/x-pkcs7-mime"):
         out.smime = True
@@ -164,20 +174,21 @@ def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: i
         if content is not None:  # opaque-signed: the whole entity sits inside the signature
             _walk(email.message_from_bytes(content), out, limits, depth=depth, forwarded=forwarded, counter=counter)
             return
-        smime_type = str(part.get_param("smime-type") or "enveloped-data").lower()
+        smime_type = str(_safe(lambda: part.get_param("smime-type")) or "enveloped-data").lower()
         out.encrypted |= "enveloped" in smime_type
         if "signed" in smime_type:
-            out.parts.append(Part(part="attachment", kind="other", name=header_text(part.get_filename()) or None,
+            out.parts.append(Part(part="attachment", kind="other", name=header_text(_safe(part.get_filename)) or None,
                                   error="ondertekend S/MIME-bericht is beschadigd; inhoud niet gecontroleerd"))
         return
     if ctype in ("application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature",
                  "application/pgp-encrypted"):
         return
-    filename = header_text(part.get_filename()) or None
+    # Parameters the standard library cannot decode (RFC 2231 pieces numbered and not) raise: no name then.
+    filename = header_text(_safe(part.get_filename)) or None
     disposition = str(part.get("content-disposition") or "").split(";")[0].strip().lower()
     payload = _payload(part)
     if ctype in ("text/plain", "text/html") and not filename and disposition != "attachment":
-        _body(payload, ctype, part.get_content_charset(), out, forwarded=forwarded, limits=limits, depth=depth)
+        _body(payload, ctype, _safe(part.get_content_charset), out, forwarded=forwarded, limits=limits, depth=depth)
         return
     name = filename or f"naamloos.{ctype.split('/')[-1]}"
     out.parts.extend(document_part(payload, name, ctype, limits=limits, depth=depth + 1))
@@ -248,7 +259,7 @@ def _recover_multipart(part: email.message.Message) -> email.message.Message:
     for header in ("content-transfer-encoding",):
         if part.get(header):
             text[header] = str(part.get(header))
-    if part.get_content_charset():
+    if _safe(part.get_content_charset):
         text.set_param("charset", part.get_content_charset())
     text.set_payload(raw)
     return text
@@ -282,7 +293,7 @@ def _preferred_alternative(children: list, out: Message) -> list:
     others = [c for c in children if c.get_content_type() != "text/plain"]
     if plain and _payload(plain[0]).strip():
         for html in (p for c in others for p in c.walk() if p.get_content_type() == "text/html"):
-            out.links.extend(html_to_text(decode_text(_payload(html), html.get_content_charset()))[1])
+            out.links.extend(html_to_text(decode_text(_payload(html), _safe(html.get_content_charset)))[1])
         # Pictures pasted into the HTML (multipart/related, as Apple Mail and Thunderbird send them) are
         # in no other alternative: a screenshot of a passport would go unread.
         pasted = [p for c in others if c.is_multipart() for p in c.walk()
