@@ -1,3 +1,10 @@
+"""Random MIME parameters (RFC 2231 pieces, odd quoting, NULs) on one part of a two-part mail.
+
+    nice /work/main/.venv/bin/python bench/fuzz_params.py
+
+Counts the mails whose walk was cut short or whose second part went unread, and prints the first few;
+an exception out of parse_eml is printed as CRASH.
+"""
 import random, sys, base64
 sys.path.insert(0, '.')
 from scanner.ingest.mail import parse_eml
