@@ -274,3 +274,20 @@ def test_a_multipart_whose_parameters_crash_the_parser_is_read_as_text_and_repor
     data = _mail_with(inner.split(b"\r\n\r\n", 1)[0], inner.split(b"\r\n\r\n", 1)[1])
     message = load_bytes(data, "mail.eml")  # the parser raised TypeError out of load_bytes
     assert SECRET in _text(message) and [p for p in message.parts if p.error]
+
+
+@pytest.mark.parametrize("plain_alternative", [False, True])
+def test_a_picture_inline_as_a_data_uri_is_read(plain_alternative):
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buf, "PNG")
+    uri = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    html = f'<p>Kopie paspoort:</p><img src="{uri}">'.encode()
+    if plain_alternative:
+        data = (HDR + b'Content-Type: multipart/alternative; boundary="A"\r\n\r\n--A\r\nContent-Type: text/plain'
+                b"\r\n\r\nKopie paspoort:\r\n--A\r\nContent-Type: text/html\r\n\r\n" + html + b"\r\n--A--\r\n")
+    else:
+        data = HDR + b"Content-Type: text/html\r\n\r\n" + html
+    message = load_bytes(data, "mail.eml")
+    assert [(p.name, p.kind) for p in message.parts if p.part == "attachment"] == [("afbeelding1.png", "image")]

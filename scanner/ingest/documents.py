@@ -680,15 +680,16 @@ def document_part(
 
         return embedded_message_parts(data, name, kind, limits, depth)
     if kind == "html":
-        from scanner.ingest.html import html_to_text
+        from scanner.ingest.html import data_images, html_to_text
 
         if is_binary(data):
             base.error, base.meta["reason"] = BINARY_MESSAGE, "binary"
             return [base]
-        text, links = html_to_text(decode_text(data))
+        html = decode_text(data)
+        text, links = html_to_text(html)
         base.pages = [squeeze_blank_lines(text)]
         base.meta["links"] = links
-        return [base]
+        return [base, *_embedded_parts(data_images(html), name, limits, depth)]
     if kind == "encrypted_office":
         base.error = "Office-bestand is versleuteld met een wachtwoord"
         return [base]

@@ -12,7 +12,7 @@ from email.header import decode_header, make_header
 from email.utils import getaddresses, parseaddr
 
 from scanner.ingest.documents import BINARY_MESSAGE, TOO_MANY_DOCUMENTS, decode_text, document_part, is_binary, squeeze_blank_lines
-from scanner.ingest.html import html_to_text
+from scanner.ingest.html import data_images, html_to_text
 from scanner.ingest.limits import DEFAULT_LIMITS, Limits
 from scanner.ingest.smime import signed_content
 from scanner.model import Message, Part
@@ -157,7 +157,7 @@ def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: i
     if part.is_multipart():
         children = part.get_payload()
         if ctype == "multipart/alternative" and isinstance(children, list):
-            children = _preferred_alternative(children, out)
+            children = _preferred_alternative(children, out, limits, depth)
         for child in children if isinstance(children, list) else []:
             try:
                 _walk(child, out, limits, depth=depth, forwarded=forwarded, counter=counter)
@@ -281,7 +281,17 @@ def _decode_embedded(part: email.message.Message) -> None:
     part.set_payload([email.message_from_bytes(data)])
 
 
-def _preferred_alternative(children: list, out: Message) -> list:
+def _html_images(html: str, out: Message, limits: Limits, depth: int) -> None:
+    """The data: URI pictures of an HTML body as attachment parts (read by OCR like any picture)."""
+    for name, data in data_images(html):
+        if not limits.take_document():
+            out.parts.append(Part(part="attachment", kind="other", name=name, error=TOO_MANY_DOCUMENTS,
+                                  meta={"reason": "too_large"}))
+            return
+        out.parts.extend(document_part(data, name, None, limits=limits, depth=depth + 1))
+
+
+def _preferred_alternative(children: list, out: Message, limits: Limits, depth: int) -> list:
     """From alternatives take the plain text when it has content, else the richest one.
 
     Link targets live in the HTML alternative, so its links are read even when its text is not. A
@@ -293,7 +303,9 @@ def _preferred_alternative(children: list, out: Message) -> list:
     others = [c for c in children if c.get_content_type() != "text/plain"]
     if plain and _payload(plain[0]).strip():
         for html in (p for c in others for p in c.walk() if p.get_content_type() == "text/html"):
-            out.links.extend(html_to_text(decode_text(_payload(html), _safe(html.get_content_charset)))[1])
+            text = decode_text(_payload(html), _safe(html.get_content_charset))
+            out.links.extend(html_to_text(text)[1])
+            _html_images(text, out, limits, depth)
         # Pictures pasted into the HTML (multipart/related, as Apple Mail and Thunderbird send them) are
         # in no other alternative: a screenshot of a passport would go unread.
         pasted = [p for c in others if c.is_multipart() for p in c.walk()
@@ -311,6 +323,7 @@ def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forw
     # Mail on the wire has CRLF line ends; line-anchored patterns (the signature, the salutation) expect "\n".
     text = decode_text(payload, charset).replace("\r\n", "\n")
     if ctype == "text/html":
+        _html_images(text, out, limits, depth)
         text, links = html_to_text(text)
         out.links.extend(links)
     truncated = len(text) > limits.max_chars  # reported like a cut-off document (UNSCANNABLE_ATTACHMENT)
