@@ -291,3 +291,30 @@ def test_a_picture_inline_as_a_data_uri_is_read(plain_alternative):
         data = HDR + b"Content-Type: text/html\r\n\r\n" + html
     message = load_bytes(data, "mail.eml")
     assert [(p.name, p.kind) for p in message.parts if p.part == "attachment"] == [("afbeelding1.png", "image")]
+
+
+def test_a_scanned_page_under_a_stamped_line_of_text_goes_to_ocr(monkeypatch):
+    import pikepdf
+    from PIL import Image
+
+    from scanner.ingest import ocr
+
+    buf = io.BytesIO()
+    Image.new("L", (850, 1100), 255).save(buf, "PDF", resolution=100)  # one page, the image fills it
+    pdf = pikepdf.open(io.BytesIO(buf.getvalue()))
+    page = pdf.pages[0]
+    page.obj.Resources.Font = pikepdf.Dictionary(F1=pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                                       BaseFont=pikepdf.Name.Helvetica))
+    stamp = b"BT /F1 8 Tf 20 20 Td (Ministerie van Justitie en Veiligheid - Pagina 1 van 3) Tj ET"
+    page.contents_add(pikepdf.Stream(pdf, stamp))
+    out = io.BytesIO()
+    pdf.save(out)
+    asked = []
+
+    def fake_ocr(jobs, *, count, **_):
+        asked.append(count)
+        return iter(())
+
+    monkeypatch.setattr(ocr, "ocr_pages", fake_ocr)
+    part = document_part(out.getvalue(), "scan.pdf")[0]
+    assert "Pagina 1 van 3" in part.text and asked == [1]  # the 56 characters of stamp hid the scan from OCR

@@ -306,6 +306,13 @@ def _pdf_attachments(pdf) -> list[tuple[str, bytes | None]]:
 
 
 OCR_TEXT_BELOW = 40  # a page with fewer characters of text layer than this, and an image on it, is a scan
+OCR_TEXT_WITH_SCAN = 400  # ... and one with fewer than this and an image over SCAN_AREA of the page
+SCAN_AREA = 0.5
+
+
+def _area(pos: tuple[float, float, float, float]) -> float:
+    left, bottom, right, top = pos
+    return max(0.0, right - left) * max(0.0, top - bottom)
 
 
 def _ocr_scanned_pages(pdf, pages: list[str], meta: dict, limits: Limits) -> None:
@@ -320,12 +327,18 @@ def _ocr_scanned_pages(pdf, pages: list[str], meta: dict, limits: Limits) -> Non
 
     candidates = []
     for i, text in enumerate(pages):
-        if len(text.strip()) >= OCR_TEXT_BELOW:
+        chars = len(text.strip())
+        if chars >= OCR_TEXT_WITH_SCAN:
             continue
         page = pdf[i]
-        has_image = any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+        images = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)
+        if chars < OCR_TEXT_BELOW:
+            scanned = any(True for _ in images)
+        else:  # a scan under a stamped line ("Pagina 1 van 3", a fax header): the image fills the page
+            width, height = page.get_size()
+            scanned = any(_area(image.get_bounds()) >= SCAN_AREA * width * height for image in images)
         page.close()
-        if has_image:
+        if scanned:
             candidates.append(i)
     if not candidates:
         return
