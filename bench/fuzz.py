@@ -1,6 +1,10 @@
 """Mutation and structure fuzzer for ingest + scan: broken mails and hostile files.
 
-    nice /work/main/.venv/bin/python bench/fuzz.py --variants 1500 --seed 7 --out /tmp/fuzz.jsonl
+    nice /work/main/.venv/bin/python -W ignore bench/fuzz.py --variants 3000 --seed 11 --out /tmp/fuzz.jsonl \
+        --save /tmp/fuzz-fail     # the failing variants as files, for bisecting
+
+`--only MUTATION,...` runs a few mutations; the run prints the outcome classes per mutation. To fuzz an
+older checkout, copy this file into it and set VERZENDCHECK_SHARED to the shared data folder.
 
 Each variant runs `scan_message(load_bytes(data, name))` in a forked child of a warm parent (models
 loaded once), under an address-space limit, killed after `--timeout` seconds. Outcomes per variant:
