@@ -280,7 +280,8 @@ def m_qp(rng, d, n):  # the body sent quoted-printable with broken soft breaks a
         return d, n
     qp = body.replace(b" ", b"=20 ", 3)
     qp = b"=\r\n".join(qp[i:i + 30] for i in range(0, len(qp), 30))
-    qp = rng.choice([qp.replace(b"=\r\n", b"= \r\n"), qp.replace(b"=\r\n", b"=\n"), qp + b"=", qp.replace(b"=20", b"=2")])
+    qp = rng.choice([qp.replace(b"=\r\n", b"= \r\n"), qp.replace(b"=\r\n", b"=\n"), qp + b"=",
+                     qp.replace(b"=20", b"=2")])
     return head + b"\r\nContent-Transfer-Encoding: quoted-printable" + sep + qp, n
 
 
@@ -459,7 +460,8 @@ def m_long_line(rng, d, n):  # a body of megabytes on one line
 
 
 def m_many_pages(rng, d, n):  # a PDF of 3000 pages
-    page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>"
+    page = ("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
+            "/Resources << /Font << /F1 4 0 R >> >> >>")
     count = rng.choice((1500, 3000))
     stream = f"BT /F1 11 Tf 50 750 Td ({CANARY}) Tj ET"
     objs = ["<< /Type /Catalog /Pages 2 0 R >>",
@@ -471,7 +473,8 @@ def m_many_pages(rng, d, n):  # a PDF of 3000 pages
         offsets.append(len(out))
         out += f"{i} 0 obj\n{obj}\nendobj\n".encode()
     xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode() + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return _mail("Zie bijlage.", [("dossier.pdf", "application/pdf", bytes(out))]), n
 
@@ -495,7 +498,8 @@ MUTATIONS = {
     "many_pages": m_many_pages,
 }
 # After these the canary must be found or its part reported unreadable.
-KEEPS = {"identity", "no_ctype", "drop_boundary", "mismatch_boundary", "dup_boundary", "no_close", "cte", "b64_garbage", "charset",
+KEEPS = {"identity", "no_ctype",
+         "drop_boundary", "mismatch_boundary", "dup_boundary", "no_close", "cte", "b64_garbage", "charset",
          "utf16_body", "qp", "encoded_words", "lone_cr", "big_header", "many_parts", "deep_rfc822",
          "deep_multipart", "name_lies", "rename_bare", "zip_bomb", "xml_bomb", "encrypted_pdf", "nul_cr",
          "many_attachments", "long_line", "many_pages"}
@@ -540,7 +544,7 @@ def _child(data: bytes, name: str, mem: int, wfd: int) -> None:
         out = {"status": "ok", "result": result.to_json(), "parts": parts}
     except MemoryError:
         out = {"status": "memory"}
-    except BaseException as exc:  # noqa: BLE001 - the point is to see what escapes
+    except BaseException as exc:
         import traceback
 
         out = {"status": "crash", "error": f"{type(exc).__name__}: {exc}"[:300],

@@ -58,7 +58,7 @@ def test_mass_mail_with_a_to_line_of_megabytes_is_read_as_a_mail_in_linear_time(
     assert SECRET in _text(message)
 
 
-@pytest.mark.parametrize("cte", [b"", b"7bit", b"x-unknown"])
+@pytest.mark.parametrize("cte", [b"", b"7bit", b"x-unknown", b"quoted-printable"])
 def test_base64_attachment_with_a_missing_or_wrong_transfer_encoding_is_decoded(cte):
     payload = base64.encodebytes(f"Notitie over de cliënt, {SECRET}.".encode() * 3)
     data = _mail_with(b'Content-Type: text/plain; name="notitie.txt"\r\nContent-Transfer-Encoding: ' + cte +
@@ -303,8 +303,8 @@ def test_a_scanned_page_under_a_stamped_line_of_text_goes_to_ocr(monkeypatch):
     Image.new("L", (850, 1100), 255).save(buf, "PDF", resolution=100)  # one page, the image fills it
     pdf = pikepdf.open(io.BytesIO(buf.getvalue()))
     page = pdf.pages[0]
-    page.obj.Resources.Font = pikepdf.Dictionary(F1=pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                                       BaseFont=pikepdf.Name.Helvetica))
+    helvetica = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    page.obj.Resources.Font = pikepdf.Dictionary(F1=helvetica)
     stamp = b"BT /F1 8 Tf 20 20 Td (Ministerie van Justitie en Veiligheid - Pagina 1 van 3) Tj ET"
     page.contents_add(pikepdf.Stream(pdf, stamp))
     out = io.BytesIO()

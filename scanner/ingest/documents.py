@@ -40,7 +40,8 @@ class Unreadable(Exception):
 
 
 BINARY_MESSAGE = "bestand bevat binaire gegevens en geen leesbare tekst"
-TOO_MANY_DOCUMENTS = "bevat te veel bestanden (ook in geneste archieven) of kost te veel tijd; de rest is niet gecontroleerd"
+TOO_MANY_DOCUMENTS = ("bevat te veel bestanden (ook in geneste archieven) of kost te veel tijd; "
+                      "de rest is niet gecontroleerd")
 NO_TEXT_MESSAGE = "document bevat geen leesbare tekst (alleen afbeeldingen, figuren of lege pagina's)"
 
 
@@ -264,11 +265,12 @@ def _annotation_text(page, form) -> str:
             if subtype == pdfium_c.FPDF_ANNOT_WIDGET:
                 if form is None or pdfium_c.FPDFAnnot_GetFormFieldType(form, annot) not in _FIELD_TYPES_WITH_TEXT:
                     continue
-                text = _utf16_value(lambda buf, size: pdfium_c.FPDFAnnot_GetFormFieldValue(form, annot, buf, size))
+                text = _utf16_value(lambda buf, size, a=annot: pdfium_c.FPDFAnnot_GetFormFieldValue(form, a, buf, size))
             elif subtype in _ANNOTS_WITHOUT_TEXT:
                 continue
             else:
-                text = _utf16_value(lambda buf, size: pdfium_c.FPDFAnnot_GetStringValue(annot, b"Contents", buf, size))
+                text = _utf16_value(lambda buf, size, a=annot: pdfium_c.FPDFAnnot_GetStringValue(a, b"Contents", buf,
+                                                                                                   size))
             if text.strip():
                 out.append(text.strip())
         finally:

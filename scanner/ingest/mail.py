@@ -11,7 +11,14 @@ import re
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parseaddr
 
-from scanner.ingest.documents import BINARY_MESSAGE, TOO_MANY_DOCUMENTS, decode_text, document_part, is_binary, squeeze_blank_lines
+from scanner.ingest.documents import (
+    BINARY_MESSAGE,
+    TOO_MANY_DOCUMENTS,
+    decode_text,
+    document_part,
+    is_binary,
+    squeeze_blank_lines,
+)
 from scanner.ingest.html import data_images, html_to_text
 from scanner.ingest.limits import DEFAULT_LIMITS, Limits
 from scanner.ingest.smime import signed_content
@@ -216,12 +223,12 @@ def _payload(part: email.message.Message) -> bytes:
 
 
 QP_SOFT_BREAK = re.compile(r"=[ \t]+(?=\r?\n|$)")
-DECODED_ENCODINGS = ("base64", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue")
+DECODED_ENCODINGS = ("base64", "x-uuencode", "uuencode", "x-uue", "uue")  # quoted-printable leaves base64 as is
 BASE64_BODY = re.compile(rb"\s*(?:[A-Za-z0-9+/]{16,76}\r?\n)*[A-Za-z0-9+/]{4,76}={0,2}\s*")
 
 
 def _unlabelled_base64(payload: bytes) -> bytes:
-    """Base64 sent with no, an unknown or a wrong transfer encoding ("7bit", "x-unknown"): decoded, as
+    """Base64 sent with no, an unknown or a wrong transfer encoding ("7bit", "quoted-printable"): decoded, as
     mail clients guess it. Read as text it would be letters that hide what they encode. Only a payload
     made of nothing but full base64 lines that decodes cleanly counts."""
     if len(payload) < 24 or not BASE64_BODY.fullmatch(payload[:8 * 1024 * 1024]):
