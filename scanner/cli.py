@@ -235,8 +235,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
             missing = True
             continue
         # Short messages of a folder or mbox are scanned a few at once (their text shares one run of the NER).
+        scanned = 0
         for message, result in scan_stream(iter_source(path), policy, limits, org=args.org, lang=args.lang,
                                            envelope=envelope):
+            scanned += 1
             # File names can carry a person's name ("Besluit Karimi.pdf"): log a hash, never the name.
             log.info(
                 "scanned input=%s verdict=%s rules=%s",
@@ -254,6 +256,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
             results.append(result)
             if args.format == "html":  # the page shows each finding in its context
                 messages.append(message)
+        if not scanned:  # an empty folder or mailbox: nothing was checked, so nothing may be called in order
+            print(T(f"verzendcheck: niets te controleren in {path} (lege map of mailbox)",
+                    f"verzendcheck: nothing to check in {path} (empty folder or mailbox)"), file=sys.stderr)
+            missing = True
     if args.format == "html":
         print(render_html(results, lang=args.lang, reveal=args.reveal, messages=messages))
     return EXIT_USAGE if missing else worst

@@ -69,6 +69,20 @@ def test_usage_errors_exit_2(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "line" in proc.stderr.lower()
 
 
+def test_broken_input_is_a_finding_and_an_empty_folder_is_no_pass(tmp_path):
+    (tmp_path / "leeg.eml").write_bytes(b"")
+    (tmp_path / "ruis.bin").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "kapot.mbox").write_bytes(b"From x@y Mon Jan 1 00:00:00 2024\nFrom: a@ind.nl\n\x00\x01\n")
+    proc = _run("scan", "--format", "json", *(str(tmp_path / n) for n in ("leeg.eml", "ruis.bin", "kapot.mbox")))
+    results = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert proc.returncode == 10 and "Traceback" not in proc.stderr
+    assert len(results) == 3 and all(r["verdict"] == "warn" for r in results)
+    assert all(any(v["rule"] == "UNSCANNABLE_ATTACHMENT" for v in r["violations"]) for r in results)
+    (tmp_path / "leeg").mkdir()
+    empty = _run("scan", "--format", "json", str(tmp_path / "leeg"))
+    assert empty.returncode == 2 and not empty.stdout and "niets te controleren" in empty.stderr
+
+
 def test_flags_add_recipients_for_a_bare_document(tmp_path):
     doc = tmp_path / "notitie.txt"
     doc.write_text("Betrokkene, V-nummer 2345678901, is opgenomen wegens een psychose.")

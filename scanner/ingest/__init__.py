@@ -38,7 +38,7 @@ def _load(data: bytes, name: str, limits: Limits) -> Message:
                     error="bestand is geen e-mailbericht (geen afzender of ontvangers); de tekst is als document "
                           "gecontroleerd")
         return Message(input=name, parts=[*document_part(data, Path(name).name, "text/plain", limits=limits), note])
-    if kind == "eml" or (kind in ("text", "other") and _looks_like_mail(data)):
+    if kind == "eml" or (kind in ("text", "csv", "other") and _looks_like_mail(data)):
         return parse_eml(data, name, limits=limits)
     if kind == "msg":
         try:
@@ -78,15 +78,21 @@ def unreadable(name: str, error: str, reason: str | None = None) -> Message:
     return Message(input=name, parts=[part])
 
 
-_HEADER_LINE = re.compile(rb"^(?:From [^\r\n]*|[!-9;-~]+:[^\r\n]*)\r?\n")
+_HEADER_LINE = re.compile(rb"(?:From |[!-9;-~]+:)")
+_FIELD_START = re.compile(rb"^([!-9;-~]+):", re.MULTILINE)
+MAIL_FIELDS = {b"from", b"received", b"return-path", b"message-id", b"mime-version", b"subject"}
 
 
 def _header_line(data: bytes) -> bool:
-    """Starts like RFC 5322 headers (any field name, or an mbox From_ line)."""
-    return bool(_HEADER_LINE.match(data.lstrip(b"\r\n")[:2048]))
+    """Starts like RFC 5322 headers (any field name, or an mbox From_ line), however long the first line."""
+    return bool(_HEADER_LINE.match(data.lstrip(b"\r\n")[:1000]))
 
 
 def _looks_like_mail(data: bytes) -> bool:
-    head = data[:2048].lower()
-    return any(head.startswith(h) or b"\n" + h in head for h in (b"from:", b"received:", b"return-path:",
-                                                                   b"message-id:", b"mime-version:", b"subject:"))
+    """A header block that names a mail's own fields (From, Received, Subject ...).
+
+    The whole header block counts, not its first kilobytes: a mass mail's To line alone can be a megabyte.
+    """
+    end = min((i for i in (data.find(b"\n\n"), data.find(b"\r\n\r\n")) if i >= 0), default=len(data))
+    head = data[:max(2048, min(end, 4 * 1024 * 1024))]  # a header block beyond 4 MB is no mail
+    return any(m.group(1).lower() in MAIL_FIELDS for m in _FIELD_START.finditer(head))

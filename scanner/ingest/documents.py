@@ -24,6 +24,8 @@ TEXT_EXTENSIONS = {".txt", ".text", ".md", ".log"}
 CALENDAR_EXTENSIONS = {".ics", ".ifb", ".vcs", ".vcf"}  # iCalendar and vCard: text with folded lines (RFC 5545)
 CALENDAR_TYPES = ("text/calendar", "text/x-vcalendar", "text/vcard", "text/x-vcard", "application/ics")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGE_MAX_SIDE = 7000  # pixels a side an image is read at (OCR, faces); larger ones are scaled down first
+REDUCIBLE_MODES = ("L", "LA", "I", "F", "RGB", "RGBA", "PA", "CMYK", "YCbCr")  # modes Image.reduce takes
 IMAGE_COUNT_PAGES = 20  # pages searched for images (signatures, photos)
 
 
@@ -40,6 +42,9 @@ class Unreadable(Exception):
 
 
 BINARY_MESSAGE = "bestand bevat binaire gegevens en geen leesbare tekst"
+TOO_MANY_DOCUMENTS = ("bevat te veel bestanden (ook in geneste archieven) of kost te veel tijd; "
+                      "de rest is niet gecontroleerd")
+NO_TEXT_MESSAGE = "document bevat geen leesbare tekst (alleen afbeeldingen, figuren of lege pagina's)"
 
 
 def sniff_kind(name: str | None, content_type: str | None, data: bytes) -> str:
@@ -63,7 +68,7 @@ def sniff_kind(name: str | None, content_type: str | None, data: bytes) -> str:
         return "ole"
     if ext in IMAGE_EXTENSIONS or ctype.startswith("image/") or _image_magic(data[:12]):
         return "image"
-    if ext == ".eml" or ctype == "message/rfc822":
+    if ext in (".eml", ".mht", ".mhtml") or ctype in ("message/rfc822", "multipart/related"):  # MHT: a web page as MIME
         return "eml"
     if ext == ".csv" or ctype == "text/csv":
         return "csv"
@@ -124,14 +129,31 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
     utf16 = _utf16(data)
     if utf16:
         return data.decode(utf16, errors="replace")
+    if charset and WIDE_CHARSET.match(charset) and _narrow_text(data[:4096]):
+        charset = None  # a UTF-16/32 label on 8-bit text lies: decoded so, it is all CJK signs
     for enc in (charset, "utf-8-sig"):
         if not enc:
             continue
         try:
             return data.decode(enc)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # punycode raises a plain UnicodeError, a NUL in the label ValueError
             continue
     return data.decode("cp1252", errors="replace")
+
+
+def _narrow_text(sample: bytes) -> bool:
+    """Text in UTF-8 or ASCII (no zero byte, words apart), not in UTF-16 (every other byte zero for
+    Latin script)."""
+    if b"\x00" in sample or not (b" " in sample or b"\n" in sample):
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(sample) - 4  # a character cut at the sample's end
+    return True
+
+
+WIDE_CHARSET = re.compile(r"\s*\"?(?:utf-?(?:16|32)|ucs-?[24]|unicode\b)", re.IGNORECASE)
 
 
 def _utf16(data: bytes) -> str | None:
@@ -186,6 +208,7 @@ def extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
 
 def _extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     repaired = False
     try:
@@ -200,8 +223,9 @@ def _extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
     deadline = time.monotonic() + limits.max_part_seconds
     try:
         n = len(pdf)
+        form = _form_handle(pdf)
         pages: list[str] = []
-        total = 0
+        total = drawn = 0
         for i in range(min(n, limits.max_pages)):
             if total >= limits.max_chars or time.monotonic() > deadline:
                 break
@@ -209,20 +233,102 @@ def _extract_pdf(data: bytes, limits: Limits) -> tuple[list[str], dict]:
             textpage = page.get_textpage()
             text = textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n")
             textpage.close()
+            notes = _annotation_text(page, form)
+            text = f"{text}\n{notes}" if notes else text
+            if not text.strip() and pdfium_c.FPDFPage_CountObjects(page.raw) > 0:
+                drawn += 1  # not blank, yet no text: drawn as curves, or a font without its letters
             page.close()
             total += len(text)
             if total > limits.max_chars:
                 text = text[: max(0, limits.max_chars - (total - len(text)))]
             pages.append(text)
         meta = {"page_count": n, "truncated": len(pages) < n or total > limits.max_chars, "repaired": repaired,
-                "images": _count_images(pdf, min(n, IMAGE_COUNT_PAGES))}
+                "images": _count_images(pdf, min(n, IMAGE_COUNT_PAGES)), "embedded": _pdf_attachments(pdf),
+                "drawn_pages": drawn}
         _ocr_scanned_pages(pdf, pages, meta, limits)
         return pages, meta
     finally:
         pdf.close()
 
 
+def _form_handle(pdf):
+    """The form environment's handle (field values are read through it), None when it cannot be made."""
+    try:
+        pdf.init_forms()
+        return pdf.formenv.raw if pdf.formenv is not None else None
+    except Exception:  # a broken AcroForm: the page text is still read, the fields' values are not
+        return None
+
+
+_FIELD_TYPES_WITH_TEXT = (6, 4, 5)  # FPDF_FORMFIELD_TEXTFIELD, _COMBOBOX, _LISTBOX (not buttons, not boxes)
+_ANNOTS_WITHOUT_TEXT = (2, 16)  # FPDF_ANNOT_LINK; FPDF_ANNOT_POPUP repeats its parent's contents
+
+
+def _annotation_text(page, form) -> str:
+    """The values typed into a page's form fields and the text of its comments (notes, free text,
+    highlights' remarks): a filled-in form keeps them outside the page's text layer."""
+    import pypdfium2.raw as pdfium_c
+
+    out: list[str] = []
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
+        if not annot:
+            continue
+        try:
+            subtype = pdfium_c.FPDFAnnot_GetSubtype(annot)
+            if subtype == pdfium_c.FPDF_ANNOT_WIDGET:
+                if form is None or pdfium_c.FPDFAnnot_GetFormFieldType(form, annot) not in _FIELD_TYPES_WITH_TEXT:
+                    continue
+                text = _utf16_value(lambda buf, size, a=annot: pdfium_c.FPDFAnnot_GetFormFieldValue(form, a, buf, size))
+            elif subtype in _ANNOTS_WITHOUT_TEXT:
+                continue
+            else:
+                text = _utf16_value(lambda buf, size, a=annot: pdfium_c.FPDFAnnot_GetStringValue(a, b"Contents", buf,
+                                                                                                   size))
+            if text.strip():
+                out.append(text.strip())
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+    return "\n".join(out)
+
+
+def _utf16_value(get) -> str:
+    """A string PDFium writes as UTF-16LE with a closing NUL: `get(buffer, size)` answers the size needed."""
+    import ctypes
+
+    size = get(None, 0)
+    if size <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(size)
+    get(ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), size)
+    return buf.raw[: size - 2].decode("utf-16-le", errors="replace")
+
+
+def _pdf_attachments(pdf) -> list[tuple[str, bytes | None]]:
+    """Files embedded in a PDF (a portfolio, an attached spreadsheet): (name, bytes or None if unreadable)."""
+    out: list[tuple[str, bytes | None]] = []
+    for i in range(pdf.count_attachments()):
+        try:
+            attachment = pdf.get_attachment(i)
+            name = attachment.get_name() or f"bijlage{i + 1}"
+        except Exception:
+            out.append((f"bijlage{i + 1}", None))
+            continue
+        try:
+            out.append((name, bytes(attachment.get_data())))
+        except Exception:
+            out.append((name, None))
+    return out
+
+
 OCR_TEXT_BELOW = 40  # a page with fewer characters of text layer than this, and an image on it, is a scan
+OCR_TEXT_WITH_SCAN = 400  # ... and one with fewer than this and an image over SCAN_AREA of the page
+SCAN_AREA = 0.5
+
+
+def _area(pos: tuple[float, float, float, float]) -> float:
+    left, bottom, right, top = pos
+    return max(0.0, right - left) * max(0.0, top - bottom)
 
 
 def _ocr_scanned_pages(pdf, pages: list[str], meta: dict, limits: Limits) -> None:
@@ -237,12 +343,18 @@ def _ocr_scanned_pages(pdf, pages: list[str], meta: dict, limits: Limits) -> Non
 
     candidates = []
     for i, text in enumerate(pages):
-        if len(text.strip()) >= OCR_TEXT_BELOW:
+        chars = len(text.strip())
+        if chars >= OCR_TEXT_WITH_SCAN:
             continue
         page = pdf[i]
-        has_image = any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+        images = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)
+        if chars < OCR_TEXT_BELOW:
+            scanned = any(True for _ in images)
+        else:  # a scan under a stamped line ("Pagina 1 van 3", a fax header): the image fills the page
+            width, height = page.get_size()
+            scanned = any(_area(image.get_bounds()) >= SCAN_AREA * width * height for image in images)
         page.close()
-        if has_image:
+        if scanned:
             candidates.append(i)
     if not candidates:
         return
@@ -371,8 +483,41 @@ def extract_docx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
             if total > limits.max_chars:
                 break
         meta = {"parts": [n.rsplit("/", 1)[-1] for n in order], "comments": "word/comments.xml" in names,
-                "truncated": total > limits.max_chars}
+                "truncated": total > limits.max_chars, "embedded": _office_embedded(zf, "word", limits),
+                "drawings": any(tag in zf.read("word/document.xml") for tag in DOCX_DRAWINGS)}
     return ["\n".join(c for c in chunks if c)], meta
+
+
+DOCX_DRAWINGS = (b"<w:drawing", b"<w:pict", b"<w:object")  # pictures, shapes and objects in the text
+DOCX_PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")  # raster pictures OCR can read
+
+
+def _office_embedded(zf: zipfile.ZipFile, folder: str, limits: Limits) -> list[tuple[str, bytes | None]]:
+    """An Office file's embedded objects (a spreadsheet, a PDF, another document), pasted pictures (a
+    scanned passport) and, in Word, the chunks of other formats it shows inline (altChunk: HTML, MHT,
+    RTF, text), read like an archive's members under the same size limits. `folder` is "word" or "xl".
+    Vector drawings (EMF/WMF logos) are left out: nothing here can read them, and every letterhead has one."""
+    out: list[tuple[str, bytes | None]] = []
+    total = 0
+    for info in zf.infolist():
+        name = info.filename
+        inside, _, rest = name.partition(f"{folder}/")
+        if inside or info.is_dir():
+            continue
+        chunk = "/" not in rest and not rest.lower().endswith((".xml", ".rels", ".bin", ".odttf", ".fntdata"))
+        if not (chunk or rest.startswith("embeddings/") or
+                (rest.startswith("media/") and rest.lower().endswith(DOCX_PICTURES))):
+            continue
+        total += info.file_size
+        if (len(out) >= limits.max_zip_members or total > limits.max_zip_total
+                or info.file_size / max(info.compress_size, 1) > limits.max_zip_ratio):
+            out.append((name.rsplit("/", 1)[-1], None))
+            break
+        try:
+            out.append((name.rsplit("/", 1)[-1], zf.read(info)))
+        except Exception:  # CRC errors, unsupported compression
+            out.append((name.rsplit("/", 1)[-1], None))
+    return out
 
 
 def extract_xlsx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
@@ -405,7 +550,38 @@ def extract_xlsx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
                 break
     finally:
         wb.close()
-    return ["\n".join(lines)], {"rows": rows, "truncated": truncated}
+    embedded: list[tuple[str, bytes | None]] = []
+    if not truncated:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            notes = _xlsx_notes(zf, limits)
+            embedded = _office_embedded(zf, "xl", limits)
+        if notes:
+            lines += ["[opmerkingen]", *notes]
+    return ["\n".join(lines)], {"rows": rows, "truncated": truncated, "embedded": embedded}
+
+
+XLSX_NOTES = re.compile(r"xl/(?:comments/?[^/]*|threadedComments/[^/]+|drawings/drawing[^/]*)\.xml")
+
+
+def _xlsx_notes(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
+    """The text of a workbook's cell comments (notes and threaded comments) and text boxes: outside the
+    cells, so openpyxl's cell reader never sees them."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    out: list[str] = []
+    for info in zf.infolist():
+        if not XLSX_NOTES.fullmatch(info.filename) or info.file_size > limits.max_part_bytes:
+            continue
+        try:
+            root = etree.fromstring(zf.read(info), parser)
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, ValueError):
+            out.append("")  # a damaged note part: the cells are still read
+            continue
+        # A comment's text runs are <t> (notes), <a:t> (text boxes) or <text> (threaded comments).
+        for node in root.iter("{*}comment", "{*}threadedComment", "{*}txBody"):
+            text = "".join(t.text or "" for t in node.iter("{*}t", "{*}text")).strip()
+            if text:
+                out.append(text)
+    return out
 
 
 def extract_csv(data: bytes, limits: Limits) -> tuple[list[str], dict]:
@@ -469,7 +645,13 @@ def extract_image(data: bytes, limits: Limits) -> tuple[list[str], dict]:
 
         def frame(number: int) -> Image.Image:  # one page at a time in memory, upright, flattened on white, grey
             img.seek(number - 1)
-            page = img.convert("RGBA")
+            page = img
+            factor = -(-max(img.size) // IMAGE_MAX_SIDE)
+            if factor > 1:  # a poster or a pixel bomb (a 46 KB PNG of 13000 x 13000 took 2.2 GB flattened)
+                if page.mode not in REDUCIBLE_MODES:
+                    page = page.convert("RGBA" if "transparency" in page.info else "L")
+                page = page.reduce(factor)
+            page = page.convert("RGBA")
             if turn is not None:
                 page = page.transpose(turn)
             flat = Image.new("RGBA", page.size, "white")
@@ -550,15 +732,16 @@ def document_part(
 
         return embedded_message_parts(data, name, kind, limits, depth)
     if kind == "html":
-        from scanner.ingest.html import html_to_text
+        from scanner.ingest.html import data_images, html_to_text
 
         if is_binary(data):
             base.error, base.meta["reason"] = BINARY_MESSAGE, "binary"
             return [base]
-        text, links = html_to_text(decode_text(data))
+        html = decode_text(data)
+        text, links = html_to_text(html)
         base.pages = [squeeze_blank_lines(text)]
         base.meta["links"] = links
-        return [base]
+        return [base, *_embedded_parts(data_images(html), name, limits, depth)]
     if kind == "encrypted_office":
         base.error = "Office-bestand is versleuteld met een wachtwoord"
         return [base]
@@ -576,12 +759,42 @@ def document_part(
     except Exception:  # a hostile file must not crash the scan; its exception's name means nothing to a clerk
         base.error = "bijlage is beschadigd en kon niet worden gelezen"
         return [base]
+    embedded = meta.pop("embedded", None) or []
     base.pages = [squeeze_blank_lines(p) for p in pages]
     base.paged = kind == "pdf" or (kind == "image" and len(pages) > 1)
     base.meta.update(meta)
     if kind in ("pdf", "docx", "xlsx") and not any(p.strip() for p in pages):
         base.meta["no_text"] = True
-    return [base]
+        # Text drawn as curves or in a font without its letters (PDF pages with content that OCR did not
+        # look at), a Word file of drawings none of which could be read: nothing was read. Blank is blank.
+        if kind == "pdf" and meta.get("repaired") and "ocr_pages" not in meta:  # its pages lost in the damage
+            base.error, base.meta["reason"] = "PDF is beschadigd; er kon geen tekst uit worden gelezen", "corrupt"
+        elif ((kind == "pdf" and meta.get("drawn_pages") and "ocr_pages" not in meta)
+                or (kind == "docx" and meta.get("drawings") and not embedded)):
+            base.error, base.meta["reason"] = NO_TEXT_MESSAGE, "no_text"
+    return [base, *_embedded_parts(embedded, name, limits, depth)]
+
+
+def _embedded_parts(embedded: list[tuple[str, bytes | None]], name: str | None, limits: Limits,
+                    depth: int) -> list[Part]:
+    """Parts for the files a document carries inside it (a PDF's attachments, a Word file's embedded
+    objects), named "document/file" like an archive's members, and under the same nesting limit."""
+    parts: list[Part] = []
+    for inner_name, data in embedded:
+        inner = f"{name or 'document'}/{inner_name}"
+        if not limits.take_document():
+            parts.append(Part(part="attachment", kind="other", name=inner, error=TOO_MANY_DOCUMENTS,
+                              meta={"reason": "too_large"}))
+            break
+        if data is None:
+            parts.append(Part(part="attachment", kind="other", name=inner,
+                              error="ingesloten bestand kon niet worden gelezen"))
+        elif depth >= limits.max_depth:
+            parts.append(Part(part="attachment", kind="other", name=inner, size=len(data),
+                              error="ingesloten bestanden zijn te diep genest om te controleren"))
+        else:
+            parts.extend(document_part(data, inner, None, limits=limits, depth=depth + 1))
+    return parts
 
 
 def _zip_parts(data: bytes, name: str | None, limits: Limits, depth: int) -> list[Part]:
@@ -611,6 +824,9 @@ def _zip_parts(data: bytes, name: str | None, limits: Limits, depth: int) -> lis
                 archive.error = "zip-bestand pakt uit tot een verdacht grote omvang (zip-bom?)"
                 return [archive]
         for info in members:
+            if not limits.take_document():
+                archive.error, archive.meta["reason"] = TOO_MANY_DOCUMENTS, "too_large"
+                break
             inner = f"{name or 'archief.zip'}/{info.filename}"
             try:
                 payload = zf.read(info)

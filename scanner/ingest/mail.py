@@ -11,8 +11,15 @@ import re
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parseaddr
 
-from scanner.ingest.documents import BINARY_MESSAGE, decode_text, document_part, is_binary, squeeze_blank_lines
-from scanner.ingest.html import html_to_text
+from scanner.ingest.documents import (
+    BINARY_MESSAGE,
+    TOO_MANY_DOCUMENTS,
+    decode_text,
+    document_part,
+    is_binary,
+    squeeze_blank_lines,
+)
+from scanner.ingest.html import data_images, html_to_text
 from scanner.ingest.limits import DEFAULT_LIMITS, Limits
 from scanner.ingest.smime import signed_content
 from scanner.model import Message, Part
@@ -52,12 +59,14 @@ def display_names(values: list[str]) -> list[str]:
 
 
 def addresses(values: list[str]) -> list[str]:
-    out: list[str] = []
+    """The addresses of an address header, lower case, each once, in order (linear: a mass mail's To
+    line holds tens of thousands)."""
+    out: dict[str, None] = {}
     for _name, addr in getaddresses([header_text(v) for v in values]):
         addr = addr.strip().strip("<>").lower()
-        if "@" in addr and addr not in out:
-            out.append(addr)
-    return out
+        if "@" in addr:
+            out[addr] = None
+    return list(out)
 
 
 def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAULT_LIMITS, depth: int = 0) -> Message:
@@ -66,13 +75,19 @@ def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAUL
     `depth` is the nesting of an attached mail: attached mails, archives and forwards count together.
     """
     out = Message(input=name)
+    repaired = repair_header_block(data)
+    data, repaired = repaired, repaired != data
     try:
         msg = email.message_from_bytes(data)
-    except RecursionError:  # thousands of nested multiparts: read the raw body as text, say it was not parsed
+    except Exception as exc:  # read the raw body as text, say it was not parsed
+        # Thousands of nested multiparts (RecursionError), or parameters the parser trips over (a boundary
+        # in RFC 2231 pieces numbered and not: TypeError).
         msg = email.parser.BytesParser().parsebytes(data, headersonly=True)
         del msg["content-type"], msg["content-transfer-encoding"]
+        msg["Content-Type"] = "text/plain"  # said, so its boundary lines are not taken for lost MIME parts
+        why = "te diep genest" if isinstance(exc, RecursionError) else "beschadigd"
         out.parts.append(Part(part="attachment", kind="other", name="(opbouw van het bericht)",
-                              error="bericht is te diep genest; de tekst is zonder MIME-opbouw gecontroleerd"))
+                              error=f"bericht is {why}; de tekst is zonder MIME-opbouw gecontroleerd"))
     sender_name, sender = parseaddr(header_text(msg.get("from", "")))
     out.sender = sender.lower() or None
     out.sender_name = sender_name or None
@@ -85,7 +100,7 @@ def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAUL
     out.headers = {h: header_text(msg.get(h)) for h in KEPT_HEADERS if msg.get(h) is not None}
     if out.subject:
         out.parts.append(Part(part="subject", kind="subject", pages=[out.subject]))
-    if msg.defects:
+    if msg.defects or repaired:
         # The parser's defect class names mean nothing to a clerk: one plain sentence instead.
         out.errors.append(MALFORMED)
     try:
@@ -94,6 +109,26 @@ def parse_eml(data: bytes, name: str = "message.eml", *, limits: Limits = DEFAUL
         out.parts.append(Part(part="attachment", kind="other", name="(rest van het bericht)",
                               error="bericht is beschadigd en kon niet volledig worden gelezen"))
     return out
+
+
+HEADER_BLOCK_END = re.compile(rb"\r?\n\r?\n")
+LONE_CR = re.compile(rb"\r(?!\n)")
+STRAY_HEADER_LINE = re.compile(rb"(\n)(?![!-9;-~]+[ \t]*:|[ \t]|\r?\n|$)")
+
+
+def repair_header_block(data: bytes) -> bytes:
+    """Headers broken by a lone CR or a line that is no field (a wrapped address without its indent).
+
+    The parser would end the headers there and read the rest of them, the MIME structure and the
+    attachments' base64 as one plain-text body: nothing after it would be decoded. A lone CR in headers
+    whose lines end in LF is dropped, and a stray line is read as the continuation of the field above it.
+    """
+    end = HEADER_BLOCK_END.search(data)
+    if end is None or b"\n" not in data[:end.start() + 1]:
+        return data  # no body, or CR-only line ends (old Mac mail): the parser copes
+    head = LONE_CR.sub(b"", data[:end.start()])
+    head = head[:1] + STRAY_HEADER_LINE.sub(rb"\1 ", head[1:]) if b"\n" in head else head
+    return head + data[end.start():]
 
 
 def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: int, forwarded: bool,
@@ -106,7 +141,7 @@ def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: i
         return
     ctype = part.get_content_type()
     if ctype == "multipart/signed":
-        protocol = (part.get_param("protocol") or "").lower()
+        protocol = str(_safe(lambda: part.get_param("protocol")) or "").lower()
         out.smime |= "pkcs7" in protocol
         out.pgp |= "pgp" in protocol
     elif ctype == "multipart/encrypted":
@@ -114,6 +149,13 @@ def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: i
     if ctype.startswith("multipart/") and not part.is_multipart():
         part = _recover_multipart(part)
         ctype = part.get_content_type()
+    elif part.get("content-type") is None and _opens_with_boundary(part):
+        # The Content-Type line is lost (a gateway, a script): the body is MIME parts all the same.
+        part.add_header("Content-Type", "multipart/mixed")
+        part = _recover_multipart(part)
+        ctype = part.get_content_type()
+        if MALFORMED not in out.errors:
+            out.errors.append(MALFORMED)
     if ctype == "message/rfc822" and _transfer_encoding(part) in ("base64", "quoted-printable"):
         _decode_embedded(part)
     if ctype == "message/rfc822" or (ctype.startswith("message/") and isinstance(part.get_payload(), list)):
@@ -122,9 +164,16 @@ def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: i
     if part.is_multipart():
         children = part.get_payload()
         if ctype == "multipart/alternative" and isinstance(children, list):
-            children = _preferred_alternative(children, out)
+            children = _preferred_alternative(children, out, limits, depth)
         for child in children if isinstance(children, list) else []:
-            _walk(child, out, limits, depth=depth, forwarded=forwarded, counter=counter)
+            try:
+                _walk(child, out, limits, depth=depth, forwarded=forwarded, counter=counter)
+            except RecursionError:
+                raise
+            except Exception:  # malformed parameters (RFC 2231 pieces): this part is lost, not its siblings
+                out.parts.append(Part(part="attachment", kind="other", name="(beschadigd deel)",
+                                      error="deel van het bericht is beschadigd en kon niet worden gelezen",
+                                      meta={"reason": "corrupt"}))
         return
     if ctype in ("application/pkcs7-mime", "application/x-pkcs7-mime"):
         out.smime = True
@@ -132,20 +181,21 @@ def _walk(part: email.message.Message, out: Message, limits: Limits, *, depth: i
         if content is not None:  # opaque-signed: the whole entity sits inside the signature
             _walk(email.message_from_bytes(content), out, limits, depth=depth, forwarded=forwarded, counter=counter)
             return
-        smime_type = str(part.get_param("smime-type") or "enveloped-data").lower()
+        smime_type = str(_safe(lambda: part.get_param("smime-type")) or "enveloped-data").lower()
         out.encrypted |= "enveloped" in smime_type
         if "signed" in smime_type:
-            out.parts.append(Part(part="attachment", kind="other", name=header_text(part.get_filename()) or None,
+            out.parts.append(Part(part="attachment", kind="other", name=header_text(_safe(part.get_filename)) or None,
                                   error="ondertekend S/MIME-bericht is beschadigd; inhoud niet gecontroleerd"))
         return
     if ctype in ("application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature",
                  "application/pgp-encrypted"):
         return
-    filename = header_text(part.get_filename()) or None
+    # Parameters the standard library cannot decode (RFC 2231 pieces numbered and not) raise: no name then.
+    filename = header_text(_safe(part.get_filename)) or None
     disposition = str(part.get("content-disposition") or "").split(";")[0].strip().lower()
     payload = _payload(part)
     if ctype in ("text/plain", "text/html") and not filename and disposition != "attachment":
-        _body(payload, ctype, part.get_content_charset(), out, forwarded=forwarded, limits=limits, depth=depth)
+        _body(payload, ctype, _safe(part.get_content_charset), out, forwarded=forwarded, limits=limits, depth=depth)
         return
     name = filename or f"naamloos.{ctype.split('/')[-1]}"
     out.parts.extend(document_part(payload, name, ctype, limits=limits, depth=depth + 1))
@@ -160,8 +210,42 @@ def _payload(part: email.message.Message) -> bytes:
     cte = part.get("content-transfer-encoding")
     if cte is not None and str(cte) != _transfer_encoding(part):
         part.replace_header("content-transfer-encoding", _transfer_encoding(part))
+    raw = part.get_payload()
+    if _transfer_encoding(part) == "quoted-printable" and isinstance(raw, str):
+        # Trailing blanks after a soft line break ("= " at a line's end, added by gateways) are to be
+        # dropped (RFC 2045 6.7); the decoder would keep "=" and the break, splitting a number in two.
+        part.set_payload(QP_SOFT_BREAK.sub("=", raw))
     payload = part.get_payload(decode=True)
-    return payload if isinstance(payload, bytes) else b""
+    payload = payload if isinstance(payload, bytes) else b""
+    if _transfer_encoding(part) not in DECODED_ENCODINGS:
+        payload = _unlabelled_base64(payload)
+    return payload
+
+
+QP_SOFT_BREAK = re.compile(r"=[ \t]+(?=\r?\n|$)")
+DECODED_ENCODINGS = ("base64", "x-uuencode", "uuencode", "x-uue", "uue")  # quoted-printable leaves base64 as is
+BASE64_BODY = re.compile(rb"\s*(?:[A-Za-z0-9+/]{16,76}\r?\n)*[A-Za-z0-9+/]{4,76}={0,2}\s*")
+
+
+def _unlabelled_base64(payload: bytes) -> bytes:
+    """Base64 sent with no, an unknown or a wrong transfer encoding ("7bit", "quoted-printable"): decoded, as
+    mail clients guess it. Read as text it would be letters that hide what they encode. Only a payload
+    made of nothing but full base64 lines that decodes cleanly counts."""
+    if len(payload) < 24 or not BASE64_BODY.fullmatch(payload[:8 * 1024 * 1024]):
+        return payload
+    try:
+        return binascii.a2b_base64(payload, strict_mode=False)
+    except binascii.Error:
+        return payload
+
+
+def _opens_with_boundary(part: email.message.Message) -> bool:
+    """A body that starts (after at most a short preamble) with a boundary line and a part's headers."""
+    raw = part.get_payload()
+    if not isinstance(raw, str):
+        return False
+    found = BOUNDARY_LINE.search(raw[:1024])
+    return bool(found and f"--{found.group(1)}--" in raw)
 
 
 def _recover_multipart(part: email.message.Message) -> email.message.Message:
@@ -182,7 +266,7 @@ def _recover_multipart(part: email.message.Message) -> email.message.Message:
     for header in ("content-transfer-encoding",):
         if part.get(header):
             text[header] = str(part.get(header))
-    if part.get_content_charset():
+    if _safe(part.get_content_charset):
         text.set_param("charset", part.get_content_charset())
     text.set_payload(raw)
     return text
@@ -204,7 +288,17 @@ def _decode_embedded(part: email.message.Message) -> None:
     part.set_payload([email.message_from_bytes(data)])
 
 
-def _preferred_alternative(children: list, out: Message) -> list:
+def _html_images(html: str, out: Message, limits: Limits, depth: int) -> None:
+    """The data: URI pictures of an HTML body as attachment parts (read by OCR like any picture)."""
+    for name, data in data_images(html):
+        if not limits.take_document():
+            out.parts.append(Part(part="attachment", kind="other", name=name, error=TOO_MANY_DOCUMENTS,
+                                  meta={"reason": "too_large"}))
+            return
+        out.parts.extend(document_part(data, name, None, limits=limits, depth=depth + 1))
+
+
+def _preferred_alternative(children: list, out: Message, limits: Limits, depth: int) -> list:
     """From alternatives take the plain text when it has content, else the richest one.
 
     Link targets live in the HTML alternative, so its links are read even when its text is not. A
@@ -215,9 +309,15 @@ def _preferred_alternative(children: list, out: Message) -> list:
     plain = [c for c in children if c.get_content_type() == "text/plain"]
     others = [c for c in children if c.get_content_type() != "text/plain"]
     if plain and _payload(plain[0]).strip():
-        for html in (c for c in others if c.get_content_type() == "text/html"):
-            out.links.extend(html_to_text(decode_text(_payload(html), html.get_content_charset()))[1])
-        return plain[:1] + calendars
+        for html in (p for c in others for p in c.walk() if p.get_content_type() == "text/html"):
+            text = decode_text(_payload(html), _safe(html.get_content_charset))
+            out.links.extend(html_to_text(text)[1])
+            _html_images(text, out, limits, depth)
+        # Pictures pasted into the HTML (multipart/related, as Apple Mail and Thunderbird send them) are
+        # in no other alternative: a screenshot of a passport would go unread.
+        pasted = [p for c in others if c.is_multipart() for p in c.walk()
+                  if not p.is_multipart() and p.get_content_maintype() not in ("text", "multipart")]
+        return plain[:1] + calendars + pasted
     return (others[-1:] if others else plain[:1]) + calendars
 
 
@@ -230,12 +330,17 @@ def _body(payload: bytes, ctype: str, charset: str | None, out: Message, *, forw
     # Mail on the wire has CRLF line ends; line-anchored patterns (the signature, the salutation) expect "\n".
     text = decode_text(payload, charset).replace("\r\n", "\n")
     if ctype == "text/html":
+        _html_images(text, out, limits, depth)
         text, links = html_to_text(text)
         out.links.extend(links)
     truncated = len(text) > limits.max_chars  # reported like a cut-off document (UNSCANNABLE_ATTACHMENT)
     text = text[: limits.max_chars]
     text = squeeze_blank_lines(text)
     for match in UUENCODE.finditer(text):
+        if not limits.take_document():
+            out.parts.append(Part(part="attachment", kind="other", name=match.group("name").strip(),
+                                  error=TOO_MANY_DOCUMENTS, meta={"reason": "too_large"}))
+            break
         data = _uudecode(match.group("body"))
         if data is not None:
             out.parts.extend(document_part(data, match.group("name").strip(), None, limits=limits, depth=depth + 1))
@@ -367,6 +472,10 @@ def _fill_from_msg(msg, out: Message, limits: Limits, depth: int = 0) -> None:
                   limits=limits, depth=depth)
     for att in _safe(lambda: msg.attachments) or []:
         att_name = _safe(lambda a=att: a.longFilename or a.shortFilename or a.name) or "bijlage"
+        if not limits.take_document():
+            out.parts.append(Part(part="attachment", kind="other", name=att_name, error=TOO_MANY_DOCUMENTS,
+                                  meta={"reason": "too_large"}))
+            break
         payload = _safe(lambda a=att: a.data)
         if isinstance(payload, bytes):
             out.parts.extend(document_part(payload, att_name, _safe(lambda a=att: a.mimetype), limits=limits,
