@@ -10,7 +10,9 @@ from presidio_analyzer import Pattern
 
 from recognizers.base import DutchPatternRecognizer
 
-_LOCAL = r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
+# RFC 5322 also allows "/", "?", "=" and "&" in a local part, which no mailbox here uses and every URL holds:
+# "https://x.nl/afmelden?u=jan@ind.nl" names the address jan@ind.nl, not "//x.nl/afmelden?u=jan@ind.nl".
+_LOCAL = r"[\w!#$%'*+^`{|}~-]+(?:\.[\w!#$%'*+^`{|}~-]+)*"
 _LABEL = r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?)"
 _TLD = r"(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{2,59})"
 
@@ -32,7 +34,7 @@ class EmailRecognizer(DutchPatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern(
             "E-mail address (RFC 5322 dot-atom)",
-            r"(?<![\w.!#$%&'*+/=?^`{|}~@-])" + _LOCAL + r"@(?:" + _LABEL + r"\.)+" + _TLD + r"(?![\w-]|\.[^\W_])",
+            r"(?<![\w.!#$%'*+^`{|}~@-])" + _LOCAL + r"@(?:" + _LABEL + r"\.)+" + _TLD + r"(?![\w-]|\.[^\W_])",
             0.5,
         ),
     ]

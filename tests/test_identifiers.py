@@ -376,6 +376,9 @@ def test_phone_versus_v_nummer(analyzer: AnalyzerEngine) -> None:
         ("(a.jansen+coa@vluchtelingenwerk.nl)", ["a.jansen+coa@vluchtelingenwerk.nl"]),
         ("user@xn--80ak6aa92e.com", ["user@xn--80ak6aa92e.com"]),
         ("josé.müller@voorbeeld.nl", ["josé.müller@voorbeeld.nl"]),
+        # in a link: the address, not the link's path and query before it
+        ("afmelden: https://x.nl/afmelden?u=jan@ind.nl&b=1", ["jan@ind.nl"]),
+        ("http://voorbeeld.nl/discon/?omar@voorbeeld.com", ["omar@voorbeeld.com"]),
     ],
 )
 def test_email_found(analyzer: AnalyzerEngine, text: str, expected: list[str]) -> None:
