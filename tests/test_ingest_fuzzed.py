@@ -66,9 +66,10 @@ def test_base64_attachment_with_a_missing_or_wrong_transfer_encoding_is_decoded(
     assert SECRET in _text(load_bytes(data, "mail.eml"))
 
 
-def test_plain_text_that_is_no_base64_is_not_decoded():
-    data = HDR + b"Content-Transfer-Encoding: 7bit\r\n\r\nTot morgen\r\n"
-    assert "Tot morgen" in _text(load_bytes(data, "mail.eml"))
+@pytest.mark.parametrize("body", [b"Tot morgen", b"Bedanktvoordesnellereactie"])
+def test_plain_text_that_is_no_base64_is_not_decoded(body):
+    data = HDR + b"Content-Transfer-Encoding: 7bit\r\n\r\n" + body + b"\r\n"
+    assert body.decode() in _text(load_bytes(data, "mail.eml"))
 
 
 def test_quoted_printable_soft_break_with_trailing_blanks_joins_the_line():

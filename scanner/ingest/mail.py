@@ -225,6 +225,8 @@ def _payload(part: email.message.Message) -> bytes:
 QP_SOFT_BREAK = re.compile(r"=[ \t]+(?=\r?\n|$)")
 DECODED_ENCODINGS = ("base64", "x-uuencode", "uuencode", "x-uue", "uue")  # quoted-printable leaves base64 as is
 BASE64_BODY = re.compile(rb"\s*(?:[A-Za-z0-9+/]{16,76}\r?\n)*[A-Za-z0-9+/]{4,76}={0,2}\s*")
+# One line of letters only is a word ("Bedanktvoordesnellereactie"), not base64, which holds digits too.
+BASE64_SIGN = re.compile(rb"[0-9+/=]|\n\s*\S")
 
 
 def _unlabelled_base64(payload: bytes) -> bytes:
@@ -232,6 +234,8 @@ def _unlabelled_base64(payload: bytes) -> bytes:
     mail clients guess it. Read as text it would be letters that hide what they encode. Only a payload
     made of nothing but full base64 lines that decodes cleanly counts."""
     if len(payload) < 24 or not BASE64_BODY.fullmatch(payload[:8 * 1024 * 1024]):
+        return payload
+    if not BASE64_SIGN.search(payload.strip()):
         return payload
     try:
         return binascii.a2b_base64(payload, strict_mode=False)
