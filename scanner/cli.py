@@ -211,7 +211,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         from scanner.ingest.sources import iter_source, source_kind
         from scanner.policy import load_policy
         from scanner.report import render_html, render_text, separator
-        from scanner.tasks import scan_stream
+        from scanner.tasks import supervised_stream
 
     policy = load_policy(args.policy)
     limits = Limits.from_policy(policy)  # one time budget per message: ingest, OCR and analysis
@@ -234,15 +234,18 @@ def cmd_scan(args: argparse.Namespace) -> int:
             )
             missing = True
             continue
-        # Short messages of a folder or mbox are scanned a few at once (their text shares one run of the NER).
+        # Short messages of a folder or mbox are scanned a few at once (their text shares one run of the NER),
+        # in a child process that is killed and replaced when a hostile file hangs or crashes it.
         scanned = 0
-        for message, result in scan_stream(iter_source(path), policy, limits, org=args.org, lang=args.lang,
-                                           envelope=envelope):
+        stream = supervised_stream(lambda path=path: iter_source(path), str(path), policy, limits,
+                                   keep_messages=args.format == "html", org=args.org, lang=args.lang,
+                                   envelope=envelope)
+        for message, result in stream:
             scanned += 1
             # File names can carry a person's name ("Besluit Karimi.pdf"): log a hash, never the name.
             log.info(
                 "scanned input=%s verdict=%s rules=%s",
-                hashlib.sha256(message.input.encode()).hexdigest()[:12],
+                hashlib.sha256(result.input.encode()).hexdigest()[:12],
                 result.verdict,
                 ",".join(v.rule for v in result.violations),
             )

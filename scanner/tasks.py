@@ -7,6 +7,7 @@ OOXML libraries in C code: only a separate process can be killed out of that. Ev
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -16,6 +17,9 @@ from typing import Any
 
 from scanner.ingest.sources import RawMessage
 from scanner.model import Message, Result
+from scanner.pool import PoolError, TaskFailed, TaskTimeout, WorkerDied
+
+log = logging.getLogger(__name__)
 
 _policies: dict[str | None, object] = {}
 _policies_lock = threading.Lock()
@@ -39,10 +43,15 @@ def policy_for(path: str | Path | None):
 
 def warm(policy_path: str | Path | None = None) -> None:
     """Load the policy, the analyzer and everything lazy, by scanning one small mail."""
+    warm_policy(policy_for(policy_path))
+
+
+def warm_policy(policy) -> None:
+    """`warm` with a loaded policy."""
     from scanner.core import scan_message
     from scanner.ingest import parse_eml
 
-    scan_message(parse_eml(WARM_MAIL, "warm.eml"), policy_for(policy_path))
+    scan_message(parse_eml(WARM_MAIL, "warm.eml"), policy)
 
 
 def scan_bytes(
@@ -99,20 +108,25 @@ def is_short(raw: RawMessage) -> bool:
 
 
 def scan_stream(raws: Iterable[RawMessage], policy, limits, *, org: str | None = None, lang: str = "nl",
-                envelope: Callable[[Message], Message] | None = None,
-                stop: float | None = None) -> Iterator[tuple[Message, Result]]:
+                envelope: Callable[[Message], Message] | None = None, stop: float | None = None,
+                on_event: Callable[[str, Any], None] | None = None) -> Iterator[tuple[Message, Result]]:
     """(message, result) of each raw message, in order: runs of short ones (`is_short`) parsed in turn and
     scanned together (`scan_messages`, up to SHARED_MESSAGES at once), a longer one alone.
     `envelope` may add to each parsed message (the command line's --from/--to). Past `stop` (a
     `time.monotonic()`) no further message is read: the stream ends with the ones read so far (one
-    at least)."""
+    at least). `on_event` hears ("read", name) before a message is read and ("scan", count) before
+    that many are analysed (`supervised_stream` keeps its clock by them)."""
     from scanner.core import scan_message, scan_messages
     from scanner.ingest import load_raw
 
     group: list[Message] = []
 
     def flush() -> list[tuple[Message, Result]]:
-        done = list(zip(group, scan_messages(group, policy, org=org, lang=lang), strict=True)) if group else []
+        if not group:
+            return []
+        if on_event is not None:
+            on_event("scan", len(group))
+        done = list(zip(group, scan_messages(group, policy, org=org, lang=lang), strict=True))
         group.clear()
         return done
 
@@ -120,10 +134,14 @@ def scan_stream(raws: Iterable[RawMessage], policy, limits, *, org: str | None =
         short = is_short(raw)
         if not short:
             yield from flush()  # before this one's reading, which would eat into the group's budgets
+        if on_event is not None:
+            on_event("read", raw.name)
         message = load_raw(raw, limits=limits)
         if envelope is not None:
             message = envelope(message)
         if not short:
+            if on_event is not None:
+                on_event("scan", 1)
             yield message, scan_message(message, policy, org=org, lang=lang)
         else:
             group.append(message)
@@ -132,6 +150,131 @@ def scan_stream(raws: Iterable[RawMessage], policy, limits, *, org: str | None =
         if stop is not None and time.monotonic() > stop:
             break
     yield from flush()
+
+
+GRACE_SECONDS = 30.0  # past its budget a scan ends by itself (it checks its clock); past this too it hangs
+
+
+def supervised_stream(raws: Callable[[], Iterable[RawMessage]], source: str, policy, limits, *,
+                      keep_messages: bool = False, **kw: Any) -> Iterator[tuple[Message | None, Result]]:
+    """`scan_stream` of `raws()`, scanned in a child process forked from this one (the models loaded here
+    are shared, not loaded again): the command line's guard against a hostile file. A hang in C code (a
+    PDF library) cannot be interrupted in the process it happens in, and a crash there would end the
+    command. A child that runs past its messages' budgets (plus GRACE_SECONDS) is killed, one that dies is
+    noticed; the message it was reading (or the group it was analysing) gets an UNSCANNABLE_ATTACHMENT
+    result (message None), and a new child goes on from the first message not yet answered, passing over
+    that one. Results come in the order of `raws()`; none is dropped. A hang or crash before any message
+    of `source` was read (a folder's or mailbox's listing): one such result for `source`.
+
+    The child sends its results back (with the parsed messages when `keep_messages`, for the HTML page).
+    Without fork (not Linux), or with other threads running here (a fork would copy their locks as they
+    are), the stream is scanned in this process.
+    """
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        yield from scan_stream(raws(), policy, limits, **kw)
+        return
+    warm_policy(policy)
+    ctx = multiprocessing.get_context("fork")
+    budget = limits.max_message_seconds
+    names: dict[int, str] = {}  # a message's place in raws() -> its name, as read
+    failed: dict[int, str] = {}  # place -> why it was not checked
+    ready: dict[int, tuple[Message | None, Result] | None] = {}  # answered, by place (None: failed)
+    answered = 0  # places before this one are answered and yielded
+
+    def in_order() -> Iterator[tuple[Message | None, Result]]:
+        nonlocal answered
+        while answered in ready:
+            item = ready.pop(answered)
+            yield item or (None, scan_unreadable(names[answered], failed[answered], lang=kw.get("lang", "nl"),
+                                                 policy=policy))
+            answered += 1
+
+    while True:
+        receiver, sender = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_stream_child, name="verzendcheck-scan", daemon=True,
+                            args=(sender, raws, answered, set(failed), policy, limits, keep_messages, kw))
+        child.start()
+        sender.close()
+        pending: list[int] = []  # read and not yet answered, in order
+        analysing = False  # the last word was "scan": the group in hand is being analysed
+        deadline = time.monotonic() + budget + GRACE_SECONDS
+        reason = None
+        try:
+            while reason is None:
+                if not receiver.poll(max(0.0, deadline - time.monotonic())):
+                    reason = unchecked_reason(TaskTimeout(), budget)
+                    break
+                try:
+                    kind, value = receiver.recv()
+                except (EOFError, OSError):
+                    reason = unchecked_reason(WorkerDied(), budget)
+                    break
+                deadline = time.monotonic() + budget + GRACE_SECONDS
+                if kind == "end":
+                    return
+                if kind == "failed":
+                    reason = unchecked_reason(TaskFailed(value), budget)
+                elif kind == "read":
+                    place, names[place] = value
+                    pending.append(place)
+                    analysing = False
+                elif kind == "scan":
+                    analysing = True
+                    deadline = time.monotonic() + value * budget + GRACE_SECONDS
+                elif kind == "skipped":
+                    ready[value] = None
+                    yield from in_order()
+                elif kind == "result":
+                    place, message, result = value
+                    pending.remove(place)
+                    ready[place] = (message, result)
+                    yield from in_order()
+        finally:
+            child.kill()
+            child.join()
+            receiver.close()
+        log.warning("scan stopped: %s", reason)
+        if not pending:  # nothing was being read: a new child would stop at the same place
+            yield None, scan_unreadable(source, reason, lang=kw.get("lang", "nl"), policy=policy)
+            return
+        # The message being read is the culprit; the others of its group were read well and go again.
+        for place in pending if analysing else pending[-1:]:
+            failed[place] = reason
+
+
+def _stream_child(conn, raws: Callable[[], Iterable[RawMessage]], start: int, failed: set[int], policy, limits,
+                  keep_messages: bool, kw: dict[str, Any]) -> None:
+    """A `supervised_stream` child: from place `start` of raws() on, passing over the `failed` places,
+    scan_stream's events and results to the parent (each with its place), then "end"."""
+    import os
+
+    order: list[int] = []  # places handed to scan_stream and not yet answered
+
+    def numbered() -> Iterator[RawMessage]:
+        for place, raw in enumerate(raws()):
+            if place < start:
+                continue
+            if place in failed:
+                conn.send(("skipped", place))
+                continue
+            order.append(place)
+            yield raw
+
+    def event(kind: str, value: Any) -> None:
+        conn.send((kind, (order[-1], value) if kind == "read" else value))
+
+    try:
+        try:
+            for message, result in scan_stream(numbered(), policy, limits, on_event=event, **kw):
+                conn.send(("result", (order.pop(0), message if keep_messages else None, result)))
+            conn.send(("end", None))
+        except Exception as exc:  # a bug: the message in hand is reported as not checked, the rest goes on
+            conn.send(("failed", type(exc).__name__))
+        conn.close()
+    finally:
+        os._exit(0)  # no atexit handlers or finalizers of the parent's objects in the child
 
 
 def scan_batch(items: list[tuple[bytes, str]], *, lang: str = "nl", policy_path: str | Path | None = None,
@@ -153,13 +296,27 @@ def scan_batch(items: list[tuple[bytes, str]], *, lang: str = "nl", policy_path:
     return [result for _, result in scan_stream(raws, policy, limits, lang=lang, stop=stop)]
 
 
-def scan_unreadable(name: str, reason: str, *, lang: str = "nl", policy_path: str | Path | None = None) -> Result:
+def scan_unreadable(name: str, reason: str, *, lang: str = "nl", policy_path: str | Path | None = None,
+                    policy=None) -> Result:
     """The result for a message that could not be read or checked (`reason` is Dutch, no personal data):
     the core reports it as UNSCANNABLE_ATTACHMENT, so a batch never drops a message silently."""
     from scanner.core import scan_message
     from scanner.ingest import unreadable
 
-    return scan_message(unreadable(name, reason), policy_for(policy_path), lang=lang)
+    return scan_message(unreadable(name, reason), policy or policy_for(policy_path), lang=lang)
+
+
+def unchecked_reason(exc: BaseException, timeout: float) -> str:
+    """Why a message was not checked, in Dutch, without anything from the message itself."""
+    if isinstance(exc, TaskTimeout):
+        return f"Het bericht kon niet binnen {timeout:.0f} seconden worden gecontroleerd"
+    if isinstance(exc, WorkerDied):
+        return "Het bericht kon niet worden gecontroleerd: het werkproces stopte onverwacht"
+    if isinstance(exc, PoolError):
+        return "Het bericht kon niet worden gecontroleerd (geen werkproces beschikbaar)"
+    if isinstance(exc, TaskFailed):
+        return f"Het bericht kon niet worden gecontroleerd (interne fout {exc})"
+    return f"Het bericht kon niet worden gecontroleerd (interne fout {type(exc).__name__})"
 
 
 CONTEXT_CHARS = 60  # characters of context shown on each side of a finding

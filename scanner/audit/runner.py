@@ -30,8 +30,16 @@ from scanner.i18n import T
 from scanner.ingest.imap import ImapError, count_imap, is_imap_url, iter_imap, parse_imap_url
 from scanner.ingest.sources import RawMessage, count_source, iter_source, source_kind
 from scanner.model import Result
-from scanner.pool import PoolError, TaskTimeout, WorkerDied, WorkerPool
-from scanner.tasks import SHARED_MESSAGES, budget_within, is_short, scan_batch, scan_bytes, scan_unreadable
+from scanner.pool import WorkerPool
+from scanner.tasks import (
+    SHARED_MESSAGES,
+    budget_within,
+    is_short,
+    scan_batch,
+    scan_bytes,
+    scan_unreadable,
+    unchecked_reason,
+)
 
 EXIT_INTERRUPTED = 130  # as for Ctrl-C anywhere in the command line
 DEFAULT_NAME = "verzendcheck-audit"
@@ -142,7 +150,7 @@ def _audit(args: argparse.Namespace, settings: dict[str, Any], state: AuditState
                                 send_one(one, one.data)
                                 one.data = None
                             continue
-                        for one, result in zip(pending, results):
+                        for one, result in zip(pending, results, strict=False):
                             store(one, result)
                         if len(results) < len(pending):  # the batch ran short of time: the rest again
                             send_batch(pending[len(results):])
@@ -257,22 +265,11 @@ def _outcome(future, pending: Pending, executor: _Executor, scan_kw: dict[str, A
         return future.result()
     except Exception as exc:
         if pending.error:  # even the unreadable scan failed: the core runs it here, in this process
-            return scan_unreadable(pending.name, _reason(exc, timeout), **scan_kw)
+            return scan_unreadable(pending.name, unchecked_reason(exc, timeout), **scan_kw)
         pending.error = True
         # A generous budget: scanning an empty message is quick, and this one must not fail too.
-        return executor.submit(scan_unreadable, pending.name, _reason(exc, timeout), timeout=max(timeout, 60.0),
-                               **scan_kw)
-
-
-def _reason(exc: BaseException, timeout: float) -> str:
-    """Why a message was not checked, in Dutch, without anything from the message itself."""
-    if isinstance(exc, TaskTimeout):
-        return f"Het bericht kon niet binnen {timeout:.0f} seconden worden gecontroleerd"
-    if isinstance(exc, WorkerDied):
-        return "Het bericht kon niet worden gecontroleerd: het werkproces stopte onverwacht"
-    if isinstance(exc, PoolError):
-        return "Het bericht kon niet worden gecontroleerd (geen werkproces beschikbaar)"
-    return f"Het bericht kon niet worden gecontroleerd (interne fout {type(exc).__name__})"
+        return executor.submit(scan_unreadable, pending.name, unchecked_reason(exc, timeout),
+                               timeout=max(timeout, 60.0), **scan_kw)
 
 
 # -- executors: the local pool or a Dask cluster ---------------------------

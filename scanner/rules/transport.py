@@ -216,6 +216,9 @@ def insecure_transport(ctx: RuleContext) -> list[Hit]:
 
 _PGP_BLOCK = re.compile(r"-----BEGIN PGP MESSAGE-----.*?(?:-----END PGP MESSAGE-----|\Z)", re.DOTALL)
 _REASONS = (
+    # A message a worker or the command line's child process gave up on (scanner.tasks.unchecked_reason).
+    ("stopped", r"kon niet binnen \d+ seconden"),
+    ("crashed", r"werkproces stopte|interne fout|geen werkproces"),
     ("encrypted", r"encrypt|password|wachtwoord|versleutel|protected|beveiligd"),
     ("too_large", r"too\s+large|size|limit|te\s+groot|timeout|time\s*limit|bomb|ratio"),
     ("no_text", r"no\s+text|image[-\s]only|ocr|scan|zonder\s+tekst"),
