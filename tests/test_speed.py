@@ -424,15 +424,16 @@ BIRTH_PIECES = [
     " ", "\t", "03-02-1995", "3.2.'95", "1990-02-01", "12-13-1990", "1", "februari", "feb.", "1990", "'90",
     "2718293645", "|", "x", "12", "geboren op:\n", "1 februari\n1990", "3 feb.\n'90", "X12", "12-3-1990",
     "(03-02-1995)", "31.12.20", "0", "2001-07-19", "1 2", "\u00a0", "Aleppo1", "Geboortedatum\t", "\t",
+    "12031990", "19900312", "12 - 03 - 1990", "1990/03/12", "12e maart 1990", "10 MAA/MAR 1965", "Date de naissance",
 ]
 
 
 def test_birth_date_stretches_find_what_the_whole_text_finds() -> None:
     """Also with a labelled date tried only where DATE_START and the date alone (DATE) say one starts, on its
-    label's line or the next. DATE's back-reference reads the group it reads in the pattern (the look-behind
+    label's line or the next. DATE's back-references read the groups they read in the pattern (the look-behind
     has no group of its own)."""
     recognizer = DateOfBirthRecognizer()
-    assert regex.compile(recognizer.PATTERNS[0].regex).groups == recognizer.DATE.groups == 1
+    assert regex.compile(recognizer.PATTERNS[0].regex).groups == recognizer.DATE.groups == 2
     assert _found_as_presidio_finds(recognizer, BIRTH_PIECES, 6000) > 500
 
 
@@ -442,7 +443,8 @@ def test_every_date_starts_where_date_start_says() -> None:
 
     date, rng = regex.compile(_DATE, REGEX_FLAGS), random.Random(19)
     pieces = ["03-02-1995", "3.2.'95", "1990-02-01", "2001-7-19", "1 feb. 1990", "12\u00a0mei\n2001", "31/12/20",
-              "03", "3", "12", "1990", "-", ".", "/", " ", "\n", "\t", "x", "0"]
+              "03", "3", "12", "1990", "-", ".", "/", " ", "\n", "\t", "x", "0", "12031990", "19900312", "1990/03/12",
+              "12 - 03 - 1990", "12e maart 1990", "1ste", "10 MAA/MAR 1965", "e", "mei"]
     found = 0
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
