@@ -11,6 +11,7 @@ import time
 import zipfile
 
 import pytest
+from conftest import pdf_from_objects
 
 from scanner.core import scan_message
 from scanner.ingest import load_bytes
@@ -35,14 +36,7 @@ def _pdf(content: str = "", extra_objects: tuple[str, ...] = (), page_extra: str
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
             f"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> {page_extra}>>",
             f"<< /Length {len(content)} >>\nstream\n{content}\nendstream", *extra_objects]
-    out, offsets = b"%PDF-1.4\n", []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n{obj}\nendobj\n".encode()
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    return out + f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return pdf_from_objects(objs)
 
 
 # -- mail structure ------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import base64
 import re
 
 import pytest
+from conftest import pdf_from_objects
 
 from scanner.ingest import load_bytes, parse_eml
 from scanner.ingest.limits import Limits
@@ -231,14 +232,7 @@ def _pdf(lines: list[str]) -> bytes:
                     f"/Resources << /Font << /F1 3 0 R >> >> >>")
         kids.append(f"{len(objs)} 0 R")
     objs[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
-    out, offsets = b"%PDF-1.4\n", []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n{obj}\nendobj\n".encode()
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    return out + f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return pdf_from_objects(objs)
 
 
 @pytest.mark.parametrize("damage", ["no_xref", "cut_off"])
