@@ -291,6 +291,8 @@ MATCHES = [
     ("Dhr. Sadeghi is lid van een Perzische kerkgemeente.", "religion"),
     ("Meneer Jafari volgt de Alpha-cursus.", "religion"),
     ("Dhr. Owusu behoort tot een seksuele minderheid.", "sexual_orientation"),
+    # Two ambiguous words that are each other's context: a stay in prison.
+    ("Dhr. Rahimi zat vast in de PI Vught.", "criminal"),
 ]
 
 
@@ -323,6 +325,7 @@ NO_MATCH = [
     "Mevrouw heeft aangifte gedaan van de geboorte van haar dochter.",
     "Zij is slachtoffer van huiselijk geweld.",
     "Betrokkene is in vreemdelingenbewaring gesteld.",
+    "De aanvraag van dhr. Rahimi zit vast bij de IND.",
     # A capitalised term right after a title is a surname.
     "Meneer Baloch is de advocaat van betrokkene.",
     "Dhr. Christen is de voogd van betrokkene.",
