@@ -580,10 +580,10 @@ PARAGRAPH = ["De bewoner verblijft sinds kort op de locatie en heeft een verblij
              "te verwerken en ons een uittreksel te sturen. Met vriendelijke groet,"]
 
 
-def _page_with_pictures() -> tuple[Image.Image, list[list[tuple[str, tuple[int, int, int, int]]]]]:
+def _page_with_pictures(paragraph: bool = True) -> tuple[Image.Image, list[list[tuple[str, tuple[int, ...]]]]]:
     """An A4 page at 200 dpi with lines of print and what is ink but no text: a passport photo (a noisy
-    face-sized picture), a signature, a stamp and a table's lines. Returns the page and, per line, its
-    words with their boxes (left, top, width, height) as Tesseract gives them."""
+    face-sized picture), a QR code, a signature, a stamp and a table's lines. Returns the page and, per
+    line, its words with their boxes (left, top, width, height) as Tesseract gives them."""
     import random
 
     import numpy as np
@@ -593,7 +593,7 @@ def _page_with_pictures() -> tuple[Image.Image, list[list[tuple[str, tuple[int, 
     draw = ImageDraw.Draw(page)
     font = ImageFont.truetype("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", 36)
     lines, y = [], 300
-    for text in [*DATA_LINES, "", *PARAGRAPH]:
+    for text in [*DATA_LINES, "", *(PARAGRAPH if paragraph else [])]:
         words, x = [], 190
         for word in text.split():
             left, top, right, bottom = draw.textbbox((x, y), word, font=font)
@@ -606,9 +606,12 @@ def _page_with_pictures() -> tuple[Image.Image, list[list[tuple[str, tuple[int, 
     noise = np.random.default_rng(14).integers(0, 256, (90, 70), dtype=np.uint8)
     face = Image.fromarray(noise).resize((350, 450), Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(4))
     page.paste(face.point(lambda v: max(0, min(255, (v - 128) * 3 + 128))), (1150, 800))  # high contrast
+    modules = np.random.default_rng(15).random((29, 29)) < 0.5  # a QR code's modules, 8 pixels each
+    qr = Image.fromarray(np.where(modules, 0, 255).astype(np.uint8)).resize((232, 232), Image.Resampling.NEAREST)
+    page.paste(qr, (1300, 1350))
     points = [(300 + 40 * i, 1500 + rng.randint(-40, 40)) for i in range(12)]  # a signature
     draw.line(points, fill=0, width=5, joint="curve")
-    draw.ellipse((900, 1400, 1250, 1750), outline=0, width=6)  # a stamp
+    draw.ellipse((850, 1400, 1200, 1750), outline=0, width=6)  # a stamp
     for i in range(6):  # a table's grid
         draw.line((190, 1900 + 60 * i, 1450, 1900 + 60 * i), fill=0, width=2)
         draw.line((190 + 252 * i, 1900, 190 + 252 * i, 2200), fill=0, width=2)
@@ -626,12 +629,15 @@ def _tsv(lines) -> str:
 
 
 def test_unread_ink_sees_a_dropped_paragraph_not_pictures():
-    """Every word read: the photo, signature, stamp and table are ink but not text. The paragraph's three
-    lines left out (what Tesseract's layout did to a scan turned 3 degrees): well over the limit."""
+    """Every word read: the photo, QR code, signature, stamp and table are ink but not text (also on a
+    page with little text). The paragraph's three lines left out (what Tesseract's layout did to a scan
+    turned 3 degrees): well over the limit."""
     from scanner.ingest import ocr
 
     page, lines = _page_with_pictures()
     assert ocr.unread_ink(page, ocr._read_tsv(_tsv(lines))) < ocr.UNREAD_INK / 3
+    sparse, data = _page_with_pictures(paragraph=False)
+    assert ocr.unread_ink(sparse, ocr._read_tsv(_tsv(data))) < ocr.UNREAD_INK / 3
     assert ocr.unread_ink(page, ocr._read_tsv(_tsv(lines[:3]))) > 2 * ocr.UNREAD_INK
     enlarged = page.resize((page.width * 2, page.height * 2))  # the reading of an enlarged copy
     scaled = [[(word, tuple(2 * v for v in box)) for word, box in line] for line in lines[:3]]
