@@ -55,13 +55,15 @@ MAX_OCR_PIXELS = 36_000_000
 BLANK_BLOCK = 0.3
 BLOCK_CONFIDENCE_SLACK = 5.0
 # Unread text (`unread_ink`): letters are compared with the word boxes on a copy where they are about
-# INK_LETTER pixels high. When more than UNREAD_INK of the page's text-like ink lies outside every word read
-# (a scan turned 3 degrees: --psm 3 dropped a whole paragraph, 32 of 74 words, and left no empty block),
-# the page is read again as one block of text; if still so, it is reported as partly read (`ocr_partial`).
+# INK_LETTER pixels high. When more than REREAD_INK of the page's text-like ink lies outside every word read
+# (a scan turned 3 degrees: --psm 3 dropped a whole paragraph, 32 of 74 words, and left no empty block; at
+# 4 degrees one line of 14, 10 % of the ink), the page is read again as one block of text; if more than
+# UNREAD_INK is still unread, it is reported as partly read (`ocr_partial`), its text kept.
 INK_LETTER = 8
 WORD_LETTERS = 15  # a blot wider than this many word heights is no word (a page's edge against the desk)
 PICTURE_PAGE = 0.25  # a picture (where letter-sized ink is no text) covers at most this part of the page
-UNREAD_INK = 0.15
+REREAD_INK = 0.05
+UNREAD_INK = 0.1
 # What may be an identifier among a few shaky words: a long number (BSN, V-nummer, document number) or an MRZ.
 _IDENTIFIER_LIKE = re.compile(r"\d(?:[ .-]?\d){5,}|<<")
 # OCR noise in numbers: letters that look like digits, inside a token that is mostly digits.
@@ -276,7 +278,7 @@ def unread_ink(gray: Image, reading: _Reading, scale: float = 1.0) -> float:
     nor do letter-sized bits within the bounds of such a picture (a QR code's modules, a photo's grain).
     Text whose middle lies outside every word box is unread when it is in a row of such blots at least
     two letters wide (not a face's eyes or a lone dot). The share is the unread text's ink over all
-    text's ink (up to UNREAD_INK, rows are not looked for: the share of all unread blots is returned).
+    text's ink (up to REREAD_INK, rows are not looked for: the share of all unread blots is returned).
     `reading` was made on the page enlarged `scale` times. About 4 ms for an A4 page at 200 dpi; 0 when
     no word was read (nothing to compare with).
     """
@@ -315,7 +317,7 @@ def unread_ink(gray: Image, reading: _Reading, scale: float = 1.0) -> float:
         far = (round((left + w) / scale / factor + margin), round((top + h) / scale / factor + margin))
         cv2.rectangle(read, corner, far, 1, thickness=-1)
     unread = text & (read[y, x] == 0)
-    if area[unread].sum() <= UNREAD_INK * total:  # most pages: within the limit before looking closer
+    if area[unread].sum() <= REREAD_INK * total:  # most pages: within the limits before looking closer
         return float(area[unread].sum()) / total
     # Only rows of letters: the unread blots joined sideways by half a letter, the row two letters wide.
     blots = np.where(unread[labels], 255, 0).astype(np.uint8)
@@ -337,9 +339,10 @@ def ocr_image(img: Image, *, timeout: float = 20.0, dpi: int | None = None,
     fewer shaky words (a photo, a drawing) are dropped as noise, unless they hold what may be an
     identifier (a long number, an MRZ): then the page is `ocr_poor` too, never passed in silence.
     A page with an MRZ (`<<`) has its zone read again with the MRZ characters only, appended to its text.
-    A page whose text-like ink lies for more than UNREAD_INK outside the words read (`unread_ink`), or on
+    A page whose text-like ink lies for more than REREAD_INK outside the words read (`unread_ink`), or on
     which the layout took a large block for a picture and read nothing there, is read again as one block
-    of text (`--psm 6`); if text is still left unread, the page keeps what was read and is `partial`.
+    of text (`--psm 6`); if more than UNREAD_INK is still unread, the page keeps what was read and is
+    `partial`.
     """
     from PIL import Image as PILImage
 
@@ -376,7 +379,7 @@ def ocr_image(img: Image, *, timeout: float = 20.0, dpi: int | None = None,
                 best, png, dpi, enlarged = reading, larger, dpi and dpi * scale, scale
         unread = unread_ink(gray, best, enlarged)
         # Text taken for a picture, or left out of the layout: read as one block of text.
-        if (best.blank >= BLANK_BLOCK or unread > UNREAD_INK) and left() > 0:
+        if (best.blank >= BLANK_BLOCK or unread > REREAD_INK) and left() > 0:
             reading = _read_tsv(_run(args(dpi, "6"), png, left()))
             if reading.words > best.words and reading.confidence >= best.confidence - BLOCK_CONFIDENCE_SLACK:
                 best, unread = reading, unread_ink(gray, reading, enlarged)
