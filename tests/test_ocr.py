@@ -20,7 +20,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from PIL import Image, ImageDraw, ImageFont, ImageStat
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageStat
 
 from samples import SAMPLES_DIR
 from scanner.core import scan_message
@@ -570,3 +570,129 @@ def test_heic_photo_without_a_decoder_is_unsupported_never_passed(monkeypatch):
     result = scan(HEIC.read_bytes(), "IMG_0412.HEIC")
     assert "UNSCANNABLE_ATTACHMENT" in fired(result) and result.verdict != "pass"
     assert documents.sniff_kind("foto", None, HEIC.read_bytes()[:64]) == "image"  # by its magic, without a name
+
+
+# -- Text left unread by the page layout (a paragraph dropped) is read again or reported --------------
+
+DATA_LINES = ["Naam: Amina Haddad", "Geboortedatum: 12-03-1990", "BSN: 111222333"]
+PARAGRAPH = ["De bewoner verblijft sinds kort op de locatie en heeft een verblijfsvergunning",
+             "asiel voor bepaalde tijd. Wij vragen u de inschrijving binnen vijf werkdagen",
+             "te verwerken en ons een uittreksel te sturen. Met vriendelijke groet,"]
+
+
+def _page_with_pictures(paragraph: bool = True) -> tuple[Image.Image, list[list[tuple[str, tuple[int, ...]]]]]:
+    """An A4 page at 200 dpi with lines of print and what is ink but no text: a passport photo (a noisy
+    face-sized picture), a QR code, a signature, a stamp and a table's lines. Returns the page and, per
+    line, its words with their boxes (left, top, width, height) as Tesseract gives them."""
+    import random
+
+    import numpy as np
+
+    rng = random.Random(14)
+    page = Image.new("L", (1654, 2339), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", 36)
+    lines, y = [], 300
+    for text in [*DATA_LINES, "", *(PARAGRAPH if paragraph else [])]:
+        words, x = [], 190
+        for word in text.split():
+            left, top, right, bottom = draw.textbbox((x, y), word, font=font)
+            draw.text((x, y), word, font=font, fill=0)
+            words.append((word, (left, top, right - left, bottom - top)))
+            x = right + 10
+        if words:
+            lines.append(words)
+        y += 58
+    noise = np.random.default_rng(14).integers(0, 256, (90, 70), dtype=np.uint8)
+    face = Image.fromarray(noise).resize((350, 450), Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(4))
+    page.paste(face.point(lambda v: max(0, min(255, (v - 128) * 3 + 128))), (1150, 800))  # high contrast
+    modules = np.random.default_rng(15).random((29, 29)) < 0.5  # a QR code's modules, 8 pixels each
+    qr = Image.fromarray(np.where(modules, 0, 255).astype(np.uint8)).resize((232, 232), Image.Resampling.NEAREST)
+    page.paste(qr, (1300, 1350))
+    points = [(300 + 40 * i, 1500 + rng.randint(-40, 40)) for i in range(12)]  # a signature
+    draw.line(points, fill=0, width=5, joint="curve")
+    draw.ellipse((850, 1400, 1200, 1750), outline=0, width=6)  # a stamp
+    for i in range(6):  # a table's grid
+        draw.line((190, 1900 + 60 * i, 1450, 1900 + 60 * i), fill=0, width=2)
+        draw.line((190 + 252 * i, 1900, 190 + 252 * i, 2200), fill=0, width=2)
+    return page, lines
+
+
+def _tsv(lines) -> str:
+    """Tesseract's TSV for these lines of words (confidence 95)."""
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    rows = ["1\t1\t0\t0\t0\t0\t0\t0\t1654\t2339\t-1\t\n"]
+    for n, words in enumerate(lines, 1):
+        rows += [f"5\t1\t1\t1\t{n}\t{i}\t{x}\t{y}\t{w}\t{h}\t95.0\t{word}\n"
+                 for i, (word, (x, y, w, h)) in enumerate(words)]
+    return header + "".join(rows)
+
+
+def test_unread_ink_sees_a_dropped_paragraph_not_pictures():
+    """Every word read: the photo, QR code, signature, stamp and table are ink but not text (also on a
+    page with little text). The paragraph's three lines left out (what Tesseract's layout did to a scan
+    turned 3 degrees): well over the limit."""
+    from scanner.ingest import ocr
+
+    page, lines = _page_with_pictures()
+    assert ocr.unread_ink(page, ocr._read_tsv(_tsv(lines))) < ocr.REREAD_INK
+    sparse, data = _page_with_pictures(paragraph=False)
+    assert ocr.unread_ink(sparse, ocr._read_tsv(_tsv(data))) < ocr.REREAD_INK
+    assert ocr.unread_ink(page, ocr._read_tsv(_tsv(lines[:3]))) > 2 * ocr.UNREAD_INK
+    enlarged = page.resize((page.width * 2, page.height * 2))  # the reading of an enlarged copy
+    scaled = [[(word, tuple(2 * v for v in box)) for word, box in line] for line in lines[:3]]
+    assert ocr.unread_ink(page, ocr._read_tsv(_tsv(scaled)), 2.0) > 2 * ocr.UNREAD_INK
+    assert ocr.unread_ink(enlarged, ocr._read_tsv(_tsv(scaled))) > 2 * ocr.UNREAD_INK
+    everything = [[(word, tuple(2 * v for v in box)) for word, box in line] for line in lines]
+    assert ocr.unread_ink(page, ocr._read_tsv(_tsv(everything)), 2.0) < ocr.REREAD_INK
+    assert ocr.unread_ink(page, ocr._read_tsv(_tsv([]))) == 0.0  # nothing read: nothing to compare with
+
+
+def test_a_page_read_in_part_is_read_again_and_else_reported(monkeypatch):
+    """A layout that drops the paragraph in every reading: the page is read again as one block of text
+    (`--psm 6`); still partly read, it keeps what was read (the BSN is found) and is reported, never passed."""
+    from scanner.ingest import ocr
+
+    page, lines = _page_with_pictures()
+    asked: list[str] = []
+
+    def run(args, png, timeout):
+        asked.append(args[args.index("--psm") + 1])
+        return _tsv(lines[:3])
+
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(ocr, "_orientation", lambda png, timeout: 0)
+    monkeypatch.setattr(ocr, "_run", run)
+    read = ocr.ocr_image(page)
+    assert asked == ["3", "6"] and read.partial and read.error is None and "111222333" in read.text
+    buf = io.BytesIO()
+    page.save(buf, "PNG")
+    result = scan(mail("a.jansen@ind.nl", "b.devries@coa.nl", "Hierbij.", [("scan.png", buf.getvalue())]))
+    messages = [v.message for v in result.violations if v.rule == "UNSCANNABLE_ATTACHMENT"]
+    assert any("(de afbeelding is een scan die maar voor een deel gelezen kon worden)" in m for m in messages), messages
+    assert any(f.entity == "BSN" for f in result.findings)
+    assert result.verdict != "pass"
+    monkeypatch.setattr(ocr, "_run", lambda args, png, timeout: _tsv(lines))  # all read: one reading, no report
+    asked.clear()
+    read = ocr.ocr_image(page)
+    assert not read.partial and "verblijfsvergunning" in read.text
+
+
+@needs_tesseract
+@pytest.mark.parametrize(("angle", "dropped"), [(-3, ("verblijfsvergunning", "uittreksel")),
+                                                (-4, ("verzoeken", "schrijven"))])
+def test_scan_turned_a_few_degrees_keeps_all_its_lines(angle, dropped):
+    """A clean letter scanned askew: Tesseract's layout (`--psm 3`) dropped its paragraph at 3 degrees (42
+    of 74 words read), one line at 4, and left no empty block; the ink outside the words read has the page
+    read again as one block of text."""
+    import random
+
+    from scanner.ingest import ocr
+
+    photos = _photos()
+    p = photos.person(random.Random(7))
+    img = photos.document("letter", p, 200).rotate(angle, expand=True, fillcolor=255,
+                                                   resample=Image.Resampling.BICUBIC)
+    read = ocr.ocr_image(img)
+    assert all(word in read.text.lower() for word in dropped), read.text
+    assert not read.partial

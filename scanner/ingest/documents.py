@@ -380,14 +380,18 @@ def _deadline(limits: Limits) -> float:
 
 def _read_pages(results, pages: list[str], meta: dict) -> None:
     """OCR results into the page texts: read pages in `meta["ocr_pages"]`, the others with their reason
-    key in `meta["ocr_unread"]` ({page number: reason})."""
+    key in `meta["ocr_unread"]` ({page number: reason}); a page read only in part is in both, its reason
+    `ocr_partial`."""
     read, unread = [], {}
     for number, result in results:
         if result.error:
             unread[number] = result.error
-        elif result.text.strip():
+            continue
+        if result.text.strip():
             pages[number - 1] = result.text
             read.append(number)
+        if result.partial:
+            unread[number] = "ocr_partial"
     meta["ocr_pages"] = read
     if unread:
         meta["ocr_unread"] = unread
