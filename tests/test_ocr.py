@@ -459,19 +459,25 @@ def test_face_on_a_photo_turned_by_its_exif_tag_is_found():
     assert "PHOTO_ATTACHMENT" in fired(scan_message(message, load_policy()))
 
 
+def _photographed_letter(case: str):
+    """A letter of a fake person drawn and degraded as bench/photos.py's `case` (seeded), scanned: the
+    person, the birth date as the letter prints it (ddmmyyyy) and the values found per entity."""
+    import random
+
+    photos = _photos()
+    rng = random.Random(f"7-{case}")
+    p = photos.person(rng)
+    data, name = photos.degrade("letter", p, case, rng)
+    day, month, year = p.birth
+    return p, f"{day:02d}{month:02d}{year}", _found(data, name)
+
+
 @needs_tesseract
 def test_shaded_phone_photo_keeps_the_labels_in_the_shade():
     """A shadow across a photographed letter: with one threshold for the page, the labels in the shade
     ("Geboortedatum:") were lost and the date beside them was no date of birth."""
-    import random
-
-    photos = _photos()
-    rng = random.Random("7-shadow")
-    p = photos.person(rng)
-    data, name = photos.degrade("letter", p, "shadow", rng)
-    found = _found(data, name)
-    day, month, year = p.birth
-    assert f"{day:02d}{month:02d}{year}" in found.get("DATE_OF_BIRTH", set()), found
+    p, birth, found = _photographed_letter("shadow")
+    assert birth in found.get("DATE_OF_BIRTH", set()), found
     assert p.bsn in found.get("BSN", set()) and p.v_number in found.get("V_NUMBER", set()), found
 
 
@@ -479,15 +485,8 @@ def test_shaded_phone_photo_keeps_the_labels_in_the_shade():
 def test_photographed_letter_keeps_its_column_of_labels():
     """A letter photographed on a desk: Tesseract's page layout took the page's edge and the column of
     labels beside it for a picture and dropped "Geboortedatum:"; read again as one block, it is there."""
-    import random
-
-    photos = _photos()
-    rng = random.Random("7-whatsapp")
-    p = photos.person(rng)
-    data, name = photos.degrade("letter", p, "whatsapp", rng)
-    found = _found(data, name)
-    day, month, year = p.birth
-    assert f"{day:02d}{month:02d}{year}" in found.get("DATE_OF_BIRTH", set()), found
+    _, birth, found = _photographed_letter("whatsapp")
+    assert birth in found.get("DATE_OF_BIRTH", set()), found
 
 
 def test_even_light_leaves_an_evenly_lit_page_alone_and_lifts_a_shadow():
