@@ -2,7 +2,8 @@
 
 The documents are drawn here with Pillow (fake people, checksum-valid BSNs, ICAO check digits), then
 degraded the way clerks send them: a phone photo stored sideways with an EXIF Orientation tag, a
-shadow across the page, blur, JPEG artefacts, a WhatsApp-sized photo, a 100 dpi fax, a skewed scan.
+shadow across the page, blur, JPEG artefacts, a WhatsApp-sized photo, a 100 dpi fax, scans turned 2 to 5
+degrees, a letter in two columns (the cases are CASES).
 Nothing is stored: every image is made at run time from a seed.
 
 Run: `.venv/bin/python bench/photos.py [--seed N] [--only CASE,...]`. Prints a Markdown table per case
