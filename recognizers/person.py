@@ -732,17 +732,28 @@ class _Matcher:
             if end > k:
                 yield PersonSpan(k, end, TITLE_SCORE, "title")
 
+    # The labels of an identity document in its languages, on a line of their own above the value:
+    # "Naam / Surname / Nom", "Voornamen / Given names / Prénoms" (a label and at most this many tokens more).
+    DOCUMENT_LABEL_TOKENS = 8
+
     def in_fields(self) -> Iterable[PersonSpan]:
-        """ "NAAM: KARIMI, Ahmad", "Naam betrokkene: Tesfay Gebremedhin", "Tolk: Olena Koval"."""
-        if ":" not in self.source:
-            return  # a field's label ends in a colon: no label is visited in a text without one
+        """ "NAAM: KARIMI, Ahmad", "Naam betrokkene: Tesfay Gebremedhin", "Tolk: Olena Koval", and on an
+        identity document's page "Surname / Nom⏎GEBREMEDHIN"."""
+        colon, slash = ":" in self.source, "/" in self.source
+        if not (colon or slash):
+            return  # a field's label ends in a colon or is a document's "/" line: none in this text
         for i in self.of_kind(LABEL_START):
             if i and not (self.tokens[i - 1].is_space or self.tokens[i - 1].is_punct):
                 continue  # a label opens a line or follows punctuation
             k = self.phrase_at(i, self.lex.labels)
-            if k == i or k >= self.n or self.texts[k] != ":":
+            if k == i or k >= self.n:
                 continue
-            start = k + 1
+            if self.texts[k] == ":":
+                start = k + 1
+            elif slash and self.texts[k] == "/" and (start := self.after_document_labels(k)):
+                pass
+            else:
+                continue
             while start < self.n and self.phrase_at(start, self.lex.titles) > start:
                 start = self.phrase_at(start, self.lex.titles)
             end = self.name_run(start, allow_lower=True)
@@ -752,6 +763,16 @@ class _Matcher:
                     end = given_end
             if end > start:
                 yield PersonSpan(start, end, TITLE_SCORE, "field")
+
+    def after_document_labels(self, k: int) -> int:
+        """The first token of the line after a document's label line that goes on at token k with "/"
+        and its other languages' labels ("/ Given names / Prénoms"), or 0 when it is no such line."""
+        for j in range(k, min(self.n, k + self.DOCUMENT_LABEL_TOKENS)):
+            if self.tokens[j].is_space:
+                return j + 1 if "\n" in self.texts[j] and j + 1 < self.n else 0
+            if not (self.texts[j] == "/" or self.texts[j].isalpha()):
+                return 0
+        return 0
 
     def after_roles(self) -> Iterable[PersonSpan]:
         """ "tolk Olena Koval", "minister Verhofstadt", "de Belg Museeuw", "Beste Ahmad"."""

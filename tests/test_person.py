@@ -129,6 +129,17 @@ def test_decision_header_reports_surname_and_given_name_as_one_name(
     assert persons(text, nlp, recognizer) == [("KARIMI, Ahmad", 0.95)]
 
 
+def test_identity_document_labels_in_several_languages_name_the_line_below(
+    nlp: spacy.language.Language, recognizer: PersonRecognizer
+) -> None:
+    """A passport's visual zone as OCR reads it: each label line in its languages, the value below it."""
+    text = ("Naam / Surname / Nom\nGEBREMEDHIN\nVoornamen / Given names / Prénoms\nSELAM TESFAY\n"
+            "Nationaliteit / Nationality\nERITREAN")
+    assert persons(text, nlp, recognizer) == [("GEBREMEDHIN", 0.95), ("SELAM TESFAY", 0.95)]
+    # a label line with something else than labels, or the value on the same line, is no such field
+    assert persons("Naam / adres zie bijlage\nbetrokkene is verhuisd", nlp, recognizer) == []
+
+
 def test_titles_are_not_part_of_the_name(nlp: spacy.language.Language, recognizer: PersonRecognizer) -> None:
     found = persons("Gisteren belden mevrouw Tesfay en dhr. El Amrani over de afspraak.", nlp, recognizer)
     assert found == [("Tesfay", 0.95), ("El Amrani", 0.95)]
