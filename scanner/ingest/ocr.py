@@ -1,13 +1,13 @@
 """OCR of scanned pages and images through Debian's Tesseract (`nld+eng`), one subprocess per page.
 
 Every call has a time budget: a page over it is killed and reported as not read, never waited for.
-A phone photo's shadows are evened out before reading; pages that look upside down or sideways (few
-words, low confidence) are turned upright with Tesseract's orientation detection (`--psm 0`) and read
-again, and so are pages with small print (enlarged) or text that the page layout dropped (`--psm 6`):
-the page's ink that looks like print is compared with the words read. Nothing here raises for a bad
-page: the result carries a reason key (`ocr_missing`, `ocr_timeout`, `ocr_poor`, `ocr_failed`) that the
-UNSCANNABLE_ATTACHMENT rule turns into a Dutch sentence; a page read only in part keeps its text and is
-`partial` (reported as `ocr_partial`).
+A phone photo's shadows are evened out and a page turned a few degrees is straightened (`skew`) before
+reading; pages that look upside down or sideways (few words, low confidence) are turned upright with
+Tesseract's orientation detection (`--psm 0`) and read again, and so are pages with small print
+(enlarged) or text that the page layout dropped (`--psm 6`): the page's ink that looks like print is
+compared with the words read. Nothing here raises for a bad page: the result carries a reason key
+(`ocr_missing`, `ocr_timeout`, `ocr_poor`, `ocr_failed`) that the UNSCANNABLE_ATTACHMENT rule turns into
+a Dutch sentence; a page read only in part keeps its text and is `partial` (reported as `ocr_partial`).
 """
 
 from __future__ import annotations
@@ -388,9 +388,10 @@ def ocr_image(img: Image, *, timeout: float = 20.0, dpi: int | None = None,
               min_words_poor: int = MIN_WORDS_POOR) -> OcrPage:
     """Read one page image; never raises. `timeout` covers all Tesseract runs for this page.
 
-    The page's lighting is made even first (`even_light`). A page read poorly (few words or a low
-    confidence) is turned upright by Tesseract's orientation detection and read again if it lay
-    sideways; a page whose words are small is read again enlarged (`_upscale`); the best reading counts.
+    The page's lighting is made even first (`even_light`), and a page turned a few degrees is
+    straightened when its lines show the angle clearly (`skew`; `OcrPage.skew`). A page read poorly
+    (few words or a low confidence) is turned upright by Tesseract's orientation detection and read
+    again if it lay sideways; a page whose words are small is read again enlarged (`_upscale`); the best reading counts.
     A page with at least `min_words_poor` words read at a low mean confidence is `ocr_poor` (not read);
     fewer shaky words (a photo, a drawing) are dropped as noise, unless they hold what may be an
     identifier (a long number, an MRZ): then the page is `ocr_poor` too, never passed in silence.
