@@ -279,6 +279,7 @@ CASES = {
     "scan": "clean scan, 200 dpi PNG",
     "skew": "scan turned 3 degrees, 200 dpi",
     "tilt": "scan turned 2 to 5 degrees either way, 200 dpi",
+    "turn": "scan turned 4 to 8 degrees either way, 200 dpi",
     "columns": "scan of a letter in two columns (passport: plain scan), 200 dpi",
     "fax": "fax, 100 dpi, black and white",
     "lowres": "scan at 120 dpi, JPEG 60",
@@ -297,9 +298,10 @@ def degrade(page_kind: str, p: Person, case: str, rng: random.Random) -> tuple[b
         buf = io.BytesIO()
         document("columns" if case == "columns" and page_kind == "letter" else page_kind, p, 200).save(buf, "PNG")
         return buf.getvalue(), "scan.png"
-    if case in ("skew", "tilt"):
+    if case in ("skew", "tilt", "turn"):
         buf = io.BytesIO()
-        angle = rng.choice((-3, 3)) if case == "skew" else rng.choice((-1, 1)) * rng.uniform(2, 5)
+        low, high = (4, 8) if case == "turn" else (2, 5)
+        angle = rng.choice((-3, 3)) if case == "skew" else rng.choice((-1, 1)) * rng.uniform(low, high)
         document(page_kind, p, 200).rotate(angle, expand=True, fillcolor=255,
                                            resample=Image.Resampling.BICUBIC).save(buf, "PNG")
         return buf.getvalue(), "scan.png"

@@ -1,13 +1,13 @@
 """OCR of scanned pages and images through Debian's Tesseract (`nld+eng`), one subprocess per page.
 
 Every call has a time budget: a page over it is killed and reported as not read, never waited for.
-A phone photo's shadows are evened out before reading; pages that look upside down or sideways (few
-words, low confidence) are turned upright with Tesseract's orientation detection (`--psm 0`) and read
-again, and so are pages with small print (enlarged) or text that the page layout dropped (`--psm 6`):
-the page's ink that looks like print is compared with the words read. Nothing here raises for a bad
-page: the result carries a reason key (`ocr_missing`, `ocr_timeout`, `ocr_poor`, `ocr_failed`) that the
-UNSCANNABLE_ATTACHMENT rule turns into a Dutch sentence; a page read only in part keeps its text and is
-`partial` (reported as `ocr_partial`).
+A phone photo's shadows are evened out and a page turned a few degrees is straightened (`skew`) before
+reading; pages that look upside down or sideways (few words, low confidence) are turned upright with
+Tesseract's orientation detection (`--psm 0`) and read again, and so are pages with small print
+(enlarged) or text that the page layout dropped (`--psm 6`): the page's ink that looks like print is
+compared with the words read. Nothing here raises for a bad page: the result carries a reason key
+(`ocr_missing`, `ocr_timeout`, `ocr_poor`, `ocr_failed`) that the UNSCANNABLE_ATTACHMENT rule turns into
+a Dutch sentence; a page read only in part keeps its text and is `partial` (reported as `ocr_partial`).
 """
 
 from __future__ import annotations
@@ -64,6 +64,17 @@ WORD_LETTERS = 15  # a blot wider than this many word heights is no word (a page
 PICTURE_PAGE = 0.25  # a picture (where letter-sized ink is no text) covers at most this part of the page
 REREAD_INK = 0.05
 UNREAD_INK = 0.1
+# A page turned by a small angle (`skew`): Tesseract reads lines tilted a few degrees, but misreads letters
+# and digits in them (a scan turned 4-6 degrees: 2-8 % of its words, a V-nummer among them) and drops lines.
+# The angle is found on a copy of about SKEW_SIDE pixels a side, within SKEW_LIMIT degrees either way; the
+# page is turned straight when the angle is at least SKEW_MIN and its text lines line up clearly better
+# there: the projection's peakiness at least SKEW_GAIN times that of the page as it lies, from at least
+# SKEW_BLOTS letter- or word-sized blots of ink.
+SKEW_SIDE = 600
+SKEW_LIMIT = 15.0
+SKEW_MIN = 1.5
+SKEW_GAIN = 1.5
+SKEW_BLOTS = 20
 # What may be an identifier among a few shaky words: a long number (BSN, V-nummer, document number) or an MRZ.
 _IDENTIFIER_LIKE = re.compile(r"\d(?:[ .-]?\d){5,}|<<")
 # OCR noise in numbers: letters that look like digits, inside a token that is mostly digits.
@@ -84,6 +95,7 @@ class OcrPage:
     seconds: float = 0.0
     raw: str = ""  # the text as read, also when too poor to keep (an MRZ next to a photo reads poorly)
     unread: float = 0.0  # the share of the page's text-like ink outside every word read (`unread_ink`)
+    skew: float = 0.0  # degrees turned counter-clockwise to straighten its lines before reading (`skew`)
 
     @property
     def partial(self) -> bool:
@@ -258,6 +270,50 @@ def even_light(gray: Image) -> Image:
     return PILImage.fromarray(cv2.divide(pixels, paper, scale=255))
 
 
+def skew(gray: Image) -> float:
+    """The angle in degrees (counter-clockwise, as Pillow's `rotate` takes it) that straightens the page's
+    lines of text; 0 when the page lies straight or its lines are not clear enough to tell (see SKEW_GAIN).
+
+    On a small copy binarised (Otsu), the blots of ink of a letter's or a word's size (not a photo, a
+    table's rule or the page's edge against the desk) are projected onto the page's height at angles within
+    SKEW_LIMIT degrees (by half a degree, then by a tenth around the best): where the lines of text lie
+    flat, their blots fall into few rows and the sum of the squared row totals peaks. About 5 ms for an A4
+    page at 200 dpi or a phone photo; a straight page's peak is at 0 and it is left as it is.
+    """
+    import cv2
+    import numpy as np
+
+    factor = max(1, round(max(gray.size) / SKEW_SIDE))
+    pixels = np.asarray(gray.reduce(factor) if factor > 1 else gray)
+    _, ink = cv2.threshold(pixels, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, _, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    height, width = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
+    blots = (height >= 2) & (height <= 0.03 * ink.shape[0]) & (width <= 0.1 * ink.shape[1])
+    blots[0] = False  # the paper
+    if blots.sum() < SKEW_BLOTS:
+        return 0.0
+    x, y = centres[blots, 0], centres[blots, 1]
+    weight = stats[blots, cv2.CC_STAT_AREA].astype(float)
+
+    def peaks(angles: np.ndarray) -> np.ndarray:
+        theta = np.radians(angles)[:, None]
+        rows = y * np.cos(theta) - x * np.sin(theta)  # each blot's height on the page turned by each angle
+        rows = (rows - rows.min(axis=1, keepdims=True)).astype(int)
+        span = int(rows.max()) + 1
+        totals = np.bincount((rows + span * np.arange(len(angles))[:, None]).ravel(),
+                             weights=np.tile(weight, len(angles)), minlength=span * len(angles))
+        return (totals.reshape(len(angles), span) ** 2).sum(axis=1)
+
+    coarse = np.arange(-SKEW_LIMIT, SKEW_LIMIT + 0.25, 0.5)
+    best = coarse[int(np.argmax(peaks(coarse)))]
+    fine = np.append(np.round(np.arange(best - 0.4, best + 0.45, 0.1), 1), 0.0)
+    scores = peaks(fine)
+    angle = float(fine[int(np.argmax(scores))])
+    if abs(angle) < SKEW_MIN or scores.max() < SKEW_GAIN * scores[-1]:
+        return 0.0
+    return angle
+
+
 def _upscale(reading: _Reading, size: tuple[int, int]) -> float:
     """How much to enlarge a page whose words are too small for Tesseract (a fax, a far-off photo), 1 when not:
     below about 14 pixels a word box, Tesseract misreads digits (a 70 dpi letter: its V-nummer and BSN
@@ -332,9 +388,10 @@ def ocr_image(img: Image, *, timeout: float = 20.0, dpi: int | None = None,
               min_words_poor: int = MIN_WORDS_POOR) -> OcrPage:
     """Read one page image; never raises. `timeout` covers all Tesseract runs for this page.
 
-    The page's lighting is made even first (`even_light`). A page read poorly (few words or a low
-    confidence) is turned upright by Tesseract's orientation detection and read again if it lay
-    sideways; a page whose words are small is read again enlarged (`_upscale`); the best reading counts.
+    The page's lighting is made even first (`even_light`), and a page turned a few degrees is
+    straightened when its lines show the angle clearly (`skew`; `OcrPage.skew`). A page read poorly
+    (few words or a low confidence) is turned upright by Tesseract's orientation detection and read
+    again if it lay sideways; a page whose words are small is read again enlarged (`_upscale`); the best reading counts.
     A page with at least `min_words_poor` words read at a low mean confidence is `ocr_poor` (not read);
     fewer shaky words (a photo, a drawing) are dropped as noise, unless they hold what may be an
     identifier (a long number, an MRZ): then the page is `ocr_poor` too, never passed in silence.
@@ -357,6 +414,9 @@ def ocr_image(img: Image, *, timeout: float = 20.0, dpi: int | None = None,
         return timeout - (time.monotonic() - started)
 
     gray = even_light(img.convert("L"))
+    angle = skew(gray)
+    if angle:
+        gray = gray.rotate(angle, PILImage.Resampling.BICUBIC, expand=True, fillcolor=255)
     png = _png(gray)
     enlarged = 1.0  # how much larger than `gray` the image of the best reading is
     try:
@@ -388,7 +448,7 @@ def ocr_image(img: Image, *, timeout: float = 20.0, dpi: int | None = None,
     except (RuntimeError, OSError):
         return OcrPage(error="ocr_failed", seconds=time.monotonic() - started)
     text, conf, words = best.text, best.confidence, best.words
-    page = OcrPage(fix_digits(text), conf, words, rotated, raw=text, unread=unread)
+    page = OcrPage(fix_digits(text), conf, words, rotated, raw=text, unread=unread, skew=angle)
     if conf < MIN_CONFIDENCE and (words >= min_words_poor or _IDENTIFIER_LIKE.search(page.text)):
         page.error, page.text = "ocr_poor", ""
     elif conf < MIN_CONFIDENCE:  # a few shaky words on a photo or a drawing: no text, nothing unread
