@@ -8,7 +8,7 @@ import io
 import re
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import PurePosixPath
 
@@ -473,12 +473,15 @@ def extract_docx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
         order += [n for n in ("word/footnotes.xml", "word/endnotes.xml", "word/comments.xml") if n in names]
         chunks: list[str] = []
         total = 0
+        body = b""  # word/document.xml, read once: its text, then whether it holds drawings
         for name in order:
             info = zf.getinfo(name)
             if info.file_size > limits.max_part_bytes:
                 raise Unreadable("Word-bestand is te groot om te controleren")
+            xml = zf.read(name)
+            body = body or xml
             try:
-                paras = _xml_paragraphs(zf.read(name))
+                paras = _xml_paragraphs(xml)
             except etree.XMLSyntaxError as exc:
                 raise Unreadable("Word-bestand bevat ongeldige XML") from exc
             text = "\n".join(paras)
@@ -488,7 +491,7 @@ def extract_docx(data: bytes, limits: Limits) -> tuple[list[str], dict]:
                 break
         meta = {"parts": [n.rsplit("/", 1)[-1] for n in order], "comments": "word/comments.xml" in names,
                 "truncated": total > limits.max_chars, "embedded": _office_embedded(zf, "word", limits),
-                "drawings": any(tag in zf.read("word/document.xml") for tag in DOCX_DRAWINGS)}
+                "drawings": any(tag in body for tag in DOCX_DRAWINGS)}
     return ["\n".join(c for c in chunks if c)], meta
 
 
@@ -745,7 +748,7 @@ def document_part(
         text, links = html_to_text(html)
         base.pages = [squeeze_blank_lines(text)]
         base.meta["links"] = links
-        return [base, *_embedded_parts(data_images(html), name, limits, depth)]
+        return [base, *embedded_parts(data_images(html), name or "document", limits, depth)]
     if kind == "encrypted_office":
         base.error = "Office-bestand is versleuteld met een wachtwoord"
         return [base]
@@ -776,16 +779,17 @@ def document_part(
         elif ((kind == "pdf" and meta.get("drawn_pages") and "ocr_pages" not in meta)
                 or (kind == "docx" and meta.get("drawings") and not embedded)):
             base.error, base.meta["reason"] = NO_TEXT_MESSAGE, "no_text"
-    return [base, *_embedded_parts(embedded, name, limits, depth)]
+    return [base, *embedded_parts(embedded, name or "document", limits, depth)]
 
 
-def _embedded_parts(embedded: list[tuple[str, bytes | None]], name: str | None, limits: Limits,
-                    depth: int) -> list[Part]:
+def embedded_parts(embedded: Iterable[tuple[str, bytes | None]], within: str | None, limits: Limits,
+                   depth: int) -> list[Part]:
     """Parts for the files a document carries inside it (a PDF's attachments, a Word file's embedded
-    objects), named "document/file" like an archive's members, and under the same nesting limit."""
+    objects, an HTML page's data: pictures), named "within/file" like an archive's members (just "file"
+    without `within`: a mail body's pictures), and under the same limits of number and nesting."""
     parts: list[Part] = []
     for inner_name, data in embedded:
-        inner = f"{name or 'document'}/{inner_name}"
+        inner = f"{within}/{inner_name}" if within else inner_name
         if not limits.take_document():
             parts.append(Part(part="attachment", kind="other", name=inner, error=TOO_MANY_DOCUMENTS,
                               meta={"reason": "too_large"}))

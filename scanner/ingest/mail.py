@@ -16,6 +16,7 @@ from scanner.ingest.documents import (
     TOO_MANY_DOCUMENTS,
     decode_text,
     document_part,
+    embedded_parts,
     is_binary,
     squeeze_blank_lines,
 )
@@ -294,12 +295,7 @@ def _decode_embedded(part: email.message.Message) -> None:
 
 def _html_images(html: str, out: Message, limits: Limits, depth: int) -> None:
     """The data: URI pictures of an HTML body as attachment parts (read by OCR like any picture)."""
-    for name, data in data_images(html):
-        if not limits.take_document():
-            out.parts.append(Part(part="attachment", kind="other", name=name, error=TOO_MANY_DOCUMENTS,
-                                  meta={"reason": "too_large"}))
-            return
-        out.parts.extend(document_part(data, name, None, limits=limits, depth=depth + 1))
+    out.parts.extend(embedded_parts(data_images(html), None, limits, depth))
 
 
 def _preferred_alternative(children: list, out: Message, limits: Limits, depth: int) -> list:
